@@ -1,0 +1,28 @@
+// swift-tools-version:6.0
+// mvs — model vector shell. Layering is one way: Shell → Lang → Engine → C modules.
+import PackageDescription
+
+let package = Package(
+    name: "mvs",
+    products: [
+        .executable(name: "mvs", targets: ["mvs"]),
+        .library(name: "Engine", targets: ["Engine"]),
+        .library(name: "Lang", targets: ["Lang"]),
+    ],
+    targets: [
+        .systemLibrary(name: "CHDF5", path: "Sources/CHDF5", pkgConfig: "hdf5",
+                       providers: [.apt(["libhdf5-dev"])]),
+        .systemLibrary(name: "CLapack", path: "Sources/CLapack", pkgConfig: "openblas",
+                       providers: [.apt(["libopenblas-dev", "liblapacke-dev"])]),
+        .systemLibrary(name: "CReadline", path: "Sources/CReadline",
+                       providers: [.apt(["libreadline-dev"])]),
+        .target(name: "Engine", dependencies: ["CHDF5", "CLapack"], path: "Sources/Engine"),
+        .target(name: "Lang", dependencies: ["Engine"], path: "Sources/Lang"),
+        .executableTarget(name: "mvs", dependencies: ["Lang", "Engine", "CReadline"], path: "Sources/Shell"),
+        .testTarget(name: "EngineTests", dependencies: ["Engine"], path: "Tests/EngineTests"),
+        .testTarget(name: "LangTests", dependencies: ["Lang"], path: "Tests/LangTests",
+                    resources: [.copy("Golden")]),
+        .testTarget(name: "ShellTests", dependencies: [], path: "Tests/ShellTests"),
+    ],
+    swiftLanguageModes: [.v5]
+)

@@ -1,0 +1,74 @@
+// Linear algebra on tensors through OpenBLAS (CBLAS) and LAPACKE; no C type leaves this namespace.
+import CLapack
+import Foundation
+
+/// Products, norms, transposes and slices of float32 tensors.
+public enum Linalg {
+    /// Frobenius (or Euclidean) norm of all elements, accumulated in double for accuracy.
+    public static func norm(_ tensor: Tensor) -> Double {
+        // snrm2 scales to avoid overflow but accumulates in float; a double dot is both safe and exact enough.
+        var sum = 0.0
+        for value in tensor.buffer { sum += Double(value) * Double(value) }
+        return sum.squareRoot()
+    }
+
+    /// Matrix product a·b of two 2-D tensors with `cblas_sgemm`.
+    public static func matmul(_ a: Tensor, _ b: Tensor) throws -> Tensor {
+        guard let (m, k) = a.matrixShape, let (k2, n) = b.matrixShape else {
+            throw EngineError.invalidArgument("matmul needs two matrices, got \(Shape.describe(a.shape)) and \(Shape.describe(b.shape))")
+        }
+        guard k == k2 else { throw EngineError.shapeMismatch(operation: "matmul", lhs: a.shape, rhs: b.shape, name: nil) }
+        return try Tensor.build(shape: [m, n]) { out in
+            guard m > 0, n > 0 else { return }
+            if k == 0 { out.update(repeating: 0); return }
+            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(m), Int32(n), Int32(k),
+                        1, a.storage.pointer, Int32(k), b.storage.pointer, Int32(n), 0, out.baseAddress, Int32(n))
+        }
+    }
+
+    /// The transpose of a matrix (a copy).
+    public static func transpose(_ tensor: Tensor, name: String? = nil) throws -> Tensor {
+        guard let (rows, columns) = tensor.matrixShape else {
+            throw EngineError.invalidArgument("\(name.map { "\($0): " } ?? "")transpose needs a matrix, got \(Shape.describe(tensor.shape))")
+        }
+        let source = tensor.storage.pointer
+        return try Tensor.build(shape: [columns, rows], storedType: tensor.storedType) { out in
+            // Blocked to stay in cache on large matrices.
+            let block = 64
+            for rowStart in stride(from: 0, to: rows, by: block) {
+                for columnStart in stride(from: 0, to: columns, by: block) {
+                    for row in rowStart..<min(rowStart + block, rows) {
+                        for column in columnStart..<min(columnStart + block, columns) {
+                            out[column * rows + row] = source[row * columns + column]
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Rows `range` of a matrix (a copy).
+    public static func rows(_ tensor: Tensor, _ range: Range<Int>, name: String? = nil) throws -> Tensor {
+        guard let (rows, columns) = tensor.matrixShape, range.lowerBound >= 0, range.upperBound <= rows else {
+            throw EngineError.invalidArgument("\(name.map { "\($0): " } ?? "")rows \(range) out of range for \(Shape.describe(tensor.shape))")
+        }
+        return try Tensor.build(shape: [range.count, columns], storedType: tensor.storedType) { out in
+            let start = tensor.storage.pointer + range.lowerBound * columns
+            _ = out.initialize(from: UnsafeBufferPointer(start: start, count: range.count * columns))
+        }
+    }
+
+    /// Columns `range` of a matrix (a copy).
+    public static func columns(_ tensor: Tensor, _ range: Range<Int>, name: String? = nil) throws -> Tensor {
+        guard let (rows, columns) = tensor.matrixShape, range.lowerBound >= 0, range.upperBound <= columns else {
+            throw EngineError.invalidArgument("\(name.map { "\($0): " } ?? "")columns \(range) out of range for \(Shape.describe(tensor.shape))")
+        }
+        let width = range.count
+        return try Tensor.build(shape: [rows, width], storedType: tensor.storedType) { out in
+            for row in 0..<rows {
+                let start = tensor.storage.pointer + row * columns + range.lowerBound
+                for column in 0..<width { out[row * width + column] = start[column] }
+            }
+        }
+    }
+}

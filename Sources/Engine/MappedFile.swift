@@ -1,0 +1,40 @@
+// A read-only memory map of a whole file; tensors view into it without copying.
+import Foundation
+
+/// A file mapped read-only into memory, unmapped when the last tensor viewing it goes away.
+public final class MappedFile: @unchecked Sendable {
+    /// The path the map was made from (for messages).
+    public let path: String
+    /// First byte of the mapping (nil for an empty file).
+    public let base: UnsafeRawPointer?
+    /// Size of the file in bytes.
+    public let size: Int
+
+    /// Maps `path`; throws `EngineError.io` when it cannot be opened.
+    public init(path: String) throws {
+        self.path = path
+        let fd = open(path, O_RDONLY)
+        guard fd >= 0 else { throw EngineError.io(path: path, message: String(cString: strerror(errno))) }
+        defer { close(fd) }
+        var info = stat()
+        guard fstat(fd, &info) == 0 else { throw EngineError.io(path: path, message: String(cString: strerror(errno))) }
+        if (info.st_mode & S_IFMT) == S_IFDIR { throw EngineError.io(path: path, message: "is a directory") }
+        size = Int(info.st_size)
+        if size == 0 { base = nil; return }
+        let pointer = mmap(nil, size, PROT_READ, MAP_PRIVATE, fd, 0)
+        guard let pointer, pointer != MAP_FAILED else {
+            throw EngineError.io(path: path, message: "cannot map: \(String(cString: strerror(errno)))")
+        }
+        base = UnsafeRawPointer(pointer)
+    }
+
+    deinit {
+        if let base { munmap(UnsafeMutableRawPointer(mutating: base), size) }
+    }
+
+    /// The bytes in `range`, copied (for headers and small reads).
+    public func bytes(_ range: Range<Int>) -> [UInt8] {
+        guard let base, range.lowerBound >= 0, range.upperBound <= size else { return [] }
+        return Array(UnsafeRawBufferPointer(start: base + range.lowerBound, count: range.count))
+    }
+}

@@ -1,0 +1,98 @@
+// A model: an ordered map of lazily loaded parameters, its architecture, config, vocabulary and source.
+import Foundation
+
+/// One stored parameter: its raw name, shape and stored type, and how to read it (lazily).
+public struct Parameter: Sendable {
+    /// The name as stored in the file (`encoder.layer.0.attention.self.query.weight`).
+    public let name: String
+    /// Stored shape.
+    public let shape: [Int]
+    /// Stored element type.
+    public let dtype: DType
+    /// Reads (or computes) the float32 tensor; called on every access, so keep it cheap or cache upstream.
+    public let load: @Sendable () throws -> Tensor
+
+    /// A parameter whose tensor comes from `load`.
+    public init(name: String, shape: [Int], dtype: DType, load: @escaping @Sendable () throws -> Tensor) {
+        self.name = name
+        self.shape = shape
+        self.dtype = dtype
+        self.load = load
+    }
+
+    /// Elements in the parameter.
+    public var count: Int { Shape.elementCount(shape) ?? 0 }
+}
+
+/// Whether a model holds weights, or the difference between two models' weights.
+public enum ModelKind: String, Sendable {
+    case weights
+    case delta
+}
+
+/// A loaded (or computed) transformer model.
+public final class Model: @unchecked Sendable {
+    /// Short display name (file or directory name, or `ft - base`).
+    public let name: String
+    /// Where it was read from (a file or directory), or a description for computed models.
+    public let source: String
+    /// Weights or a delta.
+    public let kind: ModelKind
+    /// The contents of `config.json`, when there was one.
+    public let config: JSONValue?
+    /// Parameters in file order.
+    public let parameters: [Parameter]
+    /// The architecture and canonical schema.
+    public let architecture: Architecture
+    /// Token strings by id, read on first use.
+    public let vocabulary: VocabularySource?
+    /// Parameters of a delta present only in its left (fine-tuned) operand.
+    public let onlyInLeft: [String]
+    /// Parameters of a delta present only in its right (base) operand.
+    public let onlyInRight: [String]
+
+    private let index: [String: Int]
+
+    /// Builds a model; the architecture is inferred from `config` and names unless given.
+    public init(name: String, source: String, kind: ModelKind = .weights, config: JSONValue?,
+                parameters: [Parameter], architecture: Architecture? = nil,
+                vocabulary: VocabularySource? = nil, onlyInLeft: [String] = [], onlyInRight: [String] = []) {
+        self.name = name
+        self.source = source
+        self.kind = kind
+        self.config = config
+        self.parameters = parameters
+        self.vocabulary = vocabulary
+        self.onlyInLeft = onlyInLeft
+        self.onlyInRight = onlyInRight
+        var index: [String: Int] = [:]
+        for (position, parameter) in parameters.enumerated() { index[parameter.name] = position }
+        self.index = index
+        self.architecture = architecture ?? Architecture.infer(config: config, parameters: parameters)
+    }
+
+    /// Raw parameter names in file order.
+    public var names: [String] { parameters.map(\.name) }
+
+    /// Total number of elements over all parameters.
+    public var parameterCount: Int { parameters.reduce(0) { $0 + $1.count } }
+
+    /// The parameter stored under a raw name.
+    public func parameter(raw name: String) -> Parameter? {
+        index[name].map { parameters[$0] }
+    }
+
+    /// The tensor for a canonical name (`layer.3.q`) or a raw name, in canonical orientation.
+    public func tensor(_ name: String) throws -> Tensor {
+        if let entry = architecture.entry(canonical: name) {
+            guard let parameter = parameter(raw: entry.rawName) else {
+                throw EngineError.unknownName(entry.rawName, context: "parameter in \(self.name)", suggestion: nil)
+            }
+            return try entry.transform.apply(to: parameter.load(), rawName: entry.rawName)
+        }
+        if let parameter = parameter(raw: name) { return try parameter.load() }
+        let candidates = names + architecture.entries.map(\.name)
+        throw EngineError.unknownName(name, context: "parameter in \(self.name)",
+                                      suggestion: Suggest.closest(to: name, in: candidates))
+    }
+}

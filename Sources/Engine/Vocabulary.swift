@@ -1,0 +1,22 @@
+// Token strings by id, loaded on first use from the model's vocabulary file.
+import Foundation
+
+/// Loads a vocabulary lazily and keeps it once loaded.
+public final class VocabularySource: @unchecked Sendable {
+    private let loader: () throws -> [String]
+    private var cached: [String]?
+    private let lock = NSLock()
+
+    /// A vocabulary produced by `loader` on first use.
+    public init(loader: @escaping () throws -> [String]) { self.loader = loader }
+
+    /// Token strings indexed by id.
+    public func tokens() throws -> [String] {
+        lock.lock()
+        defer { lock.unlock() }
+        if let cached { return cached }
+        let loaded = try loader()
+        cached = loaded
+        return loaded
+    }
+}

@@ -1,0 +1,138 @@
+// The arguments of a builtin call, with typed accessors whose errors name the argument.
+import Engine
+
+/// What a builtin may ask of the running interpreter.
+public protocol CallContext: AnyObject {
+    /// Calls a function value (a builtin or user function) with positional arguments.
+    func call(_ function: Function, _ arguments: [Value]) throws -> Value
+    /// The source text of the running script or REPL session, for provenance in exports.
+    var sourceText: String { get }
+    /// Writes a line to the program's output.
+    func write(_ text: String)
+}
+
+/// An error in how a builtin was called or what it was given; the evaluator adds the source range.
+public struct ArgumentError: Error, CustomStringConvertible {
+    public let description: String
+    public init(_ description: String) { self.description = description }
+}
+
+/// Positional and keyword arguments of one builtin call, already checked against the builtin's parameters.
+public struct Arguments {
+    /// The builtin being called (for messages).
+    public let callee: String
+    /// Positional values, in order.
+    public let positional: [Value]
+    /// Keyword values.
+    public let keywords: [String: Value]
+    /// The interpreter.
+    public unowned let context: CallContext
+    private let parameterNames: [String]
+
+    public init(callee: String, parameterNames: [String], positional: [Value], keywords: [String: Value], context: CallContext) {
+        self.callee = callee
+        self.parameterNames = parameterNames
+        self.positional = positional
+        self.keywords = keywords
+        self.context = context
+    }
+
+    /// The argument for parameter `name`: by keyword, else by its position among the parameters.
+    public func value(_ name: String) -> Value? {
+        if let value = keywords[name] { return value }
+        if let position = parameterNames.firstIndex(of: name), position < positional.count { return positional[position] }
+        return nil
+    }
+
+    /// Whether the argument was given (and is not `none`).
+    public func has(_ name: String) -> Bool {
+        if let value = value(name), case .none = value { return false }
+        return value(name) != nil
+    }
+
+    private func missing(_ name: String) -> ArgumentError {
+        ArgumentError("\(callee)() missing argument '\(name)'")
+    }
+
+    private func wrongType(_ name: String, expected: String, got value: Value) -> ArgumentError {
+        ArgumentError("\(callee)(): '\(name)' must be \(expected), got \(value.typeName)")
+    }
+
+    /// A required number.
+    public func number(_ name: String) throws -> Double {
+        guard let value = value(name) else { throw missing(name) }
+        guard case let .number(number) = value else { throw wrongType(name, expected: "a number", got: value) }
+        return number
+    }
+
+    /// An optional number with a default.
+    public func number(_ name: String, default fallback: Double) throws -> Double {
+        has(name) ? try number(name) : fallback
+    }
+
+    /// A required whole number.
+    public func int(_ name: String) throws -> Int {
+        let number = try number(name)
+        guard number.rounded() == number, abs(number) < 9.0e15 else {
+            throw ArgumentError("\(callee)(): '\(name)' must be a whole number, got \(number)")
+        }
+        return Int(number)
+    }
+
+    /// An optional whole number with a default.
+    public func int(_ name: String, default fallback: Int) throws -> Int {
+        has(name) ? try int(name) : fallback
+    }
+
+    /// A required string.
+    public func string(_ name: String) throws -> String {
+        guard let value = value(name) else { throw missing(name) }
+        guard case let .string(string) = value else { throw wrongType(name, expected: "a string", got: value) }
+        return string
+    }
+
+    /// An optional string with a default.
+    public func string(_ name: String, default fallback: String) throws -> String {
+        has(name) ? try string(name) : fallback
+    }
+
+    /// An optional boolean with a default.
+    public func bool(_ name: String, default fallback: Bool) throws -> Bool {
+        guard has(name), let value = value(name) else { return fallback }
+        guard case let .bool(bool) = value else { throw wrongType(name, expected: "true or false", got: value) }
+        return bool
+    }
+
+    /// A required tensor.
+    public func tensor(_ name: String) throws -> Tensor {
+        guard let value = value(name) else { throw missing(name) }
+        guard case let .tensor(tensor) = value else { throw wrongType(name, expected: "a tensor", got: value) }
+        return tensor
+    }
+
+    /// A required model (or delta).
+    public func model(_ name: String) throws -> Model {
+        guard let value = value(name) else { throw missing(name) }
+        guard case let .model(model) = value else { throw wrongType(name, expected: "a model", got: value) }
+        return model
+    }
+
+    /// A required table.
+    public func table(_ name: String) throws -> Table {
+        guard let value = value(name) else { throw missing(name) }
+        guard case let .table(table) = value else { throw wrongType(name, expected: "a table", got: value) }
+        return table
+    }
+
+    /// A required list.
+    public func list(_ name: String) throws -> [Value] {
+        guard let value = value(name) else { throw missing(name) }
+        guard case let .list(list) = value else { throw wrongType(name, expected: "a list", got: value) }
+        return list
+    }
+
+    /// Keyword arguments that are not declared parameters (for builtins with open keywords), in call order.
+    public var extraKeywords: [(String, Value)] {
+        keywords.filter { !parameterNames.contains($0.key) }.sorted { $0.key < $1.key }
+    }
+}

@@ -1,0 +1,10 @@
+// The one registry of builtins: each topic file contributes a list; help, completion and calls read it.
+
+/// All builtins by name.
+public enum BuiltinRegistry {
+    /// Every builtin, from every topic file, in help order.
+    public static let all: [Builtin] = CoreBuiltins.all
+
+    /// Builtins by name.
+    public static let byName: [String: Builtin] = Dictionary(all.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+}

@@ -1,0 +1,55 @@
+// The values of the mvs language.
+import Engine
+
+/// A value in mvs.
+public indirect enum Value: @unchecked Sendable {
+    case number(Double)
+    case bool(Bool)
+    case string(String)
+    case none
+    case list([Value])
+    case record(Record)
+    case tensor(Tensor)
+    case model(Model)
+    case table(Table)
+    case function(Function)
+
+    /// The type name used in messages (`number`, `tensor`, `model`, …).
+    public var typeName: String {
+        switch self {
+        case .number: return "number"
+        case .bool: return "bool"
+        case .string: return "string"
+        case .none: return "none"
+        case .list: return "list"
+        case .record: return "record"
+        case .tensor: return "tensor"
+        case let .model(model): return model.kind == .delta ? "delta" : "model"
+        case .table: return "table"
+        case .function: return "function"
+        }
+    }
+}
+
+/// An ordered record `{a: 1, b: "x"}`.
+public struct Record: Sendable {
+    /// Fields in insertion order.
+    public private(set) var fields: [(key: String, value: Value)]
+
+    public init(_ fields: [(key: String, value: Value)] = []) { self.fields = fields }
+
+    /// The value of a field.
+    public subscript(key: String) -> Value? {
+        get { fields.first { $0.key == key }?.value }
+        set {
+            if let position = fields.firstIndex(where: { $0.key == key }) {
+                if let newValue { fields[position].value = newValue } else { fields.remove(at: position) }
+            } else if let newValue {
+                fields.append((key, newValue))
+            }
+        }
+    }
+
+    /// Field names in order.
+    public var keys: [String] { fields.map(\.key) }
+}

@@ -1,0 +1,3 @@
+// Entry point of the mvs executable.
+import Lang
+print("mvs")

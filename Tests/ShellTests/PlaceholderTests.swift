@@ -1,0 +1,2 @@
+import Testing
+@Test func shellTestsRun() { #expect(1 + 1 == 2) }
