@@ -1,0 +1,6 @@
+// Analysis builtins: delta, rank, spectrum, project, align.
+import Engine
+
+enum AnalysisBuiltins {
+    static let all: [Builtin] = []
+}
