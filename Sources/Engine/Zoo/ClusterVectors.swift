@@ -1,0 +1,45 @@
+// The `cluster` verb on a vector set: choose the method, cluster, and score.
+
+/// Clustering options as the language exposes them.
+public struct ClusterOptions: Sendable {
+    public var k: Int
+    /// `kmeans` or `agglomerative`.
+    public var method: String = "kmeans"
+    public var linkage: Linkage = .ward
+    public var metric: ClusterMetric = .euclidean
+    /// z-score the columns first.
+    public var normalize: Bool = false
+    public var seed: UInt64 = 0
+    public var restarts: Int = 10
+
+    public init(k: Int) { self.k = k }
+}
+
+extension Clustering {
+    /// Clusters the rows of `vectors` (or of a similarity matrix's rows, for precomputed cosine).
+    public static func of(_ vectors: VectorSet, options: ClusterOptions) throws -> Clustering {
+        var points = vectors.rows
+        if options.normalize { points = VectorAnalysis.standardized(points) }
+        let assignments: [Int]
+        let method: String
+        switch options.method {
+        case "kmeans":
+            if options.metric == .cosine {
+                // Spherical k-means: unit rows make squared euclidean distance 2·(1 − cosine).
+                points = points.map { row in
+                    let length = row.reduce(0) { $0 + $1 * $1 }.squareRoot()
+                    return length > 0 ? row.map { $0 / length } : row
+                }
+            }
+            assignments = try KMeans.cluster(points, k: options.k, restarts: options.restarts, seed: options.seed)
+            method = "kmeans/\(options.metric.rawValue)"
+        case "agglomerative":
+            assignments = try Agglomerative.cluster(points, k: options.k, linkage: options.linkage, metric: options.metric)
+            method = "agglomerative/\(options.linkage.rawValue)/\(options.metric.rawValue)"
+        default:
+            throw EngineError.invalidArgument("unknown method '\(options.method)'; use \"kmeans\" or \"agglomerative\"")
+        }
+        return Clustering(assignments: assignments, clusterCount: Set(assignments).count, points: points,
+                          names: vectors.names, labels: vectors.labels, method: method, metric: options.metric)
+    }
+}

@@ -1,0 +1,38 @@
+// Vectors for a set of models: a row per model, with names, labels and column descriptions.
+
+/// A matrix with one row per model (from `vectorize`), carrying names and labels.
+public struct VectorSet: Sendable {
+    /// rows × dim values, row-major.
+    public let matrix: Tensor
+    /// Row names (model names).
+    public let names: [String]
+    /// Row labels, when known.
+    public let labels: [String]?
+    /// What each column is (`layer.3.q` for profiles, empty for sketches).
+    public let columnNames: [String]
+    /// How the vectors were made (`sketch`, `rel`, …), for displays and exports.
+    public let statistic: String
+
+    public init(matrix: Tensor, names: [String], labels: [String]?, columnNames: [String], statistic: String) {
+        self.matrix = matrix
+        self.names = names
+        self.labels = labels
+        self.columnNames = columnNames
+        self.statistic = statistic
+    }
+
+    /// Number of models.
+    public var count: Int { matrix.shape.first ?? 0 }
+    /// Vector length.
+    public var dimension: Int { matrix.shape.count > 1 ? matrix.shape[1] : 0 }
+
+    /// Row `index` as doubles.
+    public func row(_ index: Int) -> [Double] {
+        let dim = dimension
+        let start = matrix.storage.pointer + index * dim
+        return (0..<dim).map { Double(start[$0]) }
+    }
+
+    /// All rows as doubles (clustering works in double precision).
+    public var rows: [[Double]] { (0..<count).map(row) }
+}
