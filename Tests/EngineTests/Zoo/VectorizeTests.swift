@@ -1,0 +1,106 @@
+// Vectorising zoos: sketch properties, profiles against hand computation, recovery of tasks.
+import Foundation
+import Testing
+@testable import Engine
+
+@Test func sketchPreservesInnerProductsOnAverage() throws {
+    // E⟨s(x), s(y)⟩ = ⟨x, y⟩: average over 40 seeds approaches the exact inner product.
+    var random = SeededRandom(seed: 9)
+    let x = try Tensor(shape: [24, 40], values: (0..<960).map { _ in Float(random.gaussian()) })
+    let y = try Tensor(shape: [24, 40], values: x.values.map { $0 * 0.6 + Float(random.gaussian()) * 0.8 })
+    let exact = zip(x.values, y.values).reduce(0.0) { $0 + Double($1.0) * Double($1.1) }
+    var total = 0.0
+    for seed in 0..<40 {
+        let sketch = try DeltaSketch(dimension: 256, seed: UInt64(seed))
+        var sx = [Float](repeating: 0, count: 256), sy = [Float](repeating: 0, count: 256)
+        try sketch.accumulate(x, name: "m", into: &sx)
+        try sketch.accumulate(y, name: "m", into: &sy)
+        total += zip(sx, sy).reduce(0.0) { $0 + Double($1.0) * Double($1.1) }
+    }
+    #expect(abs(total / 40 - exact) / abs(exact) < 0.1)
+}
+
+@Test func sketchIsDeterministicPerSeedAndLinear() throws {
+    var random = SeededRandom(seed: 2)
+    let x = try Tensor(shape: [8, 12], values: (0..<96).map { _ in Float(random.gaussian()) })
+    func sketch(_ t: Tensor, seed: UInt64) throws -> [Float] {
+        var out = [Float](repeating: 0, count: 64)
+        try DeltaSketch(dimension: 64, seed: seed).accumulate(t, name: "layer.0.q", into: &out)
+        return out
+    }
+    #expect(try sketch(x, seed: 0) == sketch(x, seed: 0))
+    #expect(try sketch(x, seed: 0) != sketch(x, seed: 1))
+    let doubled = try sketch(TensorMath.apply(.multiply, x, scalar: 2), seed: 0)
+    for (a, b) in zip(doubled, try sketch(x, seed: 0)) { #expect(abs(a - 2 * b) <= 1e-4 * max(1, abs(a))) }
+}
+
+@Test func defaultSketchClustersTasksWhereOnlyDirectionDiffers() throws {
+    let (base, zoo) = SyntheticZoo.zoo()
+    let vectors = try Vectorize.sketch(zoo, base: base, dimension: 128, seed: 0)
+    #expect(vectors.count == 12 && vectors.dimension == 128)
+    // Per-model scale varies 16×; normalise rows so k-means sees direction (cosine metric).
+    var options = ClusterOptions(k: 3)
+    options.metric = .cosine
+    let clustering = try Clustering.of(vectors, options: options)
+    #expect((clustering.adjustedRand ?? 0) >= 0.9)
+    // The size-only profile cannot separate these tasks: every task moves every matrix alike.
+    let profile = try Vectorize.profile(zoo, base: base, statisticName: "rel") { DeltaStatistic.rel.value(delta: $0, base: $1) }
+    let byProfile = try Clustering.of(profile, options: ClusterOptions(k: 3))
+    #expect((byProfile.adjustedRand ?? 1) < 0.5)
+}
+
+@Test func relProfileClustersTasksThatMoveDifferentLayers() throws {
+    let (base, zoo) = SyntheticZoo.zoo(tasks: 3, perTask: 4, layers: 3, movedLayers: { Set([$0]) })
+    let profile = try Vectorize.profile(zoo, base: base, statisticName: "rel", statistic: { DeltaStatistic.rel.value(delta: $0, base: $1) },
+                                        normalizePerModel: true)
+    #expect(profile.columnNames.count == 18 && profile.columnNames[0] == "layer.0.q")
+    let clustering = try Clustering.of(profile, options: ClusterOptions(k: 3))
+    #expect((clustering.adjustedRand ?? 0) >= 0.9)
+}
+
+@Test func profileStatisticsMatchHandComputation() throws {
+    let base = try Tensor(shape: [2, 2], values: [1, 0, 0, 1])
+    let delta = try Tensor(shape: [2, 2], values: [3, 0, 0, 4])
+    #expect(DeltaStatistic.fro.value(delta: delta, base: base) == 5)
+    #expect(abs(DeltaStatistic.rel.value(delta: delta, base: base) - 5 / 2.0.squareRoot()) < 1e-12)
+    #expect(abs(DeltaStatistic.cos.value(delta: delta, base: base) - 7 / (5 * 2.0.squareRoot())) < 1e-12)
+    // Entries 3, 0, 0, 4: mean 7/4, central moments by hand.
+    let centred = [3 - 1.75, -1.75, -1.75, 4 - 1.75]
+    let m2 = centred.map { $0 * $0 }.reduce(0, +) / 4, m4 = centred.map { pow($0, 4) }.reduce(0, +) / 4
+    #expect(abs(DeltaStatistic.kurtosis.value(delta: delta, base: base) - (m4 / (m2 * m2) - 3)) < 1e-12)
+}
+
+@Test func similarityEqualsExactCosineOfFlattenedDeltas() throws {
+    let (base, zoo) = SyntheticZoo.zoo(tasks: 2, perTask: 2)
+    let (matrix, names) = try DeltaSimilarity.cosine(zoo, base: base)
+    #expect(names.count == 4 && matrix.shape == [4, 4])
+    let entries = base.architecture.layerEntries
+    let flattened = try (0..<4).map { index -> [Double] in
+        let model = try zoo.model(at: index)
+        return try entries.flatMap { entry in
+            try TensorMath.apply(.subtract, model.tensor(entry.name), base.tensor(entry.name)).values.map(Double.init)
+        }
+    }
+    for i in 0..<4 {
+        for j in 0..<4 {
+            let dot = zip(flattened[i], flattened[j]).reduce(0) { $0 + $1.0 * $1.1 }
+            let norms = (flattened[i].reduce(0) { $0 + $1 * $1 } * flattened[j].reduce(0) { $0 + $1 * $1 }).squareRoot()
+            #expect(abs(Double(matrix.values[i * 4 + j]) - dot / norms) < 1e-5)
+        }
+    }
+}
+
+@Test func manifestReadsPathsNamesLabelsRelativeToItsFolder() throws {
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("mvs-zoo-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let manifest = folder.appendingPathComponent("manifest.csv")
+    try "path,label,name\nft/a,\"sent,iment\",first\n/abs/b,topic,\n".write(to: manifest, atomically: true, encoding: .utf8)
+    let zoo = try Zoo.open(manifest.path) { _ in throw EngineError.unsupported("not loaded in this test") }
+    #expect(zoo.entries == [ZooEntry(path: "\(folder.path)/ft/a", name: "first", label: "sent,iment"),
+                            ZooEntry(path: "/abs/b", name: "b", label: "topic")])
+    try "name,label\nx,y\n".write(to: manifest, atomically: true, encoding: .utf8)
+    #expect(throws: EngineError.self) { try Zoo.open(manifest.path) { _ in throw EngineError.interrupted } }
+    try "path\n\"unterminated\n".write(to: manifest, atomically: true, encoding: .utf8)
+    #expect(throws: EngineError.self) { try Zoo.open(manifest.path) { _ in throw EngineError.interrupted } }
+}
