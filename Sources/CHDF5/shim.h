@@ -16,6 +16,13 @@ static inline hid_t mvs_h5t_native_hbool(void) { return H5T_NATIVE_HBOOL; }
 static inline hid_t mvs_h5t_c_s1(void) { return H5T_C_S1; }
 static inline hid_t mvs_h5t_std_ref_obj(void) { return H5T_STD_REF_OBJ; }
 static inline size_t mvs_h5t_variable(void) { return H5T_VARIABLE; }
+static inline hid_t mvs_h5t_ieee_f32le(void) { return H5T_IEEE_F32LE; }
+static inline hid_t mvs_h5t_ieee_f64le(void) { return H5T_IEEE_F64LE; }
+static inline hid_t mvs_h5t_std_i64le(void) { return H5T_STD_I64LE; }
+static inline hid_t mvs_h5t_std_i8le(void) { return H5T_STD_I8LE; }
+static inline hid_t mvs_h5p_group_create(void) { return H5P_GROUP_CREATE; }
+static inline hid_t mvs_h5p_file_create(void) { return H5P_FILE_CREATE; }
+static inline hid_t mvs_h5p_link_access(void) { return H5P_LINK_ACCESS; }
 static inline hid_t mvs_h5p_dataset_create(void) { return H5P_DATASET_CREATE; }
 static inline hid_t mvs_h5p_file_access(void) { return H5P_FILE_ACCESS; }
 static inline hid_t mvs_h5p_link_create(void) { return H5P_LINK_CREATE; }
