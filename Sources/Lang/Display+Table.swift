@@ -1,9 +1,132 @@
-// The full display of a table (`show t`, `show(t, "erank")`).
+// The full display of a table (`show t`, `show(t, "erank")`): aligned long form, or a layer × component grid.
+import Foundation
 import Engine
 
 extension Display {
-    /// A table as aligned text; with `measure`, a layer × component grid of that column.
+    /// Rows shown before a long table is elided (the last `tailRows` are shown too).
+    static let headRows = 25
+    static let tailRows = 5
+
+    /// A table as aligned text; with `measure`, a layers-down × components-across grid of that column.
     static func table(_ table: Table, measure: String?) -> String {
-        Value.table(table).shortDisplay
+        guard let measure else { return longTable(table) }
+        guard let column = table.columns[measure] else {
+            let suggestion = Suggest.closest(to: measure, in: table.columnNames).map { "; did you mean '\($0)'?" } ?? ""
+            return "no column named '\(measure)'\(suggestion)\n" + longTable(table)
+        }
+        guard case let .int(layers)? = table.columns["layer"], case let .string(components)? = table.columns["component"] else {
+            return "a grid needs 'layer' and 'component' columns; the table has \(table.columnNames.joined(separator: ", "))\n"
+                + longTable(table)
+        }
+        var stacks: [String]?
+        if case let .string(values)? = table.columns["stack"] { stacks = values }
+        return grid(measure, column, layers: layers, components: components, stacks: stacks)
+    }
+
+    /// Every column, aligned; numbers right-aligned at a precision chosen per column.
+    private static func longTable(_ table: Table) -> String {
+        let rowCount = table.rowCount
+        let shown: [Int] = rowCount > headRows + tailRows + 5
+            ? Array(0..<headRows) + Array(rowCount - tailRows..<rowCount) : Array(0..<rowCount)
+        var columns: [(header: String, cells: [String], numeric: Bool)] = []
+        for name in table.columnNames {
+            guard let column = table.columns[name] else { continue }
+            let formatted = cells(column)
+            columns.append((name, shown.map { formatted($0) }, column.isNumeric))
+        }
+        let widths = columns.map { column in max(column.header.count, column.cells.map(\.count).max() ?? 0) }
+        var lines = [render(columns.map { ($0.header, $0.numeric) }, widths: widths)]
+        for position in shown.indices {
+            if position == headRows, shown.count < rowCount {
+                lines.append("… \(rowCount - shown.count) more rows …")
+            }
+            lines.append(render(columns.map { ($0.cells[position], $0.numeric) }, widths: widths))
+        }
+        lines.append("\(rowCount) rows × \(table.columnNames.count) columns")
+        if !table.attachments.isEmpty {
+            let names = table.attachments.keys.sorted { $0.localizedStandardCompare($1) == .orderedAscending }
+            let listed = names.count > 4 ? "\(names[0]), \(names[1]) … \(names[names.count - 1])" : names.joined(separator: ", ")
+            lines.append("attached: \(names.count) tensors (\(listed))")
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    /// One measure as a grid: a row per (stack,) layer, a column per component, in first-seen order.
+    private static func grid(_ measure: String, _ column: Column, layers: [Int], components: [String], stacks: [String]?) -> String {
+        var rowKeys: [String] = []
+        var componentOrder: [String] = []
+        var cellsByKey: [String: [String: String]] = [:]
+        let formatted = cells(column)
+        for index in layers.indices {
+            let key = (stacks.map { "\($0[index]) " } ?? "") + String(layers[index])
+            if cellsByKey[key] == nil { rowKeys.append(key); cellsByKey[key] = [:] }
+            if !componentOrder.contains(components[index]) { componentOrder.append(components[index]) }
+            cellsByKey[key]?[components[index]] = formatted(index)
+        }
+        let labelWidth = max(measure.count, rowKeys.map(\.count).max() ?? 0)
+        let widths = componentOrder.map { component in
+            max(component.count, rowKeys.compactMap { cellsByKey[$0]?[component]?.count }.max() ?? 0)
+        }
+        var lines = [render([(measure, false)] + componentOrder.map { ($0, true) }, widths: [labelWidth] + widths)]
+        for key in rowKeys {
+            let row = componentOrder.map { (cellsByKey[key]?[$0] ?? "", true) }
+            lines.append(render([(key, true)] + row, widths: [labelWidth] + widths))
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    /// Cells joined by two spaces, numbers right-aligned, text left-aligned, without trailing blanks.
+    private static func render(_ cells: [(String, Bool)], widths: [Int]) -> String {
+        let padded = zip(cells, widths).map { cell, width -> String in
+            let padding = String(repeating: " ", count: max(0, width - cell.0.count))
+            return cell.1 ? padding + cell.0 : cell.0 + padding
+        }
+        return String(padded.joined(separator: "  ").reversed().drop { $0 == " " }.reversed())
+    }
+
+    /// A formatter for a column's cells: integers as integers, doubles at one precision for the column.
+    private static func cells(_ column: Column) -> (Int) -> String {
+        switch column {
+        case let .int(values): return { String(values[$0]) }
+        case let .string(values): return { values[$0] }
+        case let .double(values):
+            let style = NumberStyle(values)
+            return { style.format(values[$0]) }
+        }
+    }
+}
+
+/// How one column of doubles is printed: about four significant digits of its largest value.
+struct NumberStyle {
+    private let decimals: Int
+    private let scientific: Bool
+
+    init(_ values: [Double]) {
+        let largest = values.lazy.filter(\.isFinite).map(abs).max() ?? 0
+        if largest == 0 {
+            decimals = 1
+            scientific = false
+        } else if largest >= 1e7 || largest < 1e-3 {
+            decimals = 3
+            scientific = true
+        } else {
+            // 4 significant digits for the largest value; smaller ones get the same number of decimals.
+            decimals = min(max(3 - Int(floor(log10(largest))), 0), 4)
+            scientific = false
+        }
+    }
+
+    func format(_ value: Double) -> String {
+        if value.isNaN { return "nan" }
+        if value.isInfinite { return value < 0 ? "-inf" : "inf" }
+        return String(format: scientific ? "%.\(decimals)e" : "%.\(decimals)f", value)
+    }
+}
+
+extension Column {
+    /// Whether the column holds numbers (right-aligned in displays).
+    var isNumeric: Bool {
+        if case .string = self { return false }
+        return true
     }
 }

@@ -58,3 +58,58 @@ enum Fixtures {
         return model(name, tensors + extra)
     }
 }
+
+/// Independent computations in Python (numpy), run as a subprocess of the test.
+enum PythonOracle {
+    /// The repository root (tests live in `Tests/EngineTests`).
+    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .deletingLastPathComponent().deletingLastPathComponent()
+
+    /// `$MVS_PYTHON`, else the repository's `.venv/bin/python`.
+    static var interpreter: String {
+        ProcessInfo.processInfo.environment["MVS_PYTHON"] ?? repository.appendingPathComponent(".venv/bin/python").path
+    }
+
+    /// `$MVS_MODELS`, else `~/.cache/mvs/models`.
+    static var models: URL {
+        if let path = ProcessInfo.processInfo.environment["MVS_MODELS"] { return URL(fileURLWithPath: path) }
+        return FileManager.default.homeDirectoryForCurrentUser.appendingPathComponent(".cache/mvs/models")
+    }
+
+    struct Failure: Error, CustomStringConvertible {
+        let description: String
+    }
+
+    /// Runs `script` with `arguments`; returns its standard output, throws with its stderr on failure.
+    static func run(_ script: String, _ arguments: [String] = []) throws -> Data {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: interpreter)
+        process.arguments = ["-c", script] + arguments
+        let output = Pipe(), errors = Pipe()
+        process.standardOutput = output
+        process.standardError = errors
+        try process.run()
+        // Read before waiting, or a full pipe would block the child forever.
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        let errorText = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else {
+            throw Failure(description: "python exited \(process.terminationStatus): \(errorText)")
+        }
+        return data
+    }
+
+    /// A fresh temporary directory.
+    static func temporaryDirectory() throws -> URL {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("mvs-analysis-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        return url
+    }
+
+    /// A float32 tensor from a raw little-endian file Python wrote.
+    static func rawTensor(_ url: URL, shape: [Int]) throws -> Tensor {
+        let data = try Data(contentsOf: url)
+        let values = data.withUnsafeBytes { Array($0.bindMemory(to: Float.self)) }
+        return try Tensor(shape: shape, values: values)
+    }
+}

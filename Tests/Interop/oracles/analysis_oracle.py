@@ -1,0 +1,66 @@
+"""numpy reference computations for the Swift analysis tests (rank, delta, project, align).
+
+Usage: analysis_oracle.py COMMAND MODEL_DIR OUT_DIR. Writes the tensors a Swift test needs as raw
+float32 files into OUT_DIR and prints a JSON manifest with numpy's answers on stdout.
+"""
+import json
+import pathlib
+import sys
+
+import numpy as np
+from safetensors.numpy import load_file
+
+COMPONENTS = {
+    "q": "attention.self.query", "k": "attention.self.key", "v": "attention.self.value",
+    "o": "attention.output.dense", "ff1": "intermediate.dense", "ff2": "output.dense",
+}
+
+
+def measures(w, p=0.9):
+    """The rank measures of a float32 matrix, from numpy's singular values (float32 LAPACK)."""
+    s = np.linalg.svd(w, compute_uv=False)
+    s64 = s.astype(np.float64)
+    total = s64.sum()
+    prob = s64[s64 > 0] / total
+    squares = np.cumsum(s64 ** 2)
+    return {
+        "rank": int(np.linalg.matrix_rank(w)),
+        "erank": float(np.exp(-(prob * np.log(prob)).sum())),
+        "srank": float(squares[-1] / s64[0] ** 2),
+        "energy": int(np.searchsorted(squares, p * squares[-1]) + 1),
+        "sigma_max": float(s64[0]),
+        "fro": float(np.linalg.norm(w.astype(np.float64))),
+    }
+
+
+def write(out, name, array):
+    path = out / (name + ".f32")
+    np.ascontiguousarray(array, dtype="<f4").tofile(path)
+    return {"name": name, "file": str(path), "shape": list(array.shape)}
+
+
+def rank(model_dir, out):
+    """MiniLM's layer matrices, a synthetic fine-tune (base + a rank-4 update per matrix) and numpy's measures."""
+    tensors = load_file(str(model_dir / "model.safetensors"))
+    rng = np.random.default_rng(0)
+    base, ft, rows = [], [], []
+    embed = "embeddings.word_embeddings.weight"
+    # A slice of the embedding is enough for the architecture to be recognised; rank skips `embed`.
+    base.append(write(out, "base." + embed, tensors[embed][:64]))
+    ft.append(write(out, "ft." + embed, tensors[embed][:64]))
+    for layer in range(6):
+        for component, raw in COMPONENTS.items():
+            name = f"encoder.layer.{layer}.{raw}.weight"
+            w = tensors[name].astype(np.float32)
+            update = (rng.standard_normal((w.shape[0], 4)) @ rng.standard_normal((4, w.shape[1]))) * 0.01
+            tuned = (w + update).astype(np.float32)
+            base.append(write(out, "base." + name, w))
+            ft.append(write(out, "ft." + name, tuned))
+            rows.append({"layer": layer, "component": component,
+                         "base": measures(w), "delta": measures((tuned - w).astype(np.float32))})
+    return {"base": base, "ft": ft, "rows": rows}
+
+
+if __name__ == "__main__":
+    command, model_dir, out_dir = sys.argv[1], pathlib.Path(sys.argv[2]), pathlib.Path(sys.argv[3])
+    print(json.dumps({"rank": rank}[command](model_dir, out_dir)))
