@@ -9,6 +9,29 @@ public protocol CallContext: AnyObject {
     var sourceText: String { get }
     /// Writes a line to the program's output.
     func write(_ text: String)
+    /// The terminal the output goes to, or nil when output is not a terminal (a pipe, a file, a test).
+    var terminal: TerminalInfo? { get }
+}
+
+extension CallContext {
+    /// Contexts that never write to a terminal need not say so.
+    public var terminal: TerminalInfo? { nil }
+}
+
+/// What builtins that draw (`plot`) need to know about the terminal; Shell fills it in.
+public struct TerminalInfo: Sendable, Equatable {
+    /// Columns.
+    public var width: Int
+    /// Rows.
+    public var height: Int
+    /// Whether ANSI colour and Unicode drawing characters may be used (false when `NO_COLOR` is set).
+    public var colour: Bool
+
+    public init(width: Int, height: Int, colour: Bool) {
+        self.width = width
+        self.height = height
+        self.colour = colour
+    }
 }
 
 /// An error in how a builtin was called or what it was given; the evaluator adds the source range.
