@@ -1,34 +1,30 @@
-// The BERT family (BERT, MiniLM, RoBERTa, ELECTRA, XLM-R): PyTorch Linear weights stored out × in.
+// The BERT family (BERT, MiniLM, RoBERTa, ELECTRA, XLM-R, with or without a model prefix): Linear out × in.
 import Foundation
 
 enum BERTFamily {
-    static func recognise(_ config: JSONValue?, _ names: Set<String>, _ shapes: [String: [Int]]) -> Architecture? {
-        let prefixes = ["", "bert.", "roberta.", "electra.", "model."]
-        guard let prefix = prefixes.first(where: { names.contains("\($0)embeddings.word_embeddings.weight") }) else {
-            return nil
-        }
-        let layers = ArchitectureFamilies.layerCount(names) { "\(prefix)encoder.layer.\($0).attention.self.query.weight" }
+    static let components: [(component: String, suffix: String)] = [
+        ("q", "attention.self.query"), ("k", "attention.self.key"), ("v", "attention.self.value"),
+        ("o", "attention.output.dense"), ("ff1", "intermediate.dense"), ("ff2", "output.dense"),
+    ]
+
+    static func recognise(_ names: ParameterNames) -> Architecture? {
+        let prefixes = ["", "bert.", "roberta.", "electra.", "xlm-roberta.", "camembert.", "model."]
+        guard let prefix = names.prefix(among: prefixes, having: "embeddings.word_embeddings.weight") else { return nil }
+        let layers = names.layerCount { "\(prefix)encoder.layer.\($0).attention.self.query.weight" }
         guard layers > 0 else { return nil }
-        let embedName = "\(prefix)embeddings.word_embeddings.weight"
-        var entries = [CanonicalEntry(name: "embed", stack: nil, layer: nil, component: "embed",
-                                      rawName: embedName, transform: .identity)]
-        let components: [(String, String)] = [
-            ("q", "attention.self.query"), ("k", "attention.self.key"), ("v", "attention.self.value"),
-            ("o", "attention.output.dense"), ("ff1", "intermediate.dense"), ("ff2", "output.dense"),
-        ]
-        for layer in 0..<layers {
-            for (component, raw) in components {
-                let rawName = "\(prefix)encoder.layer.\(layer).\(raw).weight"
-                guard names.contains(rawName) else { continue }
-                entries.append(CanonicalEntry(name: "layer.\(layer).\(component)", stack: nil, layer: layer,
-                                              component: component, rawName: rawName, transform: .transpose))
-            }
+        let embed = "\(prefix)embeddings.word_embeddings.weight"
+        var entries = ArchitectureFamilies.modelEntries(
+            names, embed: [embed],
+            // MLM heads: BERT, RoBERTa/XLM-R, ELECTRA generator (absent when tied and not saved).
+            unembed: ["cls.predictions.decoder.weight", "lm_head.decoder.weight", "generator_lm_head.weight"],
+            finalNorm: [])
+        entries += ArchitectureFamilies.layerEntries(names, layers: layers, components: components) { layer, suffix in
+            "\(prefix)encoder.layer.\(layer).\(suffix).weight"
         }
-        let width = shapes[embedName]?.last ?? 0
-        let feedForward = shapes["\(prefix)encoder.layer.0.intermediate.dense.weight"]?.first ?? 0
-        let heads = config?["num_attention_heads"]?.intValue ?? 0
-        let family = config?["model_type"]?.stringValue ?? "bert"
-        return Architecture(family: family, layers: layers, width: width, feedForward: feedForward,
-                            heads: heads, entries: entries)
+        // ELECTRA projects a narrower embedding up to the model width: d is the layers' width.
+        let width = names.shape("\(prefix)encoder.layer.0.attention.self.query.weight")?.last ?? names.shape(embed)?.last ?? 0
+        let feedForward = names.shape("\(prefix)encoder.layer.0.intermediate.dense.weight")?.first ?? 0
+        return Architecture(family: names.modelType ?? "bert", layers: layers, width: width, feedForward: feedForward,
+                            heads: ArchitectureFamilies.heads(names), entries: entries)
     }
 }

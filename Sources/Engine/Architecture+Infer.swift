@@ -4,26 +4,74 @@ import Foundation
 extension Architecture {
     /// The family's schema when one matches; otherwise an `unknown` architecture with no canonical entries.
     public static func infer(config: JSONValue?, parameters: [Parameter]) -> Architecture {
-        let names = Set(parameters.map(\.name))
-        let shapes = Dictionary(parameters.map { ($0.name, $0.shape) }, uniquingKeysWith: { first, _ in first })
+        let names = ParameterNames(config: config, parameters: parameters)
         for family in ArchitectureFamilies.all {
-            if let architecture = family(config, names, shapes) { return architecture }
+            if let architecture = family(names) { return architecture }
         }
         return Architecture(family: "unknown", layers: 0, width: 0, feedForward: 0, heads: 0, entries: [])
     }
 }
 
 /// A recogniser: returns the architecture when the names (and config) are of its family.
-typealias ArchitectureRecogniser = (_ config: JSONValue?, _ names: Set<String>, _ shapes: [String: [Int]]) -> Architecture?
+typealias ArchitectureRecogniser = (_ names: ParameterNames) -> Architecture?
 
-/// Every known family, tried in order.
+/// Every known family, tried in order, and what their schemas share.
 enum ArchitectureFamilies {
-    static let all: [ArchitectureRecogniser] = [BERTFamily.recognise]
+    static let all: [ArchitectureRecogniser] = [
+        BERTFamily.recognise, DistilBERTFamily.recognise, GPT2Family.recognise,
+        LlamaFamily.recognise, T5Family.recognise, BARTFamily.recognise,
+    ]
 
-    /// The largest L such that `format(L)` is a name, plus one (layers are numbered from 0).
-    static func layerCount(_ names: Set<String>, _ format: (Int) -> String) -> Int {
-        var count = 0
-        while names.contains(format(count)) { count += 1 }
-        return count
+    /// The canonical name of a per-layer matrix: `layer.3.q`, or `enc.layer.3.q` in a stack.
+    static func canonicalName(stack: String?, layer: Int, component: String) -> String {
+        (stack.map { "\($0)." } ?? "") + "layer.\(layer).\(component)"
+    }
+
+    /// Entries for `layers` layers: each (component, raw suffix) pair found becomes `layer.L.component`.
+    static func layerEntries(_ names: ParameterNames, stack: String? = nil, layers: Int,
+                             components: [(component: String, suffix: String)],
+                             transform: CanonicalTransform = .transpose,
+                             key: (_ layer: Int, _ suffix: String) -> String) -> [CanonicalEntry] {
+        var entries: [CanonicalEntry] = []
+        for layer in 0..<layers {
+            for (component, suffix) in components {
+                let name = canonicalName(stack: stack, layer: layer, component: component)
+                if let entry = names.entry(name, stack: stack, layer: layer, component: component,
+                                           key: key(layer, suffix), transform: transform) {
+                    entries.append(entry)
+                }
+            }
+        }
+        return entries
+    }
+
+    /// Canonical components in schema order.
+    static let componentOrder = ["q", "k", "v", "o", "xq", "xk", "xv", "xo", "ff1", "ff1g", "ff2"]
+
+    /// Per-layer entries sorted by stack (`enc` before `dec`), layer, then component in schema order.
+    static func ordered(_ entries: [CanonicalEntry]) -> [CanonicalEntry] {
+        func rank(_ entry: CanonicalEntry) -> (Int, Int, Int) {
+            let stack = entry.stack == "dec" ? 1 : 0
+            return (stack, entry.layer ?? -1, componentOrder.firstIndex(of: entry.component) ?? componentOrder.count)
+        }
+        return entries.sorted { rank($0) < rank($1) }
+    }
+
+    /// Model-level entries: the input embedding (`embed`, vocab × d), the output embedding when stored
+    /// separately (`unembed`, vocab × d like `embed`) and the final norm's weight (`final_norm`).
+    static func modelEntries(_ names: ParameterNames, embed: [String], unembed: [String], finalNorm: [String]) -> [CanonicalEntry] {
+        var entries: [CanonicalEntry] = []
+        for (name, keys) in [("embed", embed), ("unembed", unembed), ("final_norm", finalNorm)] {
+            if let key = keys.first(where: names.has),
+               let entry = names.entry(name, component: name, key: key, transform: .identity) {
+                entries.append(entry)
+            }
+        }
+        return entries
+    }
+
+    /// The number of attention heads from the config, under any of the names families use.
+    static func heads(_ names: ParameterNames) -> Int {
+        names.configInt("num_attention_heads", "n_head", "num_heads", "n_heads", "encoder_attention_heads") ?? 0
     }
 }

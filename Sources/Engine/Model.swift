@@ -36,6 +36,8 @@ public final class Model: @unchecked Sendable {
     public let name: String
     /// Where it was read from (a file or directory), or a description for computed models.
     public let source: String
+    /// How the weights were read (`safetensors, memory-mapped`, `pytorch zip`, `keras hdf5`); nil when computed.
+    public let format: String?
     /// Weights or a delta.
     public let kind: ModelKind
     /// The contents of `config.json`, when there was one.
@@ -54,11 +56,12 @@ public final class Model: @unchecked Sendable {
     private let index: [String: Int]
 
     /// Builds a model; the architecture is inferred from `config` and names unless given.
-    public init(name: String, source: String, kind: ModelKind = .weights, config: JSONValue?,
+    public init(name: String, source: String, format: String? = nil, kind: ModelKind = .weights, config: JSONValue?,
                 parameters: [Parameter], architecture: Architecture? = nil,
                 vocabulary: VocabularySource? = nil, onlyInLeft: [String] = [], onlyInRight: [String] = []) {
         self.name = name
         self.source = source
+        self.format = format
         self.kind = kind
         self.config = config
         self.parameters = parameters

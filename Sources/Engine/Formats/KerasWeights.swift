@@ -1,0 +1,52 @@
+// Keras/TensorFlow HDF5 weights (`tf_model.h5`): every weight named in the layers' `weight_names`.
+import Foundation
+
+/// Reads the weights Keras `save_weights` writes; kernels stay as stored (d_in × d_out).
+public enum KerasWeights {
+    /// The weights as lazy parameters named as Keras names them (`…/layer_._0/attention/self/query/kernel:0`).
+    public static func parameters(path: String) throws -> [Parameter] {
+        let file = try HDF5File(readingAt: path)
+        var parameters: [Parameter] = []
+        let datasets = try file.datasets()
+        let layerNames = stringList(try file.attribute("layer_names"))
+        if let layerNames {
+            // Keras ≥ 2: the root lists layers; each layer group lists its weights by name.
+            for layer in layerNames {
+                guard let weightNames = stringList(try file.attribute("weight_names", of: layer)) else {
+                    throw EngineError.malformed(path: path, message: "Keras layer '\(layer)' has no weight_names attribute")
+                }
+                for weight in weightNames {
+                    let datasetPath = "\(layer)/\(weight)"
+                    guard let info = datasets.first(where: { $0.path == datasetPath }) else {
+                        throw EngineError.malformed(path: path, message: "Keras weight '\(weight)' of layer '\(layer)' has no dataset")
+                    }
+                    parameters.append(try parameter(name: weight, info: info, file: file))
+                }
+            }
+        } else {
+            // No Keras metadata: every dataset, named by its path.
+            for info in datasets { parameters.append(try parameter(name: info.path, info: info, file: file)) }
+        }
+        guard !parameters.isEmpty else {
+            throw EngineError.malformed(path: path, message: "HDF5 file holds no weights (no layer_names and no datasets)")
+        }
+        return parameters
+    }
+
+    private static func parameter(name: String, info: HDF5DatasetInfo, file: HDF5File) throws -> Parameter {
+        guard let dtype = info.elementType.dtype else {
+            throw EngineError.malformed(path: file.path, message: "dataset '\(info.path)' holds \(info.elementType), not numbers")
+        }
+        return Parameter(name: name, shape: info.shape, dtype: dtype) { try file.readTensor(info.path) }
+    }
+
+    /// The names in a Keras name-list attribute; h5py writes an empty list as an empty float array.
+    private static func stringList(_ value: HDF5AttributeValue?) -> [String]? {
+        switch value {
+        case nil: return nil
+        case let .numbers(values)? where values.isEmpty: return []
+        case .empty?: return []
+        case let value?: return value.stringsValue
+        }
+    }
+}

@@ -1,0 +1,236 @@
+// PyTorch zip checkpoints (`torch.save`): data.pkl interpreted with a whitelist, storages mapped lazily.
+import Foundation
+
+/// A storage named by a persistent id: `archive/data/<key>`, of `count` elements of `dtype`.
+final class TorchStorage {
+    let key: String
+    let dtype: DType
+    /// Byte range of the storage's data in the file.
+    let range: Range<Int>
+    init(key: String, dtype: DType, range: Range<Int>) {
+        self.key = key
+        self.dtype = dtype
+        self.range = range
+    }
+}
+
+/// A tensor view of a storage (`_rebuild_tensor_v2`): offset, size and stride in elements.
+final class TorchTensor {
+    let storage: TorchStorage
+    let offset: Int
+    let shape: [Int]
+    let strides: [Int]
+    init(storage: TorchStorage, offset: Int, shape: [Int], strides: [Int]) {
+        self.storage = storage
+        self.offset = offset
+        self.shape = shape
+        self.strides = strides
+    }
+
+    /// Whether the elements are contiguous row-major from `offset`.
+    var isContiguous: Bool {
+        var expected = 1
+        for (size, stride) in zip(shape, strides).reversed() where size != 1 {
+            if stride != expected { return false }
+            expected *= size
+        }
+        return true
+    }
+}
+
+/// Reads `torch.save` zip archives without executing anything: only the globals torch uses to rebuild
+/// tensors (and OrderedDict) are allowed; any other global is refused by name.
+public enum PyTorchCheckpoint {
+    /// Storage classes torch writes in persistent ids, and the element type each holds.
+    static let storageTypes: [String: DType] = [
+        "FloatStorage": .f32, "DoubleStorage": .f64, "HalfStorage": .f16, "BFloat16Storage": .bf16,
+        "LongStorage": .i64, "IntStorage": .i32, "ShortStorage": .i16, "CharStorage": .i8,
+        "ByteStorage": .u8, "BoolStorage": .bool,
+    ]
+
+    /// The callables a checkpoint may name.
+    static let allowedCallables: Set<String> = [
+        "collections.OrderedDict",
+        "torch._utils._rebuild_tensor", "torch._utils._rebuild_tensor_v2",
+        "torch._utils._rebuild_parameter", "torch._utils._rebuild_parameter_with_state",
+        "torch._tensor._rebuild_from_type_v2",
+        "torch.nn.parameter.Parameter", "torch.Tensor",
+    ]
+
+    /// The tensors of a checkpoint as lazy parameters, named by their (flattened) state-dict keys.
+    public static func parameters(path: String) throws -> [Parameter] {
+        let file = try MappedFile(path: path)
+        let archive = try ZipArchive(file: file)
+        guard let pickleName = archive.names.first(where: { $0 == "data.pkl" || $0.hasSuffix("/data.pkl") }),
+              let pickleEntry = archive.entries[pickleName] else {
+            throw EngineError.malformed(path: path, message: "zip has no data.pkl: not a torch.save checkpoint")
+        }
+        let prefix = String(pickleName.dropLast("data.pkl".count))
+        if let order = archive.entries[prefix + "byteorder"] {
+            let text = String(decoding: file.bytes(try archive.dataRange(order)), as: UTF8.self)
+            guard text == "little" else { throw EngineError.unsupported("\(path): \(text)-endian checkpoints are not supported") }
+        }
+        let range = try archive.dataRange(pickleEntry)
+        let host = TorchPickleHost(path: path, archive: archive, prefix: prefix)
+        let root: PickleValue
+        guard let base = file.base else { throw EngineError.malformed(path: path, message: "empty file") }
+        var machine = PickleMachine(bytes: UnsafeRawBufferPointer(start: base + range.lowerBound, count: range.count), path: path, host: host)
+        root = try machine.run()
+        var found: [(String, TorchTensor)] = []
+        try collect(stateDict(root), prefix: "", depth: 0, into: &found, path: path)
+        guard !found.isEmpty else { throw EngineError.malformed(path: path, message: "checkpoint holds no tensors") }
+        return found.map { name, tensor in
+            Parameter(name: name, shape: tensor.shape, dtype: tensor.storage.dtype) { try materialise(tensor, file: file) }
+        }
+    }
+
+    /// The state dict inside common wrappers (`{"state_dict": …}`, `{"model": …}`), else the root itself.
+    private static func stateDict(_ root: PickleValue) -> PickleValue {
+        guard case let .dict(dict) = root else { return root }
+        let hasTensors = dict.values.contains { if case .opaque = $0 { return true } else { return false } }
+        if !hasTensors {
+            for key in ["state_dict", "model_state_dict", "model", "module"] {
+                if let inner = dict.get(key), case .dict = inner { return inner }
+            }
+        }
+        return root
+    }
+
+    /// Tensors in nested dicts, lists and tuples, named by their keys joined with dots.
+    private static func collect(_ value: PickleValue, prefix: String, depth: Int,
+                                into found: inout [(String, TorchTensor)], path: String) throws {
+        guard depth < 64 else { throw EngineError.malformed(path: path, message: "checkpoint nests containers too deeply") }
+        func child(_ key: String) -> String { prefix.isEmpty ? key : "\(prefix).\(key)" }
+        switch value {
+        case let .opaque(object as TorchTensor):
+            found.append((prefix.isEmpty ? "tensor" : prefix, object))
+        case let .dict(dict):
+            for (key, item) in zip(dict.keys, dict.values) { try collect(item, prefix: child(key.keyText), depth: depth + 1, into: &found, path: path) }
+        case let .list(list):
+            for (index, item) in list.items.enumerated() { try collect(item, prefix: child(String(index)), depth: depth + 1, into: &found, path: path) }
+        case let .tuple(items):
+            for (index, item) in items.enumerated() { try collect(item, prefix: child(String(index)), depth: depth + 1, into: &found, path: path) }
+        default:
+            break
+        }
+    }
+
+    /// The float32 tensor: a view of the map when contiguous float32 and aligned; otherwise gathered
+    /// element by element along the strides.
+    static func materialise(_ tensor: TorchTensor, file: MappedFile) throws -> Tensor {
+        guard let base = file.base else { return try Tensor(shape: tensor.shape, values: []) }
+        let storage = tensor.storage
+        let size = storage.dtype.size
+        let start = base + storage.range.lowerBound + tensor.offset * size
+        if tensor.isContiguous {
+            return try DType.tensor(shape: tensor.shape, dtype: storage.dtype, at: start, file: file)
+        }
+        let shape = tensor.shape, strides = tensor.strides
+        return try Tensor.build(shape: shape, storedType: storage.dtype) { out in
+            var index = [Int](repeating: 0, count: shape.count)
+            var source = 0
+            for position in 0..<out.count {
+                storage.dtype.convert(from: start + source * size,
+                                      into: UnsafeMutableBufferPointer(rebasing: out[position..<position + 1]))
+                // Odometer over the dimensions, innermost fastest.
+                var dimension = shape.count - 1
+                while dimension >= 0 {
+                    index[dimension] += 1
+                    source += strides[dimension]
+                    if index[dimension] < shape[dimension] { break }
+                    source -= strides[dimension] * shape[dimension]
+                    index[dimension] = 0
+                    dimension -= 1
+                }
+            }
+        }
+    }
+}
+
+/// The environment data.pkl runs in: the whitelist, persistent ids and tensor rebuilding.
+struct TorchPickleHost: PickleHost {
+    let path: String
+    let archive: ZipArchive
+    let prefix: String
+
+    private func bad(_ message: String) -> EngineError { .malformed(path: path, message: message) }
+
+    func global(module: String, name: String) throws -> PickleValue {
+        let qualified = "\(module).\(name)"
+        if module == "torch", PyTorchCheckpoint.storageTypes[name] != nil { return .global(module: module, name: name) }
+        guard PyTorchCheckpoint.allowedCallables.contains(qualified) else {
+            throw EngineError.malformed(path: path, message: "data.pkl asks for global '\(qualified)', which is refused: only torch tensor rebuilding and OrderedDict are allowed (nothing in a checkpoint is executed)")
+        }
+        return .global(module: module, name: name)
+    }
+
+    func persistent(_ id: PickleValue) throws -> PickleValue {
+        // ('storage', torch.FloatStorage, key, location, numel)
+        guard case let .tuple(items) = id, items.count >= 5, case .string("storage") = items[0],
+              case let .global(_, typeName) = items[1], case let .string(key) = items[2],
+              case let .int(count) = items[4] else {
+            throw bad("data.pkl has a persistent id that is not a ('storage', type, key, location, numel) tuple")
+        }
+        guard let dtype = PyTorchCheckpoint.storageTypes[typeName] else { throw bad("unknown storage type torch.\(typeName)") }
+        guard let entry = archive.entries["\(prefix)data/\(key)"] else { throw bad("storage '\(key)' is missing: no entry \(prefix)data/\(key)") }
+        let range = try archive.dataRange(entry)
+        let (bytes, overflow) = count.multipliedReportingOverflow(by: dtype.size)
+        guard count >= 0, !overflow, bytes <= range.count else {
+            throw bad("storage '\(key)' claims \(count) \(dtype.displayName) elements but holds \(range.count) bytes")
+        }
+        return .opaque(TorchStorage(key: key, dtype: dtype, range: range.lowerBound..<range.lowerBound + bytes))
+    }
+
+    func call(_ callable: PickleValue, _ arguments: [PickleValue]) throws -> PickleValue {
+        guard case let .global(module, name) = callable else { throw bad("data.pkl calls a \(callable.kind), not a global") }
+        switch "\(module).\(name)" {
+        case "collections.OrderedDict":
+            return .dict(PickleDict())
+        case "torch._utils._rebuild_tensor", "torch._utils._rebuild_tensor_v2":
+            return try rebuildTensor(arguments)
+        case "torch._utils._rebuild_parameter", "torch._utils._rebuild_parameter_with_state":
+            guard let data = arguments.first else { throw bad("_rebuild_parameter without data") }
+            return data
+        case "torch._tensor._rebuild_from_type_v2":
+            // (function, type, arguments, state): apply the (already whitelisted) function to its arguments.
+            guard arguments.count >= 3, case let .tuple(inner) = arguments[2] else { throw bad("_rebuild_from_type_v2 with unexpected arguments") }
+            return try call(arguments[0], inner)
+        default:
+            throw bad("data.pkl calls '\(module).\(name)', which cannot be called")
+        }
+    }
+
+    /// `_rebuild_tensor_v2(storage, storage_offset, size, stride, …)`, checked to stay inside the storage.
+    private func rebuildTensor(_ arguments: [PickleValue]) throws -> PickleValue {
+        guard arguments.count >= 4, case let .opaque(object) = arguments[0], let storage = object as? TorchStorage,
+              case let .int(offset) = arguments[1], case let .tuple(sizeItems) = arguments[2],
+              case let .tuple(strideItems) = arguments[3] else {
+            throw bad("_rebuild_tensor_v2 called with unexpected arguments")
+        }
+        let shape = try sizeItems.map { item -> Int in
+            guard case let .int(value) = item, value >= 0 else { throw bad("tensor in storage '\(storage.key)' has an invalid size") }
+            return value
+        }
+        let strides = try strideItems.map { item -> Int in
+            guard case let .int(value) = item, value >= 0 else { throw bad("tensor in storage '\(storage.key)' has an invalid stride") }
+            return value
+        }
+        guard shape.count == strides.count, offset >= 0, let count = Shape.elementCount(shape) else {
+            throw bad("tensor in storage '\(storage.key)' has mismatched size \(shape) and stride \(strides)")
+        }
+        let available = storage.range.count / storage.dtype.size
+        if count > 0 {
+            var last = offset
+            for (size, stride) in zip(shape, strides) {
+                let (step, overflow) = (size - 1).multipliedReportingOverflow(by: stride)
+                let (sum, overflowSum) = last.addingReportingOverflow(step)
+                guard !overflow, !overflowSum else { throw bad("tensor in storage '\(storage.key)' has strides that overflow") }
+                last = sum
+            }
+            guard last < available else {
+                throw bad("tensor \(Shape.describe(shape)) at offset \(offset) with stride \(strides) reaches element \(last) of storage '\(storage.key)', which has \(available)")
+            }
+        }
+        return .opaque(TorchTensor(storage: storage, offset: offset, shape: shape, strides: strides))
+    }
+}

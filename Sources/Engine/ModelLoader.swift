@@ -1,0 +1,106 @@
+// `load`: a weights file, a Hugging Face-style directory or a cached hub id, read into a lazy Model.
+import Foundation
+
+/// Finds, identifies and opens model checkpoints of every supported format.
+public enum ModelLoader {
+    /// Weight files looked for in a directory, in order of preference (safetensors first: mapped and safe).
+    static let preferredWeights = [
+        "model.safetensors.index.json", "model.safetensors",
+        "pytorch_model.bin.index.json", "pytorch_model.bin",
+        "tf_model.h5", "model.h5",
+    ]
+    /// File names so generic that the directory names the model instead.
+    private static let genericNames = Set(preferredWeights + ["model.pt", "model.pth", "model.bin"])
+
+    /// Loads `spec`: a file, a directory, or a hub id such as `sentence-transformers/all-MiniLM-L6-v2`.
+    /// `~` is expanded; relative paths are taken from `currentDirectory` (the process's by default).
+    public static func load(_ spec: String, currentDirectory: String? = nil) throws -> Model {
+        let path = resolve(spec, currentDirectory: currentDirectory)
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) {
+            return isDirectory.boolValue ? try loadDirectory(path, name: nil) : try loadFile(path)
+        }
+        guard HuggingFaceCache.looksLikeID(spec), !spec.hasSuffix(".safetensors") else {
+            throw EngineError.io(path: path, message: "no such file or directory")
+        }
+        return try loadDirectory(HuggingFaceCache.snapshot(for: spec), name: spec)
+    }
+
+    /// `spec` with `~` expanded and made absolute.
+    static func resolve(_ spec: String, currentDirectory: String?) -> String {
+        let expanded = (spec as NSString).expandingTildeInPath
+        if expanded.hasPrefix("/") { return (expanded as NSString).standardizingPath }
+        let base = currentDirectory ?? FileManager.default.currentDirectoryPath
+        return ((base as NSString).appendingPathComponent(expanded) as NSString).standardizingPath
+    }
+
+    /// A Hugging Face-style directory: the preferred weights, `config.json` and a vocabulary file.
+    static func loadDirectory(_ directory: String, name: String?) throws -> Model {
+        let manager = FileManager.default
+        let listing = (try? manager.contentsOfDirectory(atPath: directory)) ?? []
+        var weights = preferredWeights.first { listing.contains($0) }
+        if weights == nil {
+            let candidates = listing.filter { file in [".safetensors", ".bin", ".pt", ".pth", ".h5"].contains { file.hasSuffix($0) } }.sorted()
+            guard candidates.count <= 1 else {
+                throw EngineError.io(path: directory, message: "several weight files and no index: \(candidates.joined(separator: ", ")); load one of them")
+            }
+            weights = candidates.first
+        }
+        guard let weights else {
+            throw EngineError.io(path: directory, message: "no weights found (looked for \(preferredWeights.joined(separator: ", ")), *.safetensors, *.bin, *.pt, *.h5)")
+        }
+        return try loadFile((directory as NSString).appendingPathComponent(weights),
+                            name: name ?? (directory as NSString).lastPathComponent, source: directory)
+    }
+
+    /// One weights file, with `config.json` and vocabulary from the same directory when present.
+    static func loadFile(_ path: String, name: String? = nil, source: String? = nil) throws -> Model {
+        let (parameters, format) = try readWeights(path)
+        let directory = (path as NSString).deletingLastPathComponent
+        let configPath = (directory as NSString).appendingPathComponent("config.json")
+        var config: JSONValue?
+        if FileManager.default.fileExists(atPath: configPath) {
+            do { config = try JSONValue.parse(Data(contentsOf: URL(fileURLWithPath: configPath)), path: configPath) } catch let error as EngineError {
+                throw error
+            } catch {
+                throw EngineError.io(path: configPath, message: "cannot read: \(error.localizedDescription)")
+            }
+        }
+        let file = (path as NSString).lastPathComponent
+        let displayName = name ?? (genericNames.contains(file) ? (directory as NSString).lastPathComponent : (file as NSString).deletingPathExtension)
+        return Model(name: displayName, source: source ?? path, format: format, config: config,
+                     parameters: parameters, vocabulary: VocabularySource.inDirectory(directory))
+    }
+
+    /// The parameters of a weights file, by what its first bytes say it is; and a description of the format.
+    static func readWeights(_ path: String) throws -> (parameters: [Parameter], format: String) {
+        if path.hasSuffix(".index.json") {
+            let index = try CheckpointIndex(path: path)
+            let parameters = try index.parameters { try readWeights($0).parameters }
+            let mapped = index.shards.allSatisfy { $0.hasSuffix(".safetensors") }
+            return (parameters, "\(index.shards.count) shards, " + (mapped ? "safetensors, memory-mapped" : "pytorch zip checkpoint"))
+        }
+        if path.hasSuffix(".gguf") {
+            throw EngineError.unsupported("\(path): GGUF files are not supported yet; convert to safetensors")
+        }
+        let magic = try leadingBytes(path, count: 8)
+        if magic.starts(with: [0x50, 0x4B, 0x03, 0x04]) {
+            return (try PyTorchCheckpoint.parameters(path: path), "pytorch zip checkpoint")
+        }
+        if magic == [0x89, 0x48, 0x44, 0x46, 0x0D, 0x0A, 0x1A, 0x0A] {
+            return (try KerasWeights.parameters(path: path), "keras hdf5")
+        }
+        if magic.first == 0x80, path.hasSuffix(".bin") || path.hasSuffix(".pt") || path.hasSuffix(".pth") || path.hasSuffix(".ckpt") {
+            throw EngineError.malformed(path: path, message: "legacy (non-zip) PyTorch checkpoint: not supported; re-save it with torch >= 1.6 or convert it to safetensors")
+        }
+        return (try Safetensors.parameters(path: path), "safetensors, memory-mapped")
+    }
+
+    private static func leadingBytes(_ path: String, count: Int) throws -> [UInt8] {
+        guard let handle = FileHandle(forReadingAtPath: path) else {
+            throw EngineError.io(path: path, message: "cannot open for reading")
+        }
+        defer { try? handle.close() }
+        return [UInt8]((try? handle.read(upToCount: count)) ?? Data())
+    }
+}
