@@ -1,6 +1,100 @@
-// Model builtins: loading models and reading their parameters, names and vocabularies (owned by the models work).
+// Model builtins: loading models and reading their parameters, names, schema and vocabularies.
 import Engine
 
 enum ModelBuiltins {
-    static let all: [Builtin] = []
+    static let all: [Builtin] = [
+        Builtin(name: "load", parameters: [.required("path")], group: "models",
+                summary: "load a model: a weights file, a Hugging Face directory, or a cached hub id (never downloads)",
+                example: "m = load(\"~/models/minilm\")") { arguments in
+            .model(try ModelLoader.load(arguments.string("path")))
+        },
+        Builtin(name: "names", parameters: [.required("model")], group: "models",
+                summary: "the raw parameter names of a model, in file order", example: "names(m)") { arguments in
+            .list(try arguments.model("model").names.map(Value.string))
+        },
+        Builtin(name: "canonical", parameters: [.required("model")], group: "models",
+                summary: "the canonical names of a model (embed, layer.L.q k v o ff1 ff2, …), in schema order",
+                example: "canonical(m)") { arguments in
+            .list(try arguments.model("model").architecture.entries.map { Value.string($0.name) })
+        },
+        Builtin(name: "schema", parameters: [.required("model")], group: "models",
+                summary: "a table mapping each canonical name to its raw parameter, shape and orientation",
+                example: "schema(m) |> show") { arguments in
+            .table(try schemaTable(arguments.model("model")))
+        },
+        Builtin(name: "vocab", parameters: [.required("model"), .optional("id", "none")], group: "models",
+                summary: "token strings by id (all, one id, or a list of ids), read lazily from the model's vocabulary file",
+                example: "vocab(m, 2023)") { arguments in
+            try vocabulary(arguments)
+        },
+        Builtin(name: "info", parameters: [.required("model")], group: "models",
+                summary: "a record describing a model: family, sizes, parameter count, dtypes, source and config",
+                example: "info(m).layers") { arguments in
+            .record(try info(arguments.model("model")))
+        },
+        Builtin(name: "config", parameters: [.required("model")], group: "models",
+                summary: "the model's config.json as a record (none when there was none)",
+                example: "config(m).hidden_size") { arguments in
+            try arguments.model("model").config.map(value) ?? .none
+        },
+    ]
+
+    /// A JSON value as a language value: objects become records, arrays lists, null `none`.
+    static func value(_ json: JSONValue) -> Value {
+        switch json {
+        case .null: return .none
+        case let .bool(bool): return .bool(bool)
+        case let .number(number): return .number(number)
+        case let .string(string): return .string(string)
+        case let .array(items): return .list(items.map(value))
+        case let .object(members): return .record(Record(members.map { ($0.key, value($0.value)) }))
+        }
+    }
+
+    private static func vocabulary(_ arguments: Arguments) throws -> Value {
+        let model = try arguments.model("model")
+        guard let source = model.vocabulary else {
+            throw ArgumentError("vocab(): \(model.name) has no vocabulary file (looked for tokenizer.json, vocab.json, vocab.txt next to its weights)")
+        }
+        let tokens = try source.tokens()
+        func token(_ value: Value) throws -> Value {
+            guard case let .number(number) = value, number.rounded() == number, number >= 0, number < Double(tokens.count) else {
+                throw ArgumentError("vocab(): token id must be a whole number in 0..<\(tokens.count), got \(value.shortDisplay)")
+            }
+            return .string(tokens[Int(number)])
+        }
+        guard arguments.has("id"), let id = arguments.value("id") else { return .list(tokens.map(Value.string)) }
+        if case let .list(ids) = id { return .list(try ids.map(token)) }
+        return try token(id)
+    }
+
+    private static func info(_ model: Model) -> Record {
+        let architecture = model.architecture
+        var record = Record([
+            ("name", .string(model.name)), ("kind", .string(model.kind.rawValue)),
+            ("family", .string(architecture.family)), ("layers", .number(Double(architecture.layers))),
+            ("width", .number(Double(architecture.width))), ("ff", .number(Double(architecture.feedForward))),
+            ("heads", .number(Double(architecture.heads))), ("kv_heads", .number(Double(architecture.keyValueHeads))),
+        ])
+        record["vocab"] = ModelSummary.vocabularySize(model).map { .number(Double($0)) } ?? .none
+        record["params"] = .number(Double(model.parameterCount))
+        record["tensors"] = .number(Double(model.parameters.count))
+        record["dtypes"] = .list(ModelSummary.dtypes(model).map { .string($0.displayName) })
+        record["source"] = .string(model.source)
+        record["format"] = model.format.map(Value.string) ?? .none
+        record["config"] = model.config.map(value) ?? .none
+        return record
+    }
+
+    private static func schemaTable(_ model: Model) throws -> Table {
+        let entries = model.architecture.entries
+        var table = Table()
+        try table.append("name", .string(entries.map(\.name)))
+        try table.append("layer", .int(entries.map { $0.layer ?? -1 }))
+        try table.append("component", .string(entries.map(\.component)))
+        try table.append("raw", .string(entries.map(\.rawName)))
+        try table.append("stored", .string(entries.map { Shape.describe(model.parameter(raw: $0.rawName)?.shape ?? []) }))
+        try table.append("transform", .string(entries.map { ModelSummary.describe($0.transform) }))
+        return table
+    }
 }

@@ -2,8 +2,52 @@
 import Engine
 
 extension Display {
-    /// Family, layers, widths, heads, vocabulary, parameter count, dtypes and source.
+    /// Family, layers, widths, heads, vocabulary, parameter count, dtypes and source; then the schema.
     static func model(_ model: Model) -> String {
-        Value.model(model).shortDisplay
+        let architecture = model.architecture
+        var parts: [String] = [model.kind == .delta ? "delta (\(architecture.family))" : architecture.family]
+        let stacks = Set(architecture.layerEntries.compactMap(\.stack))
+        if architecture.layers > 0 {
+            var layers = "\(architecture.layers) layers"
+            if stacks.count > 1 {
+                let decoder = (architecture.layerEntries.filter { $0.stack == "dec" }.compactMap(\.layer).max() ?? -1) + 1
+                layers = "enc \(architecture.layers) + dec \(decoder) layers"
+            }
+            var details: [String] = []
+            if architecture.feedForward > 0 { details.append("ff \(architecture.feedForward)") }
+            if architecture.heads > 0 { details.append("\(architecture.heads) heads") }
+            if architecture.keyValueHeads != architecture.heads, architecture.keyValueHeads > 0 {
+                details.append("\(architecture.keyValueHeads) kv heads")
+            }
+            parts.append("\(layers) × \(architecture.width)" + (details.isEmpty ? "" : " (\(details.joined(separator: ", ")))"))
+        } else {
+            parts.append("\(model.parameters.count) tensors")
+        }
+        if let size = ModelSummary.vocabularySize(model) { parts.append("vocab \(size)") }
+        parts.append("\(count(model.parameterCount)) params")
+        parts.append(ModelSummary.dtypes(model).map(\.displayName).joined(separator: ", "))
+        let verb = model.format?.contains("memory-mapped") == true ? "mapped from" : (model.format == nil ? "from" : "read from")
+        parts.append("\(verb) \(model.source)")
+        var lines = [parts.joined(separator: " · ")]
+        if architecture.entries.isEmpty {
+            lines.append("  " + ModelSummary.missingSchema(model))
+        } else {
+            let modelLevel = architecture.entries.filter { $0.layer == nil }.map(\.name)
+            let perLayer = ModelSummary.components(model).joined(separator: " ")
+            lines.append("  schema: " + (modelLevel + (perLayer.isEmpty ? [] : ["per layer \(perLayer)"])).joined(separator: ", "))
+        }
+        if model.kind == .delta, !(model.onlyInLeft.isEmpty && model.onlyInRight.isEmpty) {
+            lines.append("  only in left: \(model.onlyInLeft.count), only in right: \(model.onlyInRight.count)")
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    /// 22_713_216 → `22.7 M`.
+    static func count(_ value: Int) -> String {
+        let number = Double(value)
+        for (scale, unit) in [(1e9, "G"), (1e6, "M"), (1e3, "k")] where number >= scale {
+            return "\(Value.format((number / scale * 10).rounded() / 10)) \(unit)"
+        }
+        return String(value)
     }
 }

@@ -1,0 +1,51 @@
+// Summaries of a model for displays: vocabulary size, dtypes, schema coverage and what is missing.
+import Foundation
+
+/// Facts about a model computed from its metadata only (nothing is read from the weights).
+public enum ModelSummary {
+    /// Vocabulary size: config's `vocab_size`, else the rows of `embed`.
+    public static func vocabularySize(_ model: Model) -> Int? {
+        if let size = model.config?["vocab_size"]?.intValue { return size }
+        guard let entry = model.architecture.entry(canonical: "embed") else { return nil }
+        return model.parameter(raw: entry.rawName)?.shape.first
+    }
+
+    /// The distinct stored element types, most common first.
+    public static func dtypes(_ model: Model) -> [DType] {
+        var counts: [DType: Int] = [:]
+        for parameter in model.parameters { counts[parameter.dtype, default: 0] += parameter.count }
+        return counts.sorted { ($0.value, $1.key.rawValue) > ($1.value, $0.key.rawValue) }.map(\.key)
+    }
+
+    /// A short description of a canonical transform (`transpose`, `columns 0..<384`).
+    public static func describe(_ transform: CanonicalTransform) -> String {
+        switch transform {
+        case .identity: return "as stored"
+        case .transpose: return "transposed"
+        case let .columns(range): return "columns \(range.lowerBound)..<\(range.upperBound)"
+        case let .rowsTransposed(range): return "rows \(range.lowerBound)..<\(range.upperBound), transposed"
+        }
+    }
+
+    /// Per-layer components found, e.g. `q k v o ff1 ff2`, in schema order.
+    public static func components(_ model: Model) -> [String] {
+        let present = Set(model.architecture.layerEntries.map(\.component))
+        return ArchitectureFamilies.componentOrder.filter(present.contains)
+    }
+
+    /// Why a model has no canonical schema, naming its family hint and a few raw names.
+    public static func missingSchema(_ model: Model) -> String {
+        let hint = model.config?["model_type"]?.stringValue.map { " (config model_type '\($0)')" } ?? ""
+        let sample = model.names.prefix(3).joined(separator: ", ")
+        return "\(model.name): architecture not recognised\(hint), so it has no canonical names (embed, layer.L.q …); raw names still work, e.g. \(sample)"
+    }
+}
+
+extension Model {
+    /// The per-layer canonical entries, or an error saying why there are none (for analyses needing the schema).
+    public func requireSchema(for purpose: String) throws -> [CanonicalEntry] {
+        let entries = architecture.layerEntries
+        guard !entries.isEmpty else { throw EngineError.unsupported("\(purpose): \(ModelSummary.missingSchema(self))") }
+        return entries
+    }
+}
