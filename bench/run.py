@@ -1,0 +1,105 @@
+"""Runs each benchmark job through mvs and through its Python peer, alternating, and prints ratios.
+
+Usage: run.py MVS_BINARY PYTHON [--reps N] [--tiny] [--only JOB,...]
+Inputs are prepared once under $MVS_CACHE/bench (real MiniLM, a synthetic bert-base-shaped model, a zoo
+of MiniLM fine-tunes); --tiny uses a 2-layer synthetic model and a 6-model zoo (to keep the script working).
+"""
+import argparse
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+REPO = os.path.dirname(HERE)
+
+
+def measure(command, env):
+    """Runs `command` under a wrapper that reports its own peak RSS (getrusage of the child)."""
+    start = time.perf_counter()
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+    _, status, usage = os.wait4(process.pid, 0)
+    elapsed = time.perf_counter() - start
+    stderr = process.stderr.read().decode()
+    process.stdout.read()
+    if os.waitstatus_to_exitcode(status) != 0:
+        sys.exit(f"bench: {' '.join(command)} failed:\n{stderr}")
+    return elapsed, usage.ru_maxrss / 1024
+
+
+def prepare(cache, python, tiny):
+    models = os.environ.get("MVS_MODELS", os.path.join(cache, "models"))
+    minilm = os.path.join(models, "minilm")
+    bench = os.path.join(cache, "bench")
+    os.makedirs(bench, exist_ok=True)
+    if tiny:
+        zoo = os.path.join(bench, "tiny-zoo")
+        if not os.path.exists(os.path.join(zoo, "manifest.csv")):
+            subprocess.check_call([python, os.path.join(REPO, "scripts", "make-zoo"), "--synthetic", "2x32",
+                                   "--out", zoo, "--tasks", "2", "--per-task", "3"], stdout=subprocess.DEVNULL)
+        base = os.path.join(zoo, "base")
+        return {"small": base, "large": base, "ft": os.path.join(zoo, "sentiment-0"),
+                "zoo": os.path.join(zoo, "manifest.csv"), "k": "2"}
+    large = os.path.join(bench, "bertbase")
+    if not os.path.exists(large):
+        print("bench: writing the synthetic bert-base-shaped model", file=sys.stderr)
+        subprocess.check_call([python, os.path.join(HERE, "make_bertbase.py"), large, minilm])
+    zoo = os.path.join(bench, "minilm-zoo50")
+    if not os.path.exists(os.path.join(zoo, "manifest.csv")):
+        print("bench: writing a zoo of 50 MiniLM fine-tunes (≈4.5 GB)", file=sys.stderr)
+        subprocess.check_call([python, os.path.join(REPO, "scripts", "make-zoo"), "--base", minilm, "--out", zoo,
+                               "--tasks", "5", "--per-task", "10"], stdout=subprocess.DEVNULL)
+    return {"small": minilm, "large": large, "ft": os.path.join(zoo, "sentiment-0"),
+            "zoo": os.path.join(zoo, "manifest.csv"), "k": "5"}
+
+
+def jobs(inputs, scratch):
+    mvs_script = lambda name: os.path.join(HERE, f"mvs_{name}.mvs")
+    peer = lambda name: os.path.join(HERE, f"peer_{name}.py")
+    h5 = os.path.join(scratch, "out.h5")
+    return [
+        ("load (bert-base size)", "load", [inputs["large"]]),
+        ("delta (MiniLM)", "delta", [inputs["ft"], inputs["small"]]),
+        ("rank (MiniLM, 36 matrices)", "rank", [inputs["small"]]),
+        ("rank (bert-base size, 72)", "rank", [inputs["large"]]),
+        ("project ff2 top-10 (MiniLM)", "project", [inputs["small"]]),
+        ("vectorize+cluster (zoo)", "zoo", [inputs["small"], inputs["zoo"], inputs["k"]]),
+        ("export model+rank (MiniLM)", "export", [inputs["small"], h5]),
+        ("start-up", "startup", []),
+    ], mvs_script, peer
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("mvs")
+    parser.add_argument("python")
+    parser.add_argument("--reps", type=int, default=3)
+    parser.add_argument("--tiny", action="store_true")
+    parser.add_argument("--only", default="")
+    args = parser.parse_args()
+    cache = os.environ.get("MVS_CACHE", os.path.expanduser("~/.cache/mvs"))
+    inputs = prepare(cache, args.python, args.tiny)
+    env = dict(os.environ, OPENBLAS_NUM_THREADS=str(os.cpu_count()), PYTHONPATH=HERE, NO_COLOR="1")
+    with tempfile.TemporaryDirectory() as scratch:
+        table, mvs_script, peer = jobs(inputs, scratch)
+        print(f"{'job':32} {'mvs s':>8} {'peer s':>8} {'ratio':>6} {'mvs MiB':>8} {'peer MiB':>8}")
+        for title, name, job_args in table:
+            if args.only and name not in args.only.split(","):
+                continue
+            mvs_command = ([args.mvs, "-c", "1"] if name == "startup" else [args.mvs, mvs_script(name), *job_args])
+            peer_command = [args.python, peer(name), *job_args]
+            mvs_times, peer_times, mvs_rss, peer_rss = [], [], [], []
+            for _ in range(args.reps):
+                seconds, rss = measure(mvs_command, env)
+                mvs_times.append(seconds); mvs_rss.append(rss)
+                seconds, rss = measure(peer_command, env)
+                peer_times.append(seconds); peer_rss.append(rss)
+            m, p = statistics.median(mvs_times), statistics.median(peer_times)
+            print(f"{title:32} {m:8.3f} {p:8.3f} {m / p:6.2f} {max(mvs_rss):8.0f} {max(peer_rss):8.0f}", flush=True)
+
+
+if __name__ == "__main__":
+    main()
