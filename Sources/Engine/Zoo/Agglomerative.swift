@@ -9,22 +9,23 @@ public enum Linkage: String, Sendable {
 public enum Agglomerative {
     /// Cluster labels for `points`. Ward needs the euclidean metric (as in scikit-learn).
     public static func cluster(_ points: [[Double]], k: Int, linkage: Linkage, metric: ClusterMetric) throws -> [Int] {
-        let n = points.count
-        guard k >= 1, k <= n else {
-            throw EngineError.invalidArgument("k must be between 1 and the number of vectors (\(n)), got \(k)")
-        }
         if linkage == .ward && metric != .euclidean {
             throw EngineError.invalidArgument("ward linkage works with metric=\"euclidean\" only")
         }
         // Ward runs on squared distances (Lance–Williams), the others on plain distances.
-        var distance = [[Double]](repeating: [Double](repeating: 0, count: n), count: n)
-        for i in 0..<n {
-            for j in (i + 1)..<max(i + 1, n) {
-                let d = linkage == .ward ? ClusterMetric.squaredEuclidean(points[i], points[j]) : metric.distance(points[i], points[j])
-                distance[i][j] = d
-                distance[j][i] = d
-            }
+        let distances = ClusterMetric.pairwise(points) { a, b in
+            linkage == .ward ? ClusterMetric.squaredEuclidean(a, b) : metric.distance(a, b)
         }
+        return try cluster(distances: distances, k: k, linkage: linkage)
+    }
+
+    /// Cluster labels from a precomputed symmetric distance matrix (squared euclidean for ward).
+    public static func cluster(distances: [[Double]], k: Int, linkage: Linkage) throws -> [Int] {
+        let n = distances.count
+        guard k >= 1, k <= n else {
+            throw EngineError.invalidArgument("k must be between 1 and the number of vectors (\(n)), got \(k)")
+        }
+        var distance = distances
         var active = Array(0..<n)
         var sizes = [Int](repeating: 1, count: n)
         var members = (0..<n).map { [$0] }

@@ -5,17 +5,14 @@ import Foundation
 public enum ClusterScores {
     /// Mean silhouette coefficient; NaN when there is one cluster or as many clusters as points.
     public static func silhouette(points: [[Double]], assignments: [Int], metric: ClusterMetric) -> Double {
-        let n = points.count
+        silhouette(distances: ClusterMetric.pairwise(points, metric.distance), assignments: assignments)
+    }
+
+    /// Mean silhouette coefficient from a precomputed distance matrix.
+    public static func silhouette(distances: [[Double]], assignments: [Int]) -> Double {
+        let n = distances.count
         let clusters = Set(assignments)
         guard clusters.count >= 2, clusters.count < n else { return .nan }
-        var distances = [[Double]](repeating: [Double](repeating: 0, count: n), count: n)
-        for i in 0..<n {
-            for j in (i + 1)..<max(i + 1, n) {
-                let d = metric.distance(points[i], points[j])
-                distances[i][j] = d
-                distances[j][i] = d
-            }
-        }
         var sizes: [Int: Int] = [:]
         for cluster in assignments { sizes[cluster, default: 0] += 1 }
         var total = 0.0

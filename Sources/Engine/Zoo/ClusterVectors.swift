@@ -16,8 +16,9 @@ public struct ClusterOptions: Sendable {
 }
 
 extension Clustering {
-    /// Clusters the rows of `vectors` (or of a similarity matrix's rows, for precomputed cosine).
+    /// Clusters the rows of `vectors`; a similarity matrix is clustered agglomeratively on 1 − similarity.
     public static func of(_ vectors: VectorSet, options: ClusterOptions) throws -> Clustering {
+        if vectors.kind == .similarity { return try ofSimilarity(vectors, options: options) }
         var points = vectors.rows
         if options.normalize { points = VectorAnalysis.standardized(points) }
         let assignments: [Int]
@@ -40,6 +41,25 @@ extension Clustering {
             throw EngineError.invalidArgument("unknown method '\(options.method)'; use \"kmeans\" or \"agglomerative\"")
         }
         return Clustering(assignments: assignments, clusterCount: Set(assignments).count, points: points,
-                          names: vectors.names, labels: vectors.labels, method: method, metric: options.metric)
+                          names: vectors.names, labels: vectors.labels, method: method,
+                          distances: ClusterMetric.pairwise(points, options.metric.distance))
+    }
+
+    private static func ofSimilarity(_ vectors: VectorSet, options: ClusterOptions) throws -> Clustering {
+        guard options.method == "agglomerative" else {
+            throw EngineError.invalidArgument("a similarity matrix is clustered with method=\"agglomerative\" (on 1 − cosine), not \"\(options.method)\"")
+        }
+        guard options.linkage != .ward else {
+            throw EngineError.invalidArgument("ward linkage needs feature vectors; use linkage=\"average\" or \"complete\" on a similarity matrix")
+        }
+        let rows = vectors.rows
+        guard rows.count == vectors.dimension else {
+            throw EngineError.invalidArgument("a similarity matrix must be square, got \(rows.count) × \(vectors.dimension)")
+        }
+        let distances = rows.map { row in row.map { max(0, 1 - $0) } }
+        let assignments = try Agglomerative.cluster(distances: distances, k: options.k, linkage: options.linkage)
+        return Clustering(assignments: assignments, clusterCount: Set(assignments).count, points: rows,
+                          names: vectors.names, labels: vectors.labels,
+                          method: "agglomerative/\(options.linkage.rawValue)/1-cosine", distances: distances)
     }
 }

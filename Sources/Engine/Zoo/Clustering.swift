@@ -49,7 +49,7 @@ public struct Clustering: Sendable {
 
     /// Builds the result and its scores from assignments.
     init(assignments: [Int], clusterCount: Int, points: [[Double]], names: [String], labels: [String]?,
-         method: String, metric: ClusterMetric) {
+         method: String, distances: [[Double]]) {
         self.assignments = assignments
         self.clusterCount = clusterCount
         self.names = names
@@ -69,7 +69,7 @@ public struct Clustering: Sendable {
         var inertia = 0.0
         for (row, cluster) in assignments.enumerated() { inertia += ClusterMetric.squaredEuclidean(points[row], centroids[cluster]) }
         self.inertia = inertia
-        silhouette = ClusterScores.silhouette(points: points, assignments: assignments, metric: metric)
+        silhouette = ClusterScores.silhouette(distances: distances, assignments: assignments)
         if let labels {
             adjustedRand = ClusterScores.adjustedRandIndex(assignments, labels)
             mutualInformation = ClusterScores.normalizedMutualInformation(assignments, labels)
@@ -96,6 +96,20 @@ public enum ClusterMetric: String, Sendable {
             let denominator = (aa * bb).squareRoot()
             return denominator > 0 ? 1 - dot / denominator : 1
         }
+    }
+
+    /// The symmetric matrix of `distance` between every pair of rows.
+    static func pairwise(_ points: [[Double]], _ distance: ([Double], [Double]) -> Double) -> [[Double]] {
+        let n = points.count
+        var result = [[Double]](repeating: [Double](repeating: 0, count: n), count: n)
+        for i in 0..<n {
+            for j in (i + 1)..<max(i + 1, n) {
+                let d = distance(points[i], points[j])
+                result[i][j] = d
+                result[j][i] = d
+            }
+        }
+        return result
     }
 
     static func squaredEuclidean(_ a: [Double], _ b: [Double]) -> Double {

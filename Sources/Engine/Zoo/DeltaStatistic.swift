@@ -9,12 +9,21 @@ public enum DeltaStatistic: String, CaseIterable, Sendable {
     case fro
     /// Cosine between ΔW and W_base (is the update along the weights?).
     case cos
+    /// Numerical rank of ΔW (numpy's default tolerance).
+    case rank
+    /// Effective rank of ΔW (Roy & Vetterli).
+    case erank
+    /// Stable rank of ΔW.
+    case srank
     /// Excess kurtosis of ΔW's entries (heavy tails mark the direction of fine-tuning in MoTHer).
     case kurtosis
 
     /// The statistic's value for one matrix.
-    func value(delta: Tensor, base: Tensor) -> Double {
+    func value(delta: Tensor, base: Tensor) throws -> Double {
         switch self {
+        case .rank: return Double(try Spectrum(of: delta).numericalRank())
+        case .erank: return try Spectrum(of: delta).effectiveRank
+        case .srank: return try Spectrum(of: delta).stableRank
         case .rel:
             let denominator = Linalg.norm(base)
             return denominator > 0 ? Linalg.norm(delta) / denominator : .nan

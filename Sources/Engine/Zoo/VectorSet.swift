@@ -1,6 +1,14 @@
 // Vectors for a set of models: a row per model, with names, labels and column descriptions.
 
-/// A matrix with one row per model (from `vectorize`), carrying names and labels.
+/// What the rows of a vector set are.
+public enum VectorKind: String, Sendable {
+    /// Feature vectors (sketches, profiles): compared by a metric.
+    case features
+    /// Rows of a square cosine-similarity matrix (`similarity`): distances are 1 − similarity.
+    case similarity
+}
+
+/// A matrix with one row per model (from `vectorize` or `similarity`), carrying names and labels.
 public struct VectorSet: Sendable {
     /// rows × dim values, row-major.
     public let matrix: Tensor
@@ -12,8 +20,12 @@ public struct VectorSet: Sendable {
     public let columnNames: [String]
     /// How the vectors were made (`sketch`, `rel`, …), for displays and exports.
     public let statistic: String
+    /// Feature vectors or a similarity matrix.
+    public let kind: VectorKind
 
-    public init(matrix: Tensor, names: [String], labels: [String]?, columnNames: [String], statistic: String) {
+    public init(matrix: Tensor, names: [String], labels: [String]?, columnNames: [String], statistic: String,
+                kind: VectorKind = .features) {
+        self.kind = kind
         self.matrix = matrix
         self.names = names
         self.labels = labels

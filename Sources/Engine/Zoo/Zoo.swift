@@ -32,8 +32,13 @@ public struct Zoo: Sendable {
         self.loader = loader
     }
 
-    /// Opens member `index`.
-    public func model(at index: Int) throws -> Model { try loader(entries[index].path) }
+    /// Opens member `index`, named as the zoo names it.
+    public func model(at index: Int) throws -> Model {
+        let model = try loader(entries[index].path)
+        return Model(name: entries[index].name, source: model.source, kind: model.kind, config: model.config,
+                     parameters: model.parameters, architecture: model.architecture, vocabulary: model.vocabulary,
+                     onlyInLeft: model.onlyInLeft, onlyInRight: model.onlyInRight)
+    }
 
     /// Labels in order, or nil when any member has none.
     public var labels: [String]? {

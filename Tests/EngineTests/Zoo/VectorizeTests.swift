@@ -44,14 +44,14 @@ import Testing
     let clustering = try Clustering.of(vectors, options: options)
     #expect((clustering.adjustedRand ?? 0) >= 0.9)
     // The size-only profile cannot separate these tasks: every task moves every matrix alike.
-    let profile = try Vectorize.profile(zoo, base: base, statisticName: "rel") { DeltaStatistic.rel.value(delta: $0, base: $1) }
+    let profile = try Vectorize.profile(zoo, base: base, statisticName: "rel") { try DeltaStatistic.rel.value(delta: $0, base: $1) }
     let byProfile = try Clustering.of(profile, options: ClusterOptions(k: 3))
     #expect((byProfile.adjustedRand ?? 1) < 0.5)
 }
 
 @Test func relProfileClustersTasksThatMoveDifferentLayers() throws {
     let (base, zoo) = SyntheticZoo.zoo(tasks: 3, perTask: 4, layers: 3, movedLayers: { Set([$0]) })
-    let profile = try Vectorize.profile(zoo, base: base, statisticName: "rel", statistic: { DeltaStatistic.rel.value(delta: $0, base: $1) },
+    let profile = try Vectorize.profile(zoo, base: base, statisticName: "rel", statistic: { try DeltaStatistic.rel.value(delta: $0, base: $1) },
                                         normalizePerModel: true)
     #expect(profile.columnNames.count == 18 && profile.columnNames[0] == "layer.0.q")
     let clustering = try Clustering.of(profile, options: ClusterOptions(k: 3))
@@ -61,13 +61,13 @@ import Testing
 @Test func profileStatisticsMatchHandComputation() throws {
     let base = try Tensor(shape: [2, 2], values: [1, 0, 0, 1])
     let delta = try Tensor(shape: [2, 2], values: [3, 0, 0, 4])
-    #expect(DeltaStatistic.fro.value(delta: delta, base: base) == 5)
-    #expect(abs(DeltaStatistic.rel.value(delta: delta, base: base) - 5 / 2.0.squareRoot()) < 1e-12)
-    #expect(abs(DeltaStatistic.cos.value(delta: delta, base: base) - 7 / (5 * 2.0.squareRoot())) < 1e-12)
+    #expect(try DeltaStatistic.fro.value(delta: delta, base: base) == 5)
+    #expect(abs(try DeltaStatistic.rel.value(delta: delta, base: base) - 5 / 2.0.squareRoot()) < 1e-12)
+    #expect(abs(try DeltaStatistic.cos.value(delta: delta, base: base) - 7 / (5 * 2.0.squareRoot())) < 1e-12)
     // Entries 3, 0, 0, 4: mean 7/4, central moments by hand.
     let centred = [3 - 1.75, -1.75, -1.75, 4 - 1.75]
     let m2 = centred.map { $0 * $0 }.reduce(0, +) / 4, m4 = centred.map { pow($0, 4) }.reduce(0, +) / 4
-    #expect(abs(DeltaStatistic.kurtosis.value(delta: delta, base: base) - (m4 / (m2 * m2) - 3)) < 1e-12)
+    #expect(abs(try DeltaStatistic.kurtosis.value(delta: delta, base: base) - (m4 / (m2 * m2) - 3)) < 1e-12)
 }
 
 @Test func similarityEqualsExactCosineOfFlattenedDeltas() throws {
@@ -103,4 +103,26 @@ import Testing
     #expect(throws: EngineError.self) { try Zoo.open(manifest.path) { _ in throw EngineError.interrupted } }
     try "path\n\"unterminated\n".write(to: manifest, atomically: true, encoding: .utf8)
     #expect(throws: EngineError.self) { try Zoo.open(manifest.path) { _ in throw EngineError.interrupted } }
+}
+
+@Test func similarityMatrixClustersTasksAgglomeratively() throws {
+    let (base, zoo) = SyntheticZoo.zoo()
+    let (matrix, names) = try DeltaSimilarity.cosine(zoo, base: base)
+    let vectors = VectorSet(matrix: matrix, names: names, labels: zoo.labels, columnNames: names, statistic: "similarity", kind: .similarity)
+    var options = ClusterOptions(k: 3)
+    #expect(throws: EngineError.self) { try Clustering.of(vectors, options: options) }
+    options.method = "agglomerative"
+    options.linkage = .average
+    let clustering = try Clustering.of(vectors, options: options)
+    #expect(clustering.adjustedRand == 1)
+}
+
+@Test func rankProfileOfLowRankUpdatesIsTheirRank() throws {
+    // Every moved matrix gets a rank-2 task update plus noise scaled by 0 → use a noiseless delta.
+    let base = try Tensor(shape: [6, 5], values: (0..<30).map { Float($0 % 7) })
+    let u: [Float] = [1, 2, 0, -1, 3, 1], v: [Float] = [1, 0, 2, 1, -1]
+    let delta = try Tensor(shape: [6, 5], values: (0..<30).map { u[$0 / 5] * v[$0 % 5] })
+    #expect(try DeltaStatistic.rank.value(delta: delta, base: base) == 1)
+    #expect(abs(try DeltaStatistic.srank.value(delta: delta, base: base) - 1) < 1e-5)
+    #expect(abs(try DeltaStatistic.erank.value(delta: delta, base: base) - 1) < 1e-3)
 }
