@@ -20,8 +20,9 @@ enum HDF5ObjectKind: HDF5HandleKind { static func close(_ id: hid_t) -> herr_t {
 ///
 /// Handles never leave Engine: the public API speaks in paths, shapes and values, not `hid_t`.
 final class HDF5Handle<Kind: HDF5HandleKind> {
-    /// The identifier; valid until this object is released.
+    /// The identifier; valid until this object is released or closed.
     let id: hid_t
+    private var isOpen = true
 
     /// Takes ownership of `id`, which the caller has checked is valid.
     private init(owning id: hid_t) { self.id = id }
@@ -32,8 +33,17 @@ final class HDF5Handle<Kind: HDF5HandleKind> {
         return HDF5Handle(owning: id)
     }
 
+    /// Closes now and reports failure (a file's close is where HDF5 writes its last metadata).
+    func close(_ action: @autoclosure () -> String, path: String) throws {
+        try HDF5Library.locked {
+            guard isOpen else { return }
+            isOpen = false
+            try HDF5Library.check(Kind.close(id), action(), path: path)
+        }
+    }
+
     deinit {
-        HDF5Library.locked { _ = Kind.close(id) }
+        if isOpen { HDF5Library.locked { _ = Kind.close(id) } }
     }
 }
 

@@ -11,6 +11,7 @@ enum HDF5Library {
     private static let lock = NSRecursiveLock()
 
     /// Runs `body` holding the HDF5 lock, with HDF5's automatic error printing off for this thread.
+    @discardableResult
     static func locked<T>(_ body: () throws -> T) rethrows -> T {
         lock.lock()
         defer { lock.unlock() }

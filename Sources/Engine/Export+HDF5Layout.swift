@@ -1,0 +1,263 @@
+// How each value kind is laid out in HDF5 (datasets, groups, attributes); docs/hdf5.md describes the result.
+import Foundation
+
+/// Writes values into an open HDF5 file, one layout per value kind; `mvs_type` marks what import rebuilds.
+struct HDF5Layout {
+    let writer: HDF5Writer
+    let options: Export.Options
+
+    /// Record fields and list items longer than this go to datasets, not attributes (attributes are for
+    /// small metadata and HDF5 limits their size in object headers).
+    static let attributeElementLimit = 1024
+    static let attributeTextLimit = 16 * 1024
+
+    /// Writes `value` at `path` (a new link).
+    func write(_ value: ExportValue, at path: String) throws {
+        try Interruption.check()
+        switch value {
+        case let .number(number): try writer.writeDataset(path, .doubles([number], shape: []), compress: false)
+        case let .bool(flag): try writer.writeDataset(path, .bools([flag], shape: []), compress: false)
+        case let .string(text): try writer.writeDataset(path, .strings([text], shape: []), compress: false)
+        case .none: try writer.writeDataset(path, .empty(), compress: false)
+        case let .tensor(tensor):
+            try writeTensor(tensor, at: path)
+            try writer.setAttribute("mvs_type", .string("tensor"), on: path)
+        case let .list(items): try writeList(items, at: path)
+        case let .record(fields): try writeRecord(fields, at: path)
+        case let .table(table): try writeTable(table, at: path)
+        case let .model(model): try writeModel(model, at: path)
+        case let .vectors(vectors): try writeVectors(vectors, at: path)
+        case let .clustering(clustering): try writeClustering(clustering, at: path)
+        }
+    }
+
+    /// float32 as stored; integer tensors (e.g. `position_ids`) as int64; `orig_dtype` records the stored type.
+    private func writeTensor(_ tensor: Tensor, at path: String) throws {
+        let payload = tensor.storedType.isInteger
+            ? try HDF5Payload.integers(tensor.values.map { Int($0.rounded()) }, shape: tensor.shape)
+            : try HDF5Payload.floats(tensor)
+        try writer.writeDataset(path, payload, compress: options.compress)
+        try writer.setAttribute("orig_dtype", .string(tensor.storedType.displayName), on: path)
+    }
+
+    // MARK: Lists and records
+
+    /// Items that fit one typed array: all numbers, all strings or all booleans (an empty list is numbers).
+    static func scalarArray(_ items: [ExportValue]) -> HDF5AttributeValue? {
+        var numbers: [Double] = [], texts: [String] = [], flags: [Bool] = []
+        for item in items {
+            switch item {
+            case let .number(number): numbers.append(number)
+            case let .string(text): texts.append(text)
+            case let .bool(flag): flags.append(flag)
+            default: return nil
+            }
+        }
+        if numbers.count == items.count { return .numbers(numbers) }
+        if texts.count == items.count { return .strings(texts) }
+        if flags.count == items.count { return .bools(flags) }
+        return nil
+    }
+
+    /// A list of scalars → a 1-D dataset; anything else → a group with members `0`, `1`, ….
+    private func writeList(_ items: [ExportValue], at path: String) throws {
+        if let array = HDF5Layout.scalarArray(items) {
+            try writer.writeDataset(path, try HDF5Payload.attribute(array), compress: options.compress)
+        } else {
+            try writer.createGroup(path)
+            for (index, item) in items.enumerated() { try write(item, at: "\(path)/\(index)") }
+        }
+        try writer.setAttribute("mvs_type", .string("list"), on: path)
+    }
+
+    /// The attribute form of a small scalar field, nil when it belongs in a dataset or group.
+    private static func attributeForm(_ value: ExportValue) -> HDF5AttributeValue? {
+        switch value {
+        case let .number(number): return .number(number)
+        case let .bool(flag): return .bool(flag)
+        case let .string(text): return text.utf8.count <= attributeTextLimit ? .string(text) : nil
+        case .none: return .empty
+        case let .list(items):
+            guard items.count <= attributeElementLimit, let array = scalarArray(items) else { return nil }
+            if case let .strings(texts) = array, texts.reduce(0, { $0 + $1.utf8.count }) > attributeTextLimit { return nil }
+            return array
+        default: return nil
+        }
+    }
+
+    /// A group: small scalar fields as attributes, the rest as members; `mvs_fields` keeps the field order.
+    private func writeRecord(_ fields: [(key: String, value: ExportValue)], at path: String) throws {
+        try writer.createGroup(path)
+        try writer.setAttribute("mvs_type", .string("record"), on: path)
+        try writer.setAttribute("mvs_fields", .strings(fields.map(\.key)), on: path)
+        for (key, value) in fields {
+            try Export.validateName(key, what: "record field")
+            if let attribute = HDF5Layout.attributeForm(value) {
+                try writer.setAttribute(key, attribute, on: path)
+            } else {
+                try write(value, at: "\(path)/\(key)")
+            }
+        }
+    }
+
+    // MARK: Tables
+
+    /// A group of 1-D column datasets (float64, int64, UTF-8 strings) with the order in `columns`.
+    private func writeTable(_ table: Table, at path: String) throws {
+        try writer.createGroup(path)
+        try writer.setAttribute("mvs_type", .string("table"), on: path)
+        try writer.setAttribute("columns", .strings(table.columnNames), on: path)
+        for name in table.columnNames {
+            try Export.validateName(name, what: "column")
+            let column = try table.column(name)
+            let payload: HDF5Payload
+            switch column {
+            case let .double(values): payload = try .doubles(values, shape: [values.count])
+            case let .int(values): payload = try .integers(values, shape: [values.count])
+            case let .string(values): payload = try .strings(values, shape: [values.count])
+            }
+            let columnPath = "\(path)/\(name)"
+            try writer.writeDataset(columnPath, payload, compress: options.compress)
+            try writer.labelDimensions(of: columnPath, ["row"])
+        }
+        guard !table.attachments.isEmpty else { return }
+        let attachments = "\(path)/mvs_attachments"
+        try writer.createGroup(attachments)
+        for key in table.attachments.keys.sorted() {
+            guard let tensor = table.attachments[key] else { continue }
+            try Export.validateName(key, what: "table attachment")
+            try writeTensor(tensor, at: "\(attachments)/\(key)")
+        }
+    }
+
+    // MARK: Models
+
+    /// A group with one dataset per parameter; see `Export.ModelNames` for which names are used.
+    private func writeModel(_ model: Model, at path: String) throws {
+        try writer.createGroup(path)
+        try writer.setAttribute("mvs_type", .string(model.kind == .delta ? "delta" : "model"), on: path)
+        try writer.setAttribute("name", .string(model.name), on: path)
+        try writer.setAttribute("source", .string(model.source), on: path)
+        try writer.setAttribute("family", .string(model.architecture.family), on: path)
+        try writer.setAttribute("names", .string(options.modelNames.rawValue), on: path)
+        let architecture = model.architecture
+        for (key, number) in [("layers", architecture.layers), ("width", architecture.width),
+                              ("feed_forward", architecture.feedForward), ("heads", architecture.heads),
+                              ("kv_heads", architecture.keyValueHeads)] {
+            try writer.setAttribute(key, .integer(number), on: path)
+        }
+        if let config = model.config { try writer.setAttribute("config", .string(config.serialized()), on: path) }
+        if model.kind == .delta {
+            try writer.setAttribute("only_in_left", .strings(model.onlyInLeft), on: path)
+            try writer.setAttribute("only_in_right", .strings(model.onlyInRight), on: path)
+        }
+
+        let canonical = options.modelNames == .canonical ? architecture.entries : []
+        let covered = Set(canonical.map(\.rawName))
+        let raw = model.parameters.filter { !covered.contains($0.name) }
+        try Progress.run("export \(model.name)", total: canonical.count + raw.count) { step in
+            var done = 0
+            for entry in canonical {
+                try Interruption.check()
+                let dataset = "\(path)/\(entry.name)"
+                let tensor = try model.tensor(entry.name)
+                try writeTensor(tensor, at: dataset)
+                try writer.setAttribute("raw_name", .string(entry.rawName), on: dataset)
+                if let layer = entry.layer { try writer.setAttribute("layer", .integer(layer), on: dataset) }
+                try writer.setAttribute("component", .string(entry.component), on: dataset)
+                if let stack = entry.stack { try writer.setAttribute("stack", .string(stack), on: dataset) }
+                if let original = model.parameter(raw: entry.rawName) {
+                    try writer.setAttribute("orig_dtype", .string(original.dtype.displayName), on: dataset)
+                }
+                try writer.setAttribute("transform", .string(entry.transform.description), on: dataset)
+                if tensor.ndim == 2 { try writer.labelDimensions(of: dataset, ["in", "out"]) }
+                done += 1
+                step(done)
+            }
+            for parameter in raw {
+                try Interruption.check()
+                try HDF5Layout.validateParameterName(parameter.name)
+                let dataset = "\(path)/\(parameter.name)"
+                try writeTensor(try parameter.load(), at: dataset)
+                try writer.setAttribute("raw_name", .string(parameter.name), on: dataset)
+                try writer.setAttribute("orig_dtype", .string(parameter.dtype.displayName), on: dataset)
+                done += 1
+                step(done)
+            }
+        }
+    }
+
+    /// Raw names become paths inside the model group, so a `/` makes nested groups (Keras names such as
+    /// `bert/encoder/…/kernel:0` read back by the same string in h5py); empty or dot components cannot.
+    private static func validateParameterName(_ name: String) throws {
+        let components = name.split(separator: "/", omittingEmptySubsequences: false)
+        if components.contains(where: { $0.isEmpty || $0 == "." || $0 == ".." }) {
+            throw EngineError.invalidArgument("cannot export parameter '\(name)': empty, '.' or '..' path components are not valid in HDF5")
+        }
+    }
+
+    // MARK: Vectors and clusterings
+
+    /// `matrix` (models × features) with `names` and `columns` attached as its dimension scales, and `labels`.
+    private func writeVectors(_ vectors: VectorSet, at path: String) throws {
+        try writer.createGroup(path)
+        try writer.setAttribute("mvs_type", .string("vectors"), on: path)
+        try writer.setAttribute("statistic", .string(vectors.statistic), on: path)
+        let matrix = "\(path)/matrix"
+        try writer.writeDataset(matrix, try .floats(vectors.matrix), compress: options.compress)
+        try writer.writeDataset("\(path)/names", try .strings(vectors.names, shape: [vectors.names.count]), compress: false)
+        if vectors.matrix.ndim == 2 {
+            try writer.labelDimensions(of: matrix, ["model", "feature"])
+            if vectors.names.count == vectors.count { try writer.attachScale("\(path)/names", to: matrix, dimension: 0) }
+        }
+        if let labels = vectors.labels {
+            try writer.writeDataset("\(path)/labels", try .strings(labels, shape: [labels.count]), compress: false)
+        }
+        if !vectors.columnNames.isEmpty {
+            let columns = "\(path)/columns"
+            try writer.writeDataset(columns, try .strings(vectors.columnNames, shape: [vectors.columnNames.count]), compress: false)
+            if vectors.matrix.ndim == 2, vectors.columnNames.count == vectors.dimension {
+                try writer.attachScale(columns, to: matrix, dimension: 1)
+            }
+        }
+    }
+
+    /// `labels` (cluster per row), `names` (its dimension scale), `centroids`, `sizes`, true labels when known,
+    /// and the scores as attributes.
+    private func writeClustering(_ clustering: Clustering, at path: String) throws {
+        try writer.createGroup(path)
+        try writer.setAttribute("mvs_type", .string("clustering"), on: path)
+        try writer.setAttribute("method", .string(clustering.method), on: path)
+        try writer.setAttribute("k", .integer(clustering.clusterCount), on: path)
+        try writer.setAttribute("silhouette", .number(clustering.silhouette), on: path)
+        try writer.setAttribute("inertia", .number(clustering.inertia), on: path)
+        for (key, score) in [("ari", clustering.adjustedRand), ("nmi", clustering.mutualInformation), ("purity", clustering.purity)] {
+            if let score { try writer.setAttribute(key, .number(score), on: path) }
+        }
+        let labels = "\(path)/labels"
+        try writer.writeDataset(labels, try .integers(clustering.assignments, shape: [clustering.assignments.count]), compress: false)
+        let names = "\(path)/names"
+        try writer.writeDataset(names, try .strings(clustering.names, shape: [clustering.names.count]), compress: false)
+        if clustering.names.count == clustering.assignments.count { try writer.attachScale(names, to: labels, dimension: 0) }
+        if let truth = clustering.labels {
+            try writer.writeDataset("\(path)/true_labels", try .strings(truth, shape: [truth.count]), compress: false)
+        }
+        let dimension = clustering.centroids.first?.count ?? 0
+        try writer.writeDataset("\(path)/centroids", try .doubles(clustering.centroids.flatMap { $0 },
+                                                                  shape: [clustering.centroids.count, dimension]),
+                                compress: options.compress)
+        try writer.writeDataset("\(path)/sizes", try .integers(clustering.sizes, shape: [clustering.clusterCount]), compress: false)
+    }
+}
+
+extension CanonicalTransform: CustomStringConvertible {
+    /// How the canonical matrix was made from the raw one (`identity`, `transpose`, `columns 0..<384`).
+    public var description: String {
+        switch self {
+        case .identity: return "identity"
+        case .transpose: return "transpose"
+        case let .columns(range): return "columns \(range.lowerBound)..<\(range.upperBound)"
+        case let .rowsTransposed(range): return "rows \(range.lowerBound)..<\(range.upperBound), transposed"
+        }
+    }
+}

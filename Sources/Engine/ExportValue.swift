@@ -1,0 +1,45 @@
+// The value tree that export writes to HDF5 and import reads back, independent of the language's values.
+
+/// A value as HDF5 export writes it and import returns it (Lang converts its own values to and from this).
+public indirect enum ExportValue: @unchecked Sendable {
+    case number(Double)
+    case bool(Bool)
+    case string(String)
+    case none
+    case list([ExportValue])
+    case record([(key: String, value: ExportValue)])
+    case tensor(Tensor)
+    case model(Model)
+    case table(Table)
+    /// One row per model (from `vectorize`).
+    case vectors(VectorSet)
+    /// Labels, centroids and scores (exported only: it comes back as a record).
+    case clustering(Clustering)
+
+    /// The kind, as messages name it.
+    public var kindName: String {
+        switch self {
+        case .number: return "number"
+        case .bool: return "bool"
+        case .string: return "string"
+        case .none: return "none"
+        case .list: return "list"
+        case .record: return "record"
+        case .tensor: return "tensor"
+        case let .model(model): return model.kind == .delta ? "delta" : "model"
+        case .table: return "table"
+        case .vectors: return "vectors"
+        case .clustering: return "clustering"
+        }
+    }
+
+    /// Model source files anywhere inside the value (for the file's `mvs_sources` attribute).
+    var sources: [String] {
+        switch self {
+        case let .model(model): return [model.source]
+        case let .list(items): return items.flatMap(\.sources)
+        case let .record(fields): return fields.flatMap(\.value.sources)
+        default: return []
+        }
+    }
+}

@@ -1,0 +1,88 @@
+// Rebuilding mvs's own layouts on import: records, tables, models and deltas (lazily read), vectors.
+import Foundation
+
+extension HDF5Importer {
+    /// A record in its original field order (`mvs_fields`): each field an attribute or a member.
+    func record(at path: String) throws -> ExportValue {
+        let order = try file.attribute("mvs_fields", of: path)?.stringsValue ?? []
+        let members = Dictionary(try file.children(of: path).map { ($0.name, $0.type) }, uniquingKeysWith: { first, _ in first })
+        var fields: [(key: String, value: ExportValue)] = []
+        for key in order {
+            if let type = members[key] {
+                fields.append((key, try value(at: join(path, key), type: type)))
+            } else if let attribute = try file.attribute(key, of: path) {
+                fields.append((key, HDF5Importer.value(of: attribute)))
+            }
+        }
+        return .record(fields)
+    }
+
+    /// A table from its column datasets, in the order of the `columns` attribute.
+    func table(at path: String) throws -> Table {
+        var table = Table()
+        for name in try file.attribute("columns", of: path)?.stringsValue ?? [] {
+            let columnPath = join(path, name)
+            switch try file.readData(columnPath).data {
+            case let .doubles(values): try table.append(name, .double(values))
+            case let .integers(values): try table.append(name, .int(values))
+            case let .strings(values): try table.append(name, .string(values))
+            case let .bools(values): try table.append(name, .int(values.map { $0 ? 1 : 0 }))
+            case .empty, .unsupported:
+                throw EngineError.malformed(path: file.path, message: "table column '\(columnPath)' is not numbers or text")
+            }
+        }
+        let attachments = join(path, "mvs_attachments")
+        if file.objectType(attachments) == .group {
+            for (name, type) in try file.children(of: attachments) where type == .dataset {
+                table.attachments[name] = try tensor(at: join(attachments, name))
+            }
+        }
+        return table
+    }
+
+    /// A model or delta whose parameters read lazily from this file. With canonical names the schema maps each
+    /// canonical name onto its own dataset (already in canonical orientation); with raw names it is inferred again.
+    func model(at path: String) throws -> Model {
+        let file = self.file
+        let attribute = { (name: String) throws -> HDF5AttributeValue? in try file.attribute(name, of: path) }
+        let prefix = HDF5File.normalize(path)
+        let datasets = try file.datasets().filter { $0.path.hasPrefix(prefix + "/") }
+        var parameters: [Parameter] = []
+        var entries: [CanonicalEntry] = []
+        for info in datasets {
+            let name = String(info.path.dropFirst(prefix.count + 1))
+            let stored = try file.attribute("orig_dtype", of: info.path)?.stringValue.flatMap { DType(rawValue: $0.uppercased()) }
+            let datasetPath = info.path
+            parameters.append(Parameter(name: name, shape: info.shape, dtype: stored ?? info.elementType.dtype ?? .f32) {
+                try file.readTensor(datasetPath)
+            })
+            if let component = try file.attribute("component", of: info.path)?.stringValue {
+                entries.append(CanonicalEntry(name: name, stack: try file.attribute("stack", of: info.path)?.stringValue,
+                                              layer: try file.attribute("layer", of: info.path)?.intValue,
+                                              component: component, rawName: name, transform: .identity))
+            }
+        }
+        let config = try attribute("config")?.stringValue.map { try JSONValue.parse(Data($0.utf8), path: "\(self.file.path):\(path)@config") }
+        let number = { (key: String) throws -> Int in try attribute(key)?.intValue ?? 0 }
+        let architecture = try attribute("names")?.stringValue == Export.ModelNames.raw.rawValue ? nil : Architecture(
+            family: try attribute("family")?.stringValue ?? "unknown", layers: try number("layers"), width: try number("width"),
+            feedForward: try number("feed_forward"), heads: try number("heads"), keyValueHeads: try number("kv_heads"),
+            entries: entries)
+        return Model(name: try attribute("name")?.stringValue ?? prefix, source: try attribute("source")?.stringValue ?? self.file.path,
+                     kind: try attribute("mvs_type")?.stringValue == "delta" ? .delta : .weights, config: config,
+                     parameters: parameters, architecture: architecture,
+                     onlyInLeft: try attribute("only_in_left")?.stringsValue ?? [],
+                     onlyInRight: try attribute("only_in_right")?.stringsValue ?? [])
+    }
+
+    /// Vectors: the matrix with its names, labels and column names.
+    func vectors(at path: String) throws -> VectorSet {
+        let strings = { (name: String) throws -> [String]? in
+            guard file.contains(join(path, name)), case let .strings(values) = try file.readData(join(path, name)).data else { return nil }
+            return values
+        }
+        return VectorSet(matrix: try file.readTensor(join(path, "matrix")), names: try strings("names") ?? [],
+                         labels: try strings("labels"), columnNames: try strings("columns") ?? [],
+                         statistic: try file.attribute("statistic", of: path)?.stringValue ?? "")
+    }
+}
