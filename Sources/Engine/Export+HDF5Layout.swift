@@ -203,11 +203,12 @@ struct HDF5Layout {
         try writer.createGroup(path)
         try writer.setAttribute("mvs_type", .string("vectors"), on: path)
         try writer.setAttribute("statistic", .string(vectors.statistic), on: path)
+        try writer.setAttribute("kind", .string(vectors.kind.rawValue), on: path)
         let matrix = "\(path)/matrix"
         try writer.writeDataset(matrix, try .floats(vectors.matrix), compress: options.compress)
         try writer.writeDataset("\(path)/names", try .strings(vectors.names, shape: [vectors.names.count]), compress: false)
         if vectors.matrix.ndim == 2 {
-            try writer.labelDimensions(of: matrix, ["model", "feature"])
+            try writer.labelDimensions(of: matrix, ["model", vectors.kind == .similarity ? "model" : "feature"])
             if vectors.names.count == vectors.count { try writer.attachScale("\(path)/names", to: matrix, dimension: 0) }
         }
         if let labels = vectors.labels {

@@ -83,6 +83,7 @@ extension HDF5Importer {
         }
         return VectorSet(matrix: try file.readTensor(join(path, "matrix")), names: try strings("names") ?? [],
                          labels: try strings("labels"), columnNames: try strings("columns") ?? [],
-                         statistic: try file.attribute("statistic", of: path)?.stringValue ?? "")
+                         statistic: try file.attribute("statistic", of: path)?.stringValue ?? "",
+                         kind: try file.attribute("kind", of: path)?.stringValue.flatMap(VectorKind.init(rawValue:)) ?? .features)
     }
 }
