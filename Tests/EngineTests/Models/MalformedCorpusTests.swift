@@ -1,0 +1,35 @@
+// The malformed-file corpus: every broken file gives one precise error naming the file and the problem.
+import Foundation
+import Testing
+@testable import Engine
+
+@Suite struct MalformedCorpusTests {
+    static let corpus: Result<(directory: HDF5TempDirectory, manifest: [JSONValue]), Error> = Result {
+        let directory = try HDF5TempDirectory()
+        let manifest = try ModelFixtures.json("malformed.py", [directory.path])
+        return (directory, manifest.arrayValue ?? [])
+    }
+
+    @Test func corpusHasAtLeastThirtyCases() throws {
+        #expect(try Self.corpus.get().manifest.count >= 30)
+    }
+
+    @Test func everyMalformedFileGivesAPreciseError() throws {
+        let (directory, manifest) = try Self.corpus.get()
+        for item in manifest {
+            let load = item["load"]?.stringValue ?? "", names = item["names"]?.stringValue ?? "", expected = item["error"]?.stringValue ?? ""
+            do {
+                let model = try ModelLoader.load(directory.file(load))
+                // Loading is lazy: a problem found only on reading must surface when every tensor is read.
+                for parameter in model.parameters { _ = try parameter.load() }
+                Issue.record("\(load) loaded without an error")
+            } catch let error as EngineError {
+                let message = error.description
+                #expect(message.contains(names), "\(load): error does not name \(names): \(message)")
+                #expect(message.contains(expected), "\(load): expected '\(expected)' in: \(message)")
+            } catch {
+                Issue.record("\(load): not an EngineError: \(error)")
+            }
+        }
+    }
+}

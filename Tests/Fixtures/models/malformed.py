@@ -1,0 +1,182 @@
+"""Writes the malformed-file corpus: each file is broken in exactly one way. Prints a JSON manifest
+[{"load": path relative to OUTPUT_DIR, "names": what the error must name, "error": what it must say}].
+
+Usage: malformed.py OUTPUT_DIR
+"""
+import collections
+import io
+import json
+import os
+import pickle
+import struct
+import sys
+import zipfile
+
+import h5py
+import numpy as np
+
+import torch_checkpoints as tc
+
+out = sys.argv[1]
+manifest = []
+
+
+def case(load, error, names=None):
+    manifest.append({"load": load, "names": names or os.path.basename(load.rstrip("/")), "error": error})
+
+
+def write(name, data):
+    path = os.path.join(out, name)
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, "wb") as f:
+        f.write(data)
+    return path
+
+
+def safetensors(name, header, data=b"", error="", raw_header=None):
+    text = raw_header if raw_header is not None else json.dumps(header).encode()
+    write(name, struct.pack("<Q", len(text)) + text + data)
+    case(name, error)
+
+
+F32 = lambda shape, begin, end: {"dtype": "F32", "shape": shape, "data_offsets": [begin, end]}
+
+# --- safetensors: the length prefix and the JSON ---
+write("st/empty.safetensors", b""); case("st/empty.safetensors", "too short for the 8-byte header length")
+write("st/short.safetensors", b"\x10\x00\x00"); case("st/short.safetensors", "too short for the 8-byte header length")
+write("st/header-past-end.safetensors", struct.pack("<Q", 1000) + b"{}" + b" " * 40)
+case("st/header-past-end.safetensors", "header length 1000 runs past the end of the file (50 bytes)")
+write("st/header-huge.safetensors", struct.pack("<Q", 2 ** 63 + 5) + b"{}")
+case("st/header-huge.safetensors", "runs past the end of the file")
+safetensors("st/not-json.safetensors", None, raw_header=b"{not json}", error="invalid JSON at byte 1")
+safetensors("st/truncated-json.safetensors", None, raw_header=b'{"a": {"dtype": "F32"', error="invalid JSON")
+safetensors("st/not-an-object.safetensors", None, raw_header=b"[1, 2]", error="does not start with '{'")
+safetensors("st/bad-utf8.safetensors", None, raw_header=b'{"\xff\xfe": 1}', error="invalid UTF-8")
+safetensors("st/too-deep.safetensors", None, raw_header=b'{"a": ' + b"[" * 300 + b"]" * 300 + b"}", error="nested too deeply")
+safetensors("st/trailing-text.safetensors", None, raw_header=b'{} {}', error="unexpected text after the JSON value")
+# --- safetensors: entries ---
+safetensors("st/unknown-dtype.safetensors", {"w": {"dtype": "F8", "shape": [2], "data_offsets": [0, 2]}}, b"\0" * 2,
+            "tensor 'w': unknown dtype 'F8'")
+safetensors("st/missing-dtype.safetensors", {"w": {"shape": [2], "data_offsets": [0, 8]}}, b"\0" * 8, "tensor 'w': missing 'dtype'")
+safetensors("st/negative-dim.safetensors", {"w": F32([-2, 2], 0, 16)}, b"\0" * 16, "tensor 'w': shape dimension 0 is not a non-negative integer")
+safetensors("st/fractional-dim.safetensors", {"w": F32([2.5], 0, 10)}, b"\0" * 10, "shape dimension 0 is not a non-negative integer")
+safetensors("st/shape-not-array.safetensors", {"w": {"dtype": "F32", "shape": 4, "data_offsets": [0, 16]}}, b"\0" * 16,
+            "tensor 'w': missing 'shape' array")
+safetensors("st/offsets-past-end.safetensors", {"w": F32([4], 0, 16)}, b"\0" * 8,
+            "tensor 'w': data_offsets [0, 16] run past the end of the data area (8 bytes)")
+safetensors("st/offsets-reversed.safetensors", {"w": F32([0], 8, 4)}, b"\0" * 8, "data_offsets [8, 4] are not an ordered pair")
+safetensors("st/offsets-one-number.safetensors", {"w": {"dtype": "F32", "shape": [1], "data_offsets": [4]}}, b"\0" * 4,
+            "'data_offsets' must be two integers")
+safetensors("st/overlap.safetensors", {"a": F32([4], 0, 16), "b": F32([4], 8, 24)}, b"\0" * 24,
+            "tensors 'a' and 'b' overlap in the data area")
+safetensors("st/byte-count.safetensors", {"w": F32([2, 2], 0, 12)}, b"\0" * 12,
+            "tensor 'w': shape 2×2 of F32 needs 16 bytes but data_offsets give 12")
+safetensors("st/shape-overflow.safetensors", {"w": F32([2 ** 40, 2 ** 40], 0, 8)}, b"\0" * 8, "tensor 'w': shape 1099511627776×1099511627776 overflows")
+# A header that claims 4 TB: refused by the offsets check, never allocated.
+safetensors("st/huge-claim.safetensors", {"w": F32([1000000, 1000000], 0, 4000000000000)}, b"\0" * 8, "run past the end of the data area")
+safetensors("st/metadata-not-strings.safetensors", {"__metadata__": {"format": 1}, "w": F32([1], 0, 4)}, b"\0" * 4,
+            "__metadata__ must be an object of strings")
+safetensors("st/duplicate.safetensors", None, b"\0" * 8,
+            raw_header=b'{"w": {"dtype": "F32", "shape": [1], "data_offsets": [0, 4]}, "w": {"dtype": "F32", "shape": [1], "data_offsets": [4, 8]}}',
+            error="tensor 'w' appears twice in the header")
+safetensors("st/entry-not-object.safetensors", {"w": 3}, b"", "tensor 'w': header entry is not an object")
+
+# --- sharded safetensors ---
+def index(name, weight_map, shards=None):
+    directory = os.path.join(out, name)
+    os.makedirs(directory, exist_ok=True)
+    for file, header in (shards or {}).items():
+        text = json.dumps(header).encode()
+        write(os.path.join(name, file), struct.pack("<Q", len(text)) + text + b"\0" * 16)
+    with open(os.path.join(directory, "model.safetensors.index.json"), "w") as f:
+        json.dump(weight_map, f)
+
+
+index("shard-no-map", {"metadata": {}})
+case("shard-no-map/", "index has no 'weight_map' object", "model.safetensors.index.json")
+index("shard-escape", {"weight_map": {"w": "../../etc/passwd"}})
+case("shard-escape/", "weight_map entry 'w' is not a file name in the same directory", "model.safetensors.index.json")
+index("shard-missing", {"weight_map": {"w": "model-00001-of-00002.safetensors"}})
+case("shard-missing/", "shard named by model.safetensors.index.json is missing", "model-00001-of-00002.safetensors")
+index("shard-lacks-tensor", {"weight_map": {"w": "a.safetensors", "v": "a.safetensors"}}, {"a.safetensors": {"w": F32([4], 0, 16)}})
+case("shard-lacks-tensor/", "tensor 'v' is not in its shard a.safetensors", "model.safetensors.index.json")
+
+# --- PyTorch checkpoints ---
+def torch_file(name, obj=None, storages=(), pickle_bytes=None, error="", **kwargs):
+    path = os.path.join(out, name)
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    tc.save(obj if obj is not None else {}, path, list(storages), data_pickle=pickle_bytes, **kwargs)
+    case(name, error)
+
+
+def globl(module, name, then=b")R."):
+    return b"\x80\x02c" + module.encode() + b"\n" + name.encode() + b"\n" + then
+
+
+torch_file("pt/os-system.bin", pickle_bytes=globl("os", "system", b"X\x02\x00\x00\x00lsR."),
+           error="data.pkl asks for global 'os.system', which is refused")
+torch_file("pt/eval.bin", pickle_bytes=globl("builtins", "eval"), error="global 'builtins.eval', which is refused")
+torch_file("pt/stack-global-popen.bin", pickle_bytes=b"\x80\x04\x8c\nsubprocess\x8c\x05Popen\x93)R.",
+           error="global 'subprocess.Popen', which is refused")
+torch_file("pt/getattr.bin", pickle_bytes=globl("builtins", "getattr"), error="global 'builtins.getattr', which is refused")
+storage = tc.Storage("0", np.arange(6, dtype=np.float32))
+torch_file("pt/compressed.bin", {"w": tc.Tensor(storage, 0, (6,), (1,))}, [storage], compress_data=True,
+           error="zip entry 'archive/data/0' is compressed (method 8)")
+torch_file("pt/missing-storage.bin", {"w": tc.Tensor(tc.Storage("99", np.zeros(2, np.float32)), 0, (2,), (1,))}, [],
+           error="storage '99' is missing")
+big = tc.Storage("0", np.zeros(4, np.float32))
+buffer = io.BytesIO()
+class LyingPickler(tc.Pickler):
+    def persistent_id(self, obj):
+        if isinstance(obj, tc.Storage):
+            return ("storage", tc.torch.FloatStorage, obj.key, "cpu", 1000000)
+        return None
+LyingPickler(buffer, protocol=2).dump({"w": tc.Tensor(big, 0, (4,), (1,))})
+torch_file("pt/storage-too-small.bin", pickle_bytes=buffer.getvalue(), storages=[big],
+           error="storage '0' claims 1000000 f32 elements but holds 16 bytes")
+torch_file("pt/stride-outside.bin", {"w": tc.Tensor(big, 1, (2, 3), (3, 1))}, [big],
+           error="tensor 2×3 at offset 1 with stride [3, 1] reaches element 6 of storage '0', which has 4")
+torch_file("pt/bad-opcode.bin", pickle_bytes=b"\x80\x02i__main__\nX\n.", error="unsupported opcode 0x69")
+torch_file("pt/truncated-pickle.bin", pickle_bytes=pickle.dumps({"a": 1}, protocol=2)[:-4], error="unexpected end of data")
+torch_file("pt/memo-missing.bin", pickle_bytes=b"\x80\x02h\x05.", error="memo key 5 was never stored")
+torch_file("pt/no-tensors.bin", {"epoch": 1}, error="checkpoint holds no tensors")
+torch_file("pt/stack-underflow.bin", pickle_bytes=b"\x80\x02t.", error="no mark on the stack")
+with zipfile.ZipFile(os.path.join(out, "pt/no-data-pkl.bin"), "w") as zf:
+    zf.writestr("archive/data/0", b"\0" * 16)
+case("pt/no-data-pkl.bin", "zip has no data.pkl")
+good = open(os.path.join(out, "pt/no-tensors.bin"), "rb").read()
+write("pt/truncated-zip.bin", good[: len(good) // 2]); case("pt/truncated-zip.bin", "no end-of-central-directory record")
+write("pt/legacy.bin", b"\x80\x02\x8a\x0al\xfc\x9cF\xf9 j\xa8P\x19." + b"\0" * 32)
+case("pt/legacy.bin", "legacy (non-zip) PyTorch checkpoint")
+
+# --- HDF5 / Keras ---
+os.makedirs(os.path.join(out, "h5"), exist_ok=True)
+with h5py.File(os.path.join(out, "h5/no-weights.h5"), "w") as f:
+    f.create_group("empty")
+case("h5/no-weights.h5", "HDF5 file holds no weights")
+with h5py.File(os.path.join(out, "h5/no-weight-names.h5"), "w") as f:
+    f.attrs["layer_names"] = np.array([b"bert"])
+    f.create_group("bert")
+case("h5/no-weight-names.h5", "Keras layer 'bert' has no weight_names attribute")
+with h5py.File(os.path.join(out, "h5/missing-dataset.h5"), "w") as f:
+    f.attrs["layer_names"] = np.array([b"bert"])
+    f.create_group("bert").attrs["weight_names"] = np.array([b"bert/dense/kernel:0"])
+case("h5/missing-dataset.h5", "Keras weight 'bert/dense/kernel:0' of layer 'bert' has no dataset")
+with h5py.File(os.path.join(out, "h5/text-weights.h5"), "w") as f:
+    f["words"] = np.array([b"a", b"b"])
+case("h5/text-weights.h5", "dataset 'words' holds fixed-length string, not numbers")
+write("h5/truncated.h5", b"\x89HDF\r\n\x1a\n" + b"\0" * 40); case("h5/truncated.h5", "cannot open")
+
+# --- directories and other files ---
+os.makedirs(os.path.join(out, "dir-empty"), exist_ok=True)
+write("dir-empty/README.md", b"no weights here")
+case("dir-empty/", "no weights found", "dir-empty")
+os.makedirs(os.path.join(out, "dir-bad-config"), exist_ok=True)
+from safetensors.numpy import save_file
+save_file({"w": np.zeros(2, np.float32)}, os.path.join(out, "dir-bad-config", "model.safetensors"))
+write("dir-bad-config/config.json", b'{"model_type": "bert",}')
+case("dir-bad-config/", "invalid JSON at byte 22", "config.json")
+write("model.gguf", b"GGUF\x03\x00\x00\x00"); case("model.gguf", "GGUF files are not supported yet")
+case("does-not-exist.safetensors", "no such file or directory")
+
+json.dump(manifest, sys.stdout)
