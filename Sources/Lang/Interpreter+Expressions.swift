@@ -1,0 +1,95 @@
+// Evaluation of expressions: literals, names, operators, indexing, attributes and calls.
+import Engine
+
+extension Interpreter {
+    func evaluate(_ expression: Expr) throws -> Value {
+        try evaluate(expression, in: globals)
+    }
+
+    func evaluate(_ expression: Expr, in scope: Environment) throws -> Value {
+        switch expression.kind {
+        case let .number(value): return .number(value)
+        case let .string(value): return .string(value)
+        case let .bool(value): return .bool(value)
+        case .none: return .none
+        case let .name(name):
+            if let value = scope.lookup(name) { return value }
+            if let builtin = BuiltinRegistry.byName[name] { return .function(Function(name: name, body: .builtin(builtin))) }
+            throw RuntimeError(unknownNameMessage(name, in: scope), at: expression.range)
+        case let .list(items):
+            return .list(try items.map { try evaluate($0, in: scope) })
+        case let .record(fields):
+            return .record(Record(try fields.map { ($0.key, try evaluate($0.value, in: scope)) }))
+        case let .unary(op, operand):
+            let value = try evaluate(operand, in: scope)
+            switch op {
+            case .not:
+                guard case let .bool(bool) = value else {
+                    throw RuntimeError("'not' needs true or false, got \(value.typeName)", at: operand.range)
+                }
+                return .bool(!bool)
+            case .negate:
+                do { return try Value.negate(value) } catch { throw RuntimeError.wrap(error, at: expression.range) }
+            case .plus:
+                guard case .number = value else { throw RuntimeError("unary '+' needs a number, got \(value.typeName)", at: expression.range) }
+                return value
+            }
+        case let .binary(op, left, right):
+            let a = try evaluate(left, in: scope)
+            let b = try evaluate(right, in: scope)
+            do { return try Value.binary(op, a, b) } catch { throw RuntimeError.wrap(error, at: expression.range) }
+        case let .and(left, right):
+            guard try logical(left, "and", in: scope) else { return .bool(false) }
+            return .bool(try logical(right, "and", in: scope))
+        case let .or(left, right):
+            if try logical(left, "or", in: scope) { return .bool(true) }
+            return .bool(try logical(right, "or", in: scope))
+        case let .index(target, indices):
+            var value = try evaluate(target, in: scope)
+            guard !indices.isEmpty else { throw RuntimeError("missing index inside '[]'", at: expression.range) }
+            if indices.count > 1, case .tensor = value {} else if indices.count > 1 {
+                throw RuntimeError("only tensors take several indices, \(value.typeName) takes one", at: expression.range)
+            }
+            for index in indices {
+                let key = try evaluate(index, in: scope)
+                do { value = try value.subscripted(by: key) } catch { throw RuntimeError.wrap(error, at: expression.range) }
+            }
+            return value
+        case let .slice(target, lower, upper):
+            let value = try evaluate(target, in: scope)
+            let low = try lower.map { try sliceBound($0, in: scope) }
+            let high = try upper.map { try sliceBound($0, in: scope) }
+            do { return try value.sliced(low, high) } catch { throw RuntimeError.wrap(error, at: expression.range) }
+        case let .attribute(target, name):
+            let value = try evaluate(target, in: scope)
+            do { return try value.attribute(name) } catch { throw RuntimeError.wrap(error, at: expression.range) }
+        case let .call(callee, arguments):
+            return try evaluateCall(callee, arguments, range: expression.range, in: scope)
+        case let .lambda(definition):
+            return makeFunction(definition, in: scope)
+        }
+    }
+
+    private func sliceBound(_ expression: Expr, in scope: Environment) throws -> Double {
+        let value = try evaluate(expression, in: scope)
+        guard case let .number(number) = value else {
+            throw RuntimeError("slice bound must be a number, got \(value.typeName)", at: expression.range)
+        }
+        return number
+    }
+
+    private func logical(_ expression: Expr, _ op: String, in scope: Environment) throws -> Bool {
+        let value = try evaluate(expression, in: scope)
+        guard case let .bool(bool) = value else {
+            throw RuntimeError("'\(op)' needs true or false, got \(value.typeName)", at: expression.range)
+        }
+        return bool
+    }
+
+    func unknownNameMessage(_ name: String, in scope: Environment) -> String {
+        let candidates = scope.visibleNames + BuiltinRegistry.all.map(\.name)
+        var message = "unknown name '\(name)'"
+        if let suggestion = Suggest.closest(to: name, in: candidates) { message += "; did you mean '\(suggestion)'?" }
+        return message
+    }
+}

@@ -1,0 +1,74 @@
+// Errors raised while running: a message, the range of the failing expression, and the call stack.
+import Engine
+
+/// A runtime error; operations throw it without a range and the evaluator attaches one.
+public struct RuntimeError: Error, @unchecked Sendable {
+    /// One frame of the call stack: a user function and where it was called from.
+    public struct Frame: @unchecked Sendable {
+        public let function: String
+        public let callSite: SourceRange
+    }
+
+    /// What kind of failure, for the exit status of a script.
+    public enum Kind: Sendable { case general, io, interrupted }
+
+    public let message: String
+    public internal(set) var range: SourceRange?
+    public internal(set) var notes: [Diagnostic.Note]
+    /// Innermost call first.
+    public internal(set) var callStack: [Frame] = []
+    public let kind: Kind
+
+    public init(_ message: String, kind: Kind = .general, notes: [Diagnostic.Note] = []) {
+        self.message = message
+        self.kind = kind
+        self.notes = notes
+    }
+
+    init(_ message: String, at range: SourceRange, kind: Kind = .general, notes: [Diagnostic.Note] = []) {
+        self.init(message, kind: kind, notes: notes)
+        self.range = range
+    }
+
+    /// The error with `range` attached unless it already has one.
+    func at(_ range: SourceRange) -> RuntimeError {
+        var copy = self
+        if copy.range == nil { copy.range = range }
+        return copy
+    }
+
+    /// Wraps any error from a builtin or Engine into a runtime error at `range`.
+    static func wrap(_ error: Error, at range: SourceRange) -> Error {
+        switch error {
+        case let error as RuntimeError: return error.at(range)
+        case let error as ArgumentError: return RuntimeError(error.description, at: range)
+        case let error as EngineError:
+            switch error {
+            case .interrupted: return RuntimeError("interrupted", at: range, kind: .interrupted)
+            case .io: return RuntimeError(error.description, at: range, kind: .io)
+            default: return RuntimeError(error.description, at: range)
+            }
+        case is ExitRequest: return error
+        default: return RuntimeError("\(error)", at: range)
+        }
+    }
+
+    /// The error as a diagnostic; call frames become notes (at most a few, then a count).
+    public var diagnostic: Diagnostic? {
+        guard let range else { return nil }
+        var notes = self.notes
+        let shown = 6
+        for frame in callStack.prefix(shown) {
+            notes.append(Diagnostic.Note("in \(frame.function)(), called from here", at: frame.callSite))
+        }
+        if callStack.count > shown {
+            notes.append(Diagnostic.Note("… and \(callStack.count - shown) more calls"))
+        }
+        return Diagnostic(message, at: range, notes: notes)
+    }
+}
+
+/// Thrown by `exit(code)`; the shell ends the program with that status.
+public struct ExitRequest: Error, Sendable {
+    public let status: Int32
+}

@@ -1,0 +1,185 @@
+// Indexing `x[i]`, slicing `x[a:b]` and attribute access `x.name` on values.
+import Engine
+
+extension Value {
+    /// `self[index]`.
+    func subscripted(by index: Value) throws -> Value {
+        switch (self, index) {
+        case let (.list(items), .number(n)):
+            return items[try Value.position(n, count: items.count, of: "list")]
+        case let (.string(text), .number(n)):
+            let characters = Array(text)
+            return .string(String(characters[try Value.position(n, count: characters.count, of: "string")]))
+        case let (.tensor(tensor), .number(n)):
+            guard let first = tensor.shape.first else { throw RuntimeError("cannot index a scalar tensor") }
+            let row = try Value.position(n, count: first, of: "tensor of shape \(Shape.describe(tensor.shape))")
+            let result = try Value.rows(of: tensor, row..<row + 1, keepAxis: false)
+            if result.shape.isEmpty { return .number(Double(result.buffer[0])) }
+            return .tensor(result)
+        case let (.record(record), .string(key)):
+            guard let value = record[key] else {
+                throw RuntimeError(Value.unknown("field", key, in: record.keys))
+            }
+            return value
+        case let (.model(model), .string(name)):
+            return .tensor(try model.tensor(name))
+        case let (.table(table), .string(name)):
+            return Value.column(try table.column(name))
+        case let (.table(table), .number(n)):
+            let row = try Value.position(n, count: table.rowCount, of: "table")
+            return .record(Value.row(row, of: table))
+        case (.list, _), (.string, _), (.tensor, _):
+            throw RuntimeError("\(typeName) index must be a number, got \(index.typeName)")
+        case (.record, _), (.model, _):
+            throw RuntimeError("\(typeName) index must be a string, got \(index.typeName)")
+        default:
+            throw RuntimeError("cannot index \(typeName)")
+        }
+    }
+
+    /// `self[lower:upper]` with Python's clamping of out-of-range bounds.
+    func sliced(_ lower: Double?, _ upper: Double?) throws -> Value {
+        func bounds(_ count: Int) throws -> Range<Int> {
+            func clamp(_ bound: Double?, _ fallback: Int) throws -> Int {
+                guard let bound else { return fallback }
+                guard bound.rounded() == bound, abs(bound) < 9e15 else { throw RuntimeError("slice bound must be a whole number, got \(Value.format(bound))") }
+                let position = Int(bound) < 0 ? Int(bound) + count : Int(bound)
+                return min(max(position, 0), count)
+            }
+            let start = try clamp(lower, 0), end = try clamp(upper, count)
+            return start..<max(start, end)
+        }
+        switch self {
+        case let .list(items): return .list(Array(items[try bounds(items.count)]))
+        case let .string(text):
+            let characters = Array(text)
+            return .string(String(characters[try bounds(characters.count)]))
+        case let .tensor(tensor):
+            guard let first = tensor.shape.first else { throw RuntimeError("cannot slice a scalar tensor") }
+            return .tensor(try Value.rows(of: tensor, try bounds(first), keepAxis: true))
+        default: throw RuntimeError("cannot slice \(typeName)")
+        }
+    }
+
+    /// A copy of `self` with `self[index] = newValue` (lists and records are values).
+    func replacing(at index: Value, with newValue: Value) throws -> Value {
+        switch (self, index) {
+        case let (.list(items), .number(n)):
+            var copy = items
+            copy[try Value.position(n, count: items.count, of: "list")] = newValue
+            return .list(copy)
+        case let (.record(record), .string(key)):
+            var copy = record
+            copy[key] = newValue
+            return .record(copy)
+        case (.list, _): throw RuntimeError("list index must be a number, got \(index.typeName)")
+        case (.record, _): throw RuntimeError("record field name must be a string, got \(index.typeName)")
+        default: throw RuntimeError("cannot assign into \(typeName) by index; only lists and records can change")
+        }
+    }
+
+    /// `self.name`.
+    func attribute(_ name: String) throws -> Value {
+        let available: [(String, () throws -> Value)]
+        switch self {
+        case let .record(record):
+            if let value = record[name] { return value }
+            throw RuntimeError(Value.unknown("field", name, in: record.keys))
+        case let .model(model):
+            available = [
+                ("name", { .string(model.name) }), ("source", { .string(model.source) }),
+                ("kind", { .string(model.kind.rawValue) }), ("family", { .string(model.architecture.family) }),
+                ("layers", { .number(Double(model.architecture.layers)) }), ("width", { .number(Double(model.architecture.width)) }),
+                ("ff", { .number(Double(model.architecture.feedForward)) }), ("heads", { .number(Double(model.architecture.heads)) }),
+                ("config", { model.config.map(Value.init(json:)) ?? .none }), ("names", { .list(model.names.map { .string($0) }) }),
+                ("canonical", { .list(model.architecture.entries.map { .string($0.name) }) }),
+                ("count", { .number(Double(model.parameterCount)) }),
+            ]
+        case let .tensor(tensor):
+            available = [
+                ("shape", { .list(tensor.shape.map { .number(Double($0)) }) }), ("ndim", { .number(Double(tensor.ndim)) }),
+                ("count", { .number(Double(tensor.count)) }), ("dtype", { .string(tensor.storedType.displayName) }),
+            ]
+        case let .table(table):
+            if table.columnNames.contains(name), let column = try? table.column(name) { return Value.column(column) }
+            available = [
+                ("columns", { .list(table.columnNames.map { .string($0) }) }), ("rows", { .number(Double(table.rowCount)) }),
+            ]
+        case let .function(function):
+            available = [("name", { .string(function.name) })]
+        default:
+            throw RuntimeError("\(typeName) has no attributes")
+        }
+        if let getter = available.first(where: { $0.0 == name }) { return try getter.1() }
+        var candidates = available.map(\.0)
+        if case let .table(table) = self { candidates += table.columnNames }
+        throw RuntimeError(Value.unknown("attribute", name, in: candidates, of: typeName))
+    }
+
+    static func unknown(_ what: String, _ name: String, in candidates: [String], of owner: String? = nil) -> String {
+        var message = "no \(what) '\(name)'" + (owner.map { " on \($0)" } ?? "")
+        if let suggestion = Suggest.closest(to: name, in: candidates) {
+            message += "; did you mean '\(suggestion)'?"
+        } else if !candidates.isEmpty, candidates.count <= 12 {
+            message += " (has: \(candidates.joined(separator: ", ")))"
+        }
+        return message
+    }
+
+    /// A 0-based position from a possibly negative index, or an error naming the count.
+    static func position(_ index: Double, count: Int, of what: String) throws -> Int {
+        guard index.rounded() == index, abs(index) < 9e15 else { throw RuntimeError("index must be a whole number, got \(format(index))") }
+        let raw = Int(index)
+        let position = raw < 0 ? raw + count : raw
+        guard position >= 0, position < count else {
+            throw RuntimeError("index \(raw) out of range for \(what) of length \(count)")
+        }
+        return position
+    }
+
+    /// Rows `range` along the first axis of a tensor (a copy); without `keepAxis` a single row drops the axis.
+    static func rows(of tensor: Tensor, _ range: Range<Int>, keepAxis: Bool) throws -> Tensor {
+        let inner = Array(tensor.shape.dropFirst())
+        let stride = Shape.elementCount(inner) ?? 0
+        let shape = keepAxis ? [range.count] + inner : inner
+        return try Tensor.build(shape: shape, storedType: tensor.storedType) { out in
+            guard range.count * stride > 0 else { return }
+            _ = out.initialize(from: UnsafeBufferPointer(start: tensor.storage.pointer + range.lowerBound * stride, count: range.count * stride))
+        }
+    }
+
+    /// A table column as a list.
+    static func column(_ column: Column) -> Value {
+        switch column {
+        case let .double(values): return .list(values.map { .number($0) })
+        case let .int(values): return .list(values.map { .number(Double($0)) })
+        case let .string(values): return .list(values.map { .string($0) })
+        }
+    }
+
+    /// One table row as a record.
+    static func row(_ row: Int, of table: Table) -> Record {
+        var record = Record()
+        for name in table.columnNames {
+            guard let column = try? table.column(name) else { continue }
+            switch column {
+            case let .double(values): record[name] = .number(values[row])
+            case let .int(values): record[name] = .number(Double(values[row]))
+            case let .string(values): record[name] = .string(values[row])
+            }
+        }
+        return record
+    }
+
+    /// A JSON value as a language value (objects become records).
+    init(json: JSONValue) {
+        switch json {
+        case .null: self = .none
+        case let .bool(value): self = .bool(value)
+        case let .number(value): self = .number(value)
+        case let .string(value): self = .string(value)
+        case let .array(items): self = .list(items.map(Value.init(json:)))
+        case let .object(members): self = .record(Record(members.map { ($0.key, Value(json: $0.value)) }))
+        }
+    }
+}

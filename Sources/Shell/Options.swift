@@ -1,0 +1,93 @@
+// Command-line options of the mvs executable, parsed by hand (a handful of flags, precise errors).
+import Engine
+
+/// What the command line asked for.
+struct Options {
+    enum Mode: Equatable {
+        case help
+        case version
+        case repl
+        /// `-c CODE`.
+        case command(String)
+        /// A script file (`-` for standard input).
+        case script(String)
+    }
+
+    var mode: Mode = .repl
+    var loadInit = true
+    /// Values bound to `args` in the script.
+    var arguments: [String] = []
+
+    static let flags = ["--help", "-h", "--version", "-V", "--no-init", "-c"]
+
+    static let usage = """
+    mvs \(Version.current) — model vector shell: weight-space analysis of transformer models.
+
+    usage: mvs [--no-init]                 start the interactive shell
+           mvs [options] FILE.mvs [ARG…]   run a script; ARGs are in the list `args`
+           mvs [options] -c CODE [ARG…]    run CODE
+           COMMANDS | mvs                  run standard input as a script
+
+    options:
+      -c CODE        run CODE and exit
+      --no-init      do not read ~/.mvsrc (or $XDG_CONFIG_HOME/mvs/init.mvs)
+      -h, --help     show this help
+      -V, --version  show the version
+
+    environment: MVS_HISTORY (history file), NO_COLOR (plain diagnostics), MVS_MODELS.
+    exit status: 0 ok, 64 usage, 65 syntax error, 70 runtime error, 74 I/O error, 130 interrupted.
+    In the shell, type .help for commands and builtins.
+    """
+
+    /// Parses arguments after the program name; throws a message for a usage error.
+    static func parse(_ arguments: [String]) throws -> Options {
+        var options = Options()
+        var index = 0
+        while index < arguments.count {
+            let argument = arguments[index]
+            switch argument {
+            case "--help", "-h":
+                options.mode = .help
+                return options
+            case "--version", "-V":
+                options.mode = .version
+                return options
+            case "--no-init":
+                options.loadInit = false
+                index += 1
+            case "-c":
+                guard index + 1 < arguments.count else { throw UsageError("-c needs CODE to run, as in: mvs -c 'print(1 + 2)'") }
+                options.mode = .command(arguments[index + 1])
+                options.arguments = Array(arguments[(index + 2)...])
+                return options
+            case "--":
+                if index + 1 < arguments.count {
+                    options.mode = .script(arguments[index + 1])
+                    options.arguments = Array(arguments[(index + 2)...])
+                }
+                return options
+            default:
+                if argument.hasPrefix("-"), argument != "-" {
+                    var message = "unknown option '\(argument)'"
+                    if let suggestion = Suggest.closest(to: argument, in: flags) { message += "; did you mean '\(suggestion)'?" }
+                    throw UsageError(message)
+                }
+                options.mode = .script(argument)
+                options.arguments = Array(arguments[(index + 1)...])
+                return options
+            }
+        }
+        return options
+    }
+}
+
+/// A bad command line (exit status 64).
+struct UsageError: Error {
+    let message: String
+    init(_ message: String) { self.message = message }
+}
+
+/// The program's version.
+enum Version {
+    static let current = "0.1.0"
+}
