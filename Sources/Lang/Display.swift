@@ -1,5 +1,6 @@
 // Full (multi-line) displays of values, as `show` prints them; one file per kind of value.
 import Engine
+import Foundation
 
 /// Full displays by value kind.
 public enum Display {
@@ -8,7 +9,27 @@ public enum Display {
         switch value {
         case let .model(model): return Display.model(model)
         case let .table(table): return Display.table(table, measure: measure)
+        case let .tensor(tensor): return Display.tensor(tensor)
+        case let .record(record):
+            guard !record.fields.isEmpty else { return "{}" }
+            let width = record.keys.map(\.count).max() ?? 0
+            return record.fields.map { "\($0.key.padding(toLength: width, withPad: " ", startingAt: 0)): \($0.value.shortDisplay)" }
+                .joined(separator: "\n")
+        case let .function(function): return Display.function(function)
         default: return value.shortDisplay
+        }
+    }
+}
+
+extension Display {
+    /// A builtin's help, or a user function's signature.
+    static func function(_ function: Function) -> String {
+        switch function.body {
+        case let .builtin(builtin): return Help.topic(builtin.name) ?? "fn \(function.name)"
+        case let .user(object):
+            guard let user = object as? UserFunction else { return "fn \(function.name)" }
+            let parameters = user.definition.parameters.map { $0.defaultValue == nil ? $0.name : "\($0.name)=…" }
+            return "fn \(function.name)(\(parameters.joined(separator: ", "))) defined at \(user.definition.range.description)"
         }
     }
 }
