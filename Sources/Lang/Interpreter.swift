@@ -7,6 +7,8 @@ public final class Interpreter: CallContext {
     public var maxCallDepth = 500
     /// Where `print` and `show` write.
     public var output: (String) -> Void
+    /// The terminal output goes to (Shell sets it when stdout is one), for builtins that draw.
+    public var terminal: TerminalInfo?
     /// Everything run so far, for provenance in exports.
     public private(set) var sourceText = ""
 

@@ -56,7 +56,11 @@ struct Lexer {
                 diagnostics.append(Diagnostic(message, at: SourceRange(source: source, start: start, end: position)))
             }
         }
-        add(.end, from: position)
+        // The end sits just after the last real token, so "unexpected end of input" points at
+        // where the text stops rather than at a trailing comment or blank line.
+        let last = tokens.last { if case .newline = $0.kind { return false } else { return true } }
+        let endOffset = last?.range.end.offset ?? 0
+        tokens.append(Token(kind: .end, range: SourceRange(source: source, start: endOffset, end: endOffset)))
     }
 
     private func peekIsDigit(_ offset: Int) -> Bool {

@@ -38,8 +38,11 @@ struct Parser {
         let lexer = Lexer.tokenize(source)
         var parser = Parser(tokens: lexer.tokens)
         let statements = parser.parseStatements(inBlock: false)
-        let diagnostics = lexer.diagnostics + parser.diagnostics
-        if lexer.incomplete || parser.incomplete { return .incomplete(diagnostics) }
+        // One typo, one error: parser errors on a line the lexer already complained about are consequences.
+        if lexer.incomplete { return .incomplete(lexer.diagnostics) }
+        let lexerLines = Set(lexer.diagnostics.map { $0.range.start.line })
+        let diagnostics = lexer.diagnostics + parser.diagnostics.filter { !lexerLines.contains($0.range.start.line) }
+        if parser.incomplete { return .incomplete(diagnostics) }
         if !diagnostics.isEmpty { return .failed(diagnostics.sorted { $0.range.start.offset < $1.range.start.offset }) }
         return .complete(Program(statements: statements, source: source))
     }
@@ -109,7 +112,7 @@ struct Parser {
     private mutating func expectClosing(_ symbol: Symbol, opener: Token) throws -> Token {
         if let token = match(symbol) { return token }
         let found = peek()
-        let opened = "'\(opener.kind == .symbol(.leftBrace) ? "{" : (opener.describe.dropFirst().dropLast()))' opened at \(opener.range.start.line):\(opener.range.start.column)"
+        let opened = "\(opener.describe) opened at \(opener.range.start.line):\(opener.range.start.column)"
         if case .end = found.kind {
             throw error("unexpected end of input; \(opened) is not closed", at: found, notes: [Diagnostic.Note("opened here", at: opener.range)])
         }
@@ -150,13 +153,14 @@ struct Parser {
                 continue
             }
             let depth = ignoreNewlines.count
+            let start = index
             do {
                 statements.append(try parseStatement())
             } catch let failure as ParseError {
                 ignoreNewlines.removeSubrange(depth...)
                 diagnostics.append(failure.diagnostic)
                 if failure.atEnd { incomplete = true; break }
-                synchronize()
+                synchronize(from: start, past: index)
             } catch {
                 break
             }
@@ -164,21 +168,24 @@ struct Parser {
         return statements
     }
 
-    /// Skips to the start of the next statement: past a newline or `;` at bracket depth 0, or up to a `}` closing the block.
-    private mutating func synchronize() {
+    /// Skips to the start of the next statement: rescans the failed statement from its first token,
+    /// counting brackets, and stops past the error at a newline or `;` outside brackets, or before a `}`
+    /// that closes the enclosing block.
+    private mutating func synchronize(from start: Int, past failure: Int) {
         var depth = 0
+        index = start
         while true {
             let token = tokens[index]
             switch token.kind {
             case .end: return
             case .newline, .symbol(.semicolon):
                 index += 1
-                if depth <= 0 { return }
+                if depth <= 0, index > failure { return }
             case .symbol(.leftParen), .symbol(.leftBracket), .symbol(.leftBrace):
                 depth += 1
                 index += 1
             case .symbol(.rightParen), .symbol(.rightBracket), .symbol(.rightBrace):
-                if depth == 0, case .symbol(.rightBrace) = token.kind { return }
+                if depth == 0, case .symbol(.rightBrace) = token.kind, index >= failure { return }
                 depth = max(0, depth - 1)
                 index += 1
             default:
@@ -221,9 +228,13 @@ struct Parser {
         return statement
     }
 
+    /// `fn` followed by a name (or a keyword misused as one) defines a function; `fn(` is a lambda.
     private mutating func isNamedFunction() -> Bool {
-        if index + 1 < tokens.count, case .identifier = tokens[index + 1].kind { return true }
-        return false
+        guard index + 1 < tokens.count else { return false }
+        switch tokens[index + 1].kind {
+        case .identifier, .keyword: return true
+        default: return false
+        }
     }
 
     private mutating func atStatementEnd() -> Bool {
