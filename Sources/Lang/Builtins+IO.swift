@@ -1,6 +1,110 @@
 // I/O builtins: export to and import from HDF5, save as safetensors.
 import Engine
+import Foundation
 
 enum IOBuiltins {
-    static let all: [Builtin] = []
+    static let all: [Builtin] = [
+        Builtin(name: "export", parameters: [.required("path"), .optional("mode", "\"w\""), .optional("overwrite", "false"),
+                                             .optional("compress", "auto"), .optional("names", "\"canonical\"")],
+                openKeywords: true, group: "io",
+                summary: "write values to an HDF5 file, each under /name (atomic: the old file survives any failure)",
+                example: "export(\"results.h5\", rank=r, delta=d)") { arguments in
+            try export(arguments)
+            return .none
+        },
+        Builtin(name: "import", parameters: [.required("path"), .optional("metadata", "false")], group: "io",
+                summary: "read an HDF5 file as a record: datasets as tensors, groups as records, mvs exports as what they were",
+                example: "r = import(\"results.h5\")") { arguments in
+            try importFile(arguments)
+        },
+        Builtin(name: "h5", parameters: [.required("path"), .optional("metadata", "false")], group: "io",
+                summary: "the same as import(path): read an HDF5 file as a record", example: "h5(\"results.h5\").rank") { arguments in
+            try importFile(arguments)
+        },
+        Builtin(name: "save", parameters: [.required("path"), .required("model"), .optional("names", "\"raw\""),
+                                           .optional("overwrite", "false")], group: "io",
+                summary: "write a model or delta as safetensors (raw names by default; names=\"canonical\" for canonical ones)",
+                example: "save(\"delta.safetensors\", ft - base)") { arguments in
+            let path = try expandedPath(arguments)
+            try SafetensorsWriter.write(try arguments.model("model"), to: path,
+                                        names: try modelNames(arguments, default: .raw),
+                                        overwrite: try arguments.bool("overwrite", default: false))
+            return .none
+        },
+    ]
+
+    private static func expandedPath(_ arguments: Arguments) throws -> String {
+        (try arguments.string("path") as NSString).expandingTildeInPath
+    }
+
+    private static func modelNames(_ arguments: Arguments, default fallback: Export.ModelNames) throws -> Export.ModelNames {
+        let text = try arguments.string("names", default: fallback.rawValue)
+        guard let names = Export.ModelNames(rawValue: text) else {
+            throw ArgumentError("\(arguments.callee)(): names must be \"canonical\" or \"raw\", got \"\(text)\"")
+        }
+        return names
+    }
+
+    private static func export(_ arguments: Arguments) throws {
+        let path = try expandedPath(arguments)
+        let mode = try arguments.string("mode", default: "w")
+        guard mode == "w" || mode == "a" else {
+            throw ArgumentError("export(): mode must be \"w\" (new file) or \"a\" (add to a file), got \"\(mode)\"")
+        }
+        var compress: Bool?
+        if arguments.has("compress") { compress = try arguments.bool("compress", default: false) }
+        let options = Export.Options(overwrite: try arguments.bool("overwrite", default: false), append: mode == "a",
+                                     compress: compress, modelNames: try modelNames(arguments, default: .canonical),
+                                     provenance: arguments.context.sourceText)
+        let values = arguments.extraKeywords
+        guard !values.isEmpty else {
+            throw ArgumentError("export(): nothing to write; name each value: export(\"\(path)\", name=value)")
+        }
+        try Export.hdf5(try values.map { name, value in (name, try exportValue(value, name: name)) }, to: path, options: options)
+    }
+
+    private static func importFile(_ arguments: Arguments) throws -> Value {
+        value(try Import.hdf5(try expandedPath(arguments), metadata: try arguments.bool("metadata", default: false)))
+    }
+
+    /// A language value as export sees it; functions cannot be written.
+    static func exportValue(_ value: Value, name: String) throws -> ExportValue {
+        switch value {
+        case let .number(number): return .number(number)
+        case let .bool(flag): return .bool(flag)
+        case let .string(text): return .string(text)
+        case .none: return .none
+        case let .list(items): return .list(try items.map { try exportValue($0, name: name) })
+        case let .record(record): return .record(try record.fields.map { ($0.key, try exportValue($0.value, name: "\(name).\($0.key)")) })
+        case let .tensor(tensor): return .tensor(tensor)
+        case let .model(model): return .model(model)
+        case let .table(table): return .table(table)
+        case .function: throw ArgumentError("export(): '\(name)' is a function, which cannot be written to HDF5")
+        }
+    }
+
+    /// An imported value in the language; vectors (and clusterings) become records of their parts.
+    static func value(_ imported: ExportValue) -> Value {
+        switch imported {
+        case let .number(number): return .number(number)
+        case let .bool(flag): return .bool(flag)
+        case let .string(text): return .string(text)
+        case .none: return .none
+        case let .list(items): return .list(items.map(value))
+        case let .record(fields): return .record(Record(fields.map { ($0.key, value($0.value)) }))
+        case let .tensor(tensor): return .tensor(tensor)
+        case let .model(model): return .model(model)
+        case let .table(table): return .table(table)
+        case let .vectors(vectors):
+            var fields: [(key: String, value: Value)] = [("matrix", .tensor(vectors.matrix)), ("names", .list(vectors.names.map(Value.string)))]
+            if let labels = vectors.labels { fields.append(("labels", .list(labels.map(Value.string)))) }
+            fields.append(("columns", .list(vectors.columnNames.map(Value.string))))
+            fields.append(("statistic", .string(vectors.statistic)))
+            return .record(Record(fields))
+        case let .clustering(clustering):
+            return .record(Record([("labels", .list(clustering.assignments.map { .number(Double($0)) })),
+                                   ("names", .list(clustering.names.map(Value.string))),
+                                   ("method", .string(clustering.method)), ("silhouette", .number(clustering.silhouette))]))
+        }
+    }
 }
