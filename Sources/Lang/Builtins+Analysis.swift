@@ -22,7 +22,64 @@ enum AnalysisBuiltins {
                 example: "spectrum(base, \"layer.3.q\")") { arguments in
             try spectrum(arguments)
         },
+        Builtin(name: "project", parameters: [
+            .required("x"), .optional("vector", "none"), .optional("layer", "all"), .optional("component", "\"ff2\""),
+            .optional("index", "all"), .optional("head", "all"), .optional("top", "10"), .optional("bottom", "false"),
+            .optional("embedding", "\"input\""), .optional("layernorm", "false"), .optional("ascii", "false"),
+            .optional("alpha", "false"), .optional("ids", "none"), .optional("vocab_limit", "none"), .optional("using", "x"),
+        ], group: "analysis",
+        summary: "top tokens of parameters read in embedding space: ff2 values, ff1 keys, vo/qk head pairs, or any vector",
+        example: "project(base, layer=5, component=\"ff2\", index=17, top=8)") { arguments in
+            try project(arguments)
+        },
     ]
+
+    private static func project(_ arguments: Arguments) throws -> Value {
+        let subject = try arguments.model("x")
+        let owner = arguments.has("using") ? try arguments.model("using") : subject
+        if owner.kind == .delta {
+            throw ArgumentError("project(): the embedding of a delta is itself a difference; say whose embedding to read it through, e.g. using=base")
+        }
+        var filter = TokenFilter()
+        filter.asciiOnly = try arguments.bool("ascii", default: false)
+        filter.alphabeticOnly = try arguments.bool("alpha", default: false)
+        if arguments.has("ids") { filter.allowed = try ints(arguments, "ids") }
+        if arguments.has("vocab_limit") { filter.limit = try arguments.int("vocab_limit") }
+        let choiceName = try arguments.string("embedding", default: "input")
+        guard let choice = EmbeddingChoice(rawValue: choiceName) else {
+            throw ArgumentError("project(): 'embedding' must be \"input\" or \"output\", got \"\(choiceName)\"")
+        }
+        let space = try VocabularySpace.of(owner, embedding: choice, filter: filter,
+                                           finalNorm: try arguments.bool("layernorm", default: false))
+        var options = ProjectionOptions()
+        options.top = try arguments.int("top", default: 10)
+        options.bottom = try arguments.bool("bottom", default: false)
+        let layers = arguments.has("layer") ? try ints(arguments, "layer") : nil
+        if arguments.has("vector") {
+            return .table(try vectorTable(arguments.tensor("vector"), space, options))
+        }
+        let component = try arguments.string("component", default: "ff2")
+        if let circuit = HeadCircuit(rawValue: component) {
+            let heads = arguments.has("head") ? try ints(arguments, "head") : nil
+            return .table(try Projection.headSweep(subject, circuit: circuit, layers: layers, heads: heads, space: space, options: options))
+        }
+        let indices = arguments.has("index") ? try ints(arguments, "index") : nil
+        return .table(try Projection.sweep(subject, component: component, layers: layers, indices: indices,
+                                           space: space, options: options))
+    }
+
+    /// Top tokens of a vector (or of each row of a matrix) given directly.
+    private static func vectorTable(_ vectors: Tensor, _ space: VocabularySpace, _ options: ProjectionOptions) throws -> Table {
+        let results = try Projection.topTokens(vectors, in: space, options: options)
+        var table = Table()
+        let rows = results.enumerated().flatMap { index, tokens in tokens.enumerated().map { (index, $0 + 1, $1) } }
+        try table.append("index", .int(rows.map(\.0)))
+        try table.append("rank", .int(rows.map(\.1)))
+        try table.append("token_id", .int(rows.map(\.2.id)))
+        try table.append("token", .string(rows.map(\.2.token)))
+        try table.append("score", .double(rows.map { Double($0.2.score) }))
+        return table
+    }
 
     private static func rank(_ arguments: Arguments) throws -> Value {
         var options = RankOptions()

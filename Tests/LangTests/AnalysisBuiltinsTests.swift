@@ -26,8 +26,12 @@ private func diagonalBERT(_ name: String, scale: Float) throws -> Model {
         for (index, value) in values.enumerated() { elements[index * columns + index] = value * scale }
         return try Tensor(shape: [rows, columns], values: elements)
     }
+    func embedding() throws -> Tensor {
+        // Identity rows for tokens 0…3 and an all-ones row for token 4, never scaled (deltas leave it at 0).
+        try Tensor(shape: [5, 4], values: [1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 1, 1, 1, 1])
+    }
     let tensors: [(String, Tensor)] = [
-        ("embeddings.word_embeddings.weight", try diagonal(5, 4, [1, 1, 1, 1])),
+        ("embeddings.word_embeddings.weight", try embedding()),
         ("encoder.layer.0.attention.self.query.weight", try diagonal(4, 4, [4, 3, 0, 0])),
         ("encoder.layer.0.attention.self.key.weight", try diagonal(4, 4, [2, 2, 2, 2])),
         ("encoder.layer.0.attention.self.value.weight", try diagonal(4, 4, [1, 0, 0, 0])),
@@ -123,5 +127,29 @@ private func diagonalBERT(_ name: String, scale: Float) throws -> Model {
         """
         #expect(Display.table(table, measure: "erank") == expected)
         #expect(Display.table(table, measure: "erankk").hasPrefix("no column named 'erankk'; did you mean 'erank'?"))
+    }
+}
+
+@Suite struct ProjectBuiltinTests {
+    @Test func projectSweepsRowsAndNeedsAnEmbeddingForDeltas() throws {
+        // Embedding = [I4; 1 1 1 1]: token 4 scores the sum of a vector, tokens 0…3 its entries.
+        let model = try diagonalBERT("m", scale: 1)
+        guard case let .table(table) = try call("project", [.model(model)], ["layer": .number(0), "component": .string("ff1"),
+                                                                             "index": .list([.number(0), .number(3)]), "top": .number(2)]) else {
+            Issue.record("project did not return a table"); return
+        }
+        #expect(table.columnNames == ["layer", "index", "rank", "token_id", "token", "score"])
+        // ff1 key 0 is column 0 of diag(5,4,3,2) (d × d_ff): 5·e0 → tokens 0 and 4 score 5; key 3 is 2·e3.
+        #expect(try table.column("index") == .int([0, 0, 3, 3]))
+        #expect(try table.column("token_id") == .int([0, 4, 3, 4]))
+        #expect(try table.column("score") == .double([5, 5, 2, 2]))
+        let delta = try ModelArithmetic.delta(diagonalBERT("ft", scale: 2), model)
+        #expect(throws: ArgumentError.self) { try call("project", [.model(delta)]) }
+        guard case let .table(tuned) = try call("project", [.model(delta)], ["using": .model(model), "layer": .number(0),
+                                                                             "index": .number(0), "top": .number(1)]) else {
+            Issue.record("project did not return a table"); return
+        }
+        // Δff2 row 0 = e0 (diag(1,1,0,0) rows), read through the base embedding: token 0 (and 4) score 1.
+        #expect(try tuned.column("token_id") == .int([0]))
     }
 }

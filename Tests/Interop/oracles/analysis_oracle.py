@@ -61,6 +61,44 @@ def rank(model_dir, out):
     return {"base": base, "ft": ft, "rows": rows}
 
 
+def top(scores, k=10, bottom=False):
+    """Top-k (or bottom-k) indices by argpartition, then sorted, like the paper's notebooks."""
+    s = -scores if bottom else scores
+    part = np.argpartition(-s, k)[:k]
+    order = part[np.argsort(-s[part], kind="stable")]
+    return [int(i) for i in order], [float(scores[i]) for i in order]
+
+
+def project(model_dir, out):
+    """Top-10 tokens of sampled FF values (ff2 rows) and keys (ff1 columns), and head pairs at vocab_limit=2000."""
+    tensors = load_file(str(model_dir / "model.safetensors"))
+    e = tensors["embeddings.word_embeddings.weight"]
+    vectors = []
+    for layer in range(6):
+        ff2 = tensors[f"encoder.layer.{layer}.output.dense.weight"].T  # canonical d_ff x d: rows are values
+        ff1 = tensors[f"encoder.layer.{layer}.intermediate.dense.weight"].T  # canonical d x d_ff: columns are keys
+        for index in (0, 17, 700, 1535):
+            for component, v in (("ff2", ff2[index]), ("ff1", ff1[:, index])):
+                ids, scores = top(e @ v)
+                low_ids, low_scores = top(e @ v, bottom=True)
+                vectors.append({"layer": layer, "component": component, "index": index, "ids": ids, "scores": scores,
+                                "bottom_ids": low_ids, "bottom_scores": low_scores})
+    heads = []
+    e2 = e[:2000].astype(np.float64)
+    for layer, head in ((2, 3), (5, 11)):
+        q = tensors[f"encoder.layer.{layer}.attention.self.query.weight"].T
+        k = tensors[f"encoder.layer.{layer}.attention.self.key.weight"].T
+        v = tensors[f"encoder.layer.{layer}.attention.self.value.weight"].T
+        o = tensors[f"encoder.layer.{layer}.attention.output.dense.weight"].T
+        cols = slice(head * 32, (head + 1) * 32)
+        for circuit, w in (("vo", v[:, cols] @ o[cols, :]), ("qk", q[:, cols] @ k[:, cols].T)):
+            full = e2 @ w.astype(np.float64) @ e2.T  # brute force: the whole 2000 x 2000 matrix
+            ids, scores = top(full.ravel())
+            heads.append({"layer": layer, "head": head, "circuit": circuit,
+                          "pairs": [[i // 2000, i % 2000] for i in ids], "scores": scores})
+    return {"vectors": vectors, "heads": heads}
+
+
 if __name__ == "__main__":
     command, model_dir, out_dir = sys.argv[1], pathlib.Path(sys.argv[2]), pathlib.Path(sys.argv[3])
-    print(json.dumps({"rank": rank}[command](model_dir, out_dir)))
+    print(json.dumps({"rank": rank, "project": project}[command](model_dir, out_dir)))

@@ -1,0 +1,105 @@
+// Readable token strings (WordPiece and byte-level BPE) and the token filters of `project`.
+import Foundation
+
+/// Token strings of a vocabulary made readable, and which ids a filter keeps.
+public struct TokenText: Sendable {
+    /// Readable strings by id.
+    public let tokens: [String]
+
+    /// Readable forms of `raw` tokens: byte-level BPE (`Ġhello`) is decoded to text (` hello`);
+    /// WordPiece continuation pieces keep their `##`, which is how BERT users read them.
+    public init(raw: [String]) {
+        if TokenText.isByteLevel(raw) {
+            tokens = raw.map(TokenText.decodeByteLevel)
+        } else {
+            tokens = raw
+        }
+    }
+
+    /// `[id 17]` for ids beyond the vocabulary (a model whose embedding has extra rows), else the token.
+    public func text(_ id: Int) -> String {
+        id >= 0 && id < tokens.count ? tokens[id] : "[id \(id)]"
+    }
+
+    /// Whether the token is ASCII only.
+    public func isASCII(_ id: Int) -> Bool {
+        text(id).unicodeScalars.allSatisfy(\.isASCII)
+    }
+
+    /// Whether the token, without a WordPiece `##` or leading spaces, is one or more letters only.
+    public func isAlphabetic(_ id: Int) -> Bool {
+        var word = Substring(text(id))
+        if word.hasPrefix("##") { word = word.dropFirst(2) }
+        word = word.drop { $0 == " " }
+        return !word.isEmpty && word.allSatisfy(\.isLetter)
+    }
+
+    /// Byte-level vocabularies (GPT-2, RoBERTa, Llama-3) mark a leading space with `Ġ` on many tokens.
+    static func isByteLevel(_ raw: [String]) -> Bool {
+        let marked = raw.lazy.filter { $0.hasPrefix("Ġ") }.count
+        return marked * 20 > raw.count
+    }
+
+    /// GPT-2's byte ↔ printable-character table, inverted: printable scalar → byte.
+    private static let byteForScalar: [UInt32: UInt8] = {
+        var printable = Array(33...126) + Array(161...172) + Array(174...255)
+        var scalars = printable
+        var extra = 0
+        for byte in 0...255 where !printable.contains(byte) {
+            printable.append(byte)
+            scalars.append(256 + extra)
+            extra += 1
+        }
+        var table: [UInt32: UInt8] = [:]
+        for (byte, scalar) in zip(printable, scalars) { table[UInt32(scalar)] = UInt8(byte) }
+        return table
+    }()
+
+    /// The text a byte-level token stands for; tokens with other characters (`<s>`) are kept as they are.
+    static func decodeByteLevel(_ token: String) -> String {
+        var bytes: [UInt8] = []
+        for scalar in token.unicodeScalars {
+            guard let byte = byteForScalar[scalar.value] else { return token }
+            bytes.append(byte)
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+}
+
+/// Which token ids a projection may return.
+public struct TokenFilter: Sendable {
+    /// Only ASCII tokens.
+    public var asciiOnly = false
+    /// Only alphabetic tokens (WordPiece `##` and leading spaces ignored).
+    public var alphabeticOnly = false
+    /// Only these ids, when given.
+    public var allowed: [Int]?
+    /// Only ids below this, when given (`vocab_limit=`).
+    public var limit: Int?
+
+    public init() {}
+
+    /// Whether the filter keeps every id.
+    public var isEmpty: Bool { !asciiOnly && !alphabeticOnly && allowed == nil && limit == nil }
+
+    /// The kept ids below `vocabularySize`, in increasing order; tokens are needed only for text filters.
+    public func ids(vocabularySize: Int, text: TokenText?) throws -> [Int] {
+        let end = min(limit ?? vocabularySize, vocabularySize)
+        var kept: [Int]
+        if let allowed {
+            if let bad = allowed.first(where: { $0 < 0 || $0 >= vocabularySize }) {
+                throw EngineError.invalidArgument("token id \(bad) out of range: the embedding has \(vocabularySize) rows")
+            }
+            kept = Array(Set(allowed.filter { $0 < end })).sorted()
+        } else {
+            kept = Array(0..<max(end, 0))
+        }
+        if asciiOnly || alphabeticOnly {
+            guard let text else {
+                throw EngineError.unsupported("the ascii and alpha filters need the model's vocabulary, and it has none")
+            }
+            kept = kept.filter { (!asciiOnly || text.isASCII($0)) && (!alphabeticOnly || text.isAlphabetic($0)) }
+        }
+        return kept
+    }
+}
