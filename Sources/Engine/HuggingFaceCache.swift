@@ -22,22 +22,25 @@ public enum HuggingFaceCache {
         }
     }
 
-    /// The snapshot directory of `id`: the revision after `@`, else the one `refs/main` names, else the
-    /// most recently modified snapshot. Throws when the model is not in the cache.
-    public static func snapshot(for id: String) throws -> String {
+    /// The snapshot directory of `id` in `cache`: the revision after `@` (a commit, its prefix, or a ref such as
+    /// a branch), else the one `refs/main` names, else the most recently modified snapshot. Throws when the
+    /// model is not in the cache.
+    public static func snapshot(for id: String, cache: String = directory) throws -> String {
         let parts = id.split(separator: "@", maxSplits: 1).map(String.init)
-        let name = parts[0]
-        let repository = (directory as NSString).appendingPathComponent("models--" + name.replacingOccurrences(of: "/", with: "--"))
+        guard let name = parts.first else { throw EngineError.invalidArgument("empty model id") }
+        let repository = (cache as NSString).appendingPathComponent("models--" + name.replacingOccurrences(of: "/", with: "--"))
         let snapshots = (repository as NSString).appendingPathComponent("snapshots")
         let manager = FileManager.default
         guard let revisions = try? manager.contentsOfDirectory(atPath: snapshots), !revisions.isEmpty else {
             throw EngineError.io(path: id, message: "no such file or directory, and not in the Hugging Face cache (\(repository)); mvs never downloads")
         }
-        var wanted = parts.count > 1 ? parts[1] : nil
-        if wanted == nil {
-            let ref = (repository as NSString).appendingPathComponent("refs/main")
-            wanted = (try? String(contentsOfFile: ref, encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines)
+        func ref(_ name: String) -> String? {
+            guard !name.contains("..") else { return nil }
+            let path = (repository as NSString).appendingPathComponent("refs/" + name)
+            return (try? String(contentsOfFile: path, encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines)
         }
+        var wanted = parts.count > 1 ? parts[1] : nil
+        wanted = wanted.map { ref($0) ?? $0 } ?? ref("main")
         if let wanted {
             if let revision = revisions.first(where: { $0 == wanted || $0.hasPrefix(wanted) && wanted.count >= 7 }) {
                 return (snapshots as NSString).appendingPathComponent(revision)
