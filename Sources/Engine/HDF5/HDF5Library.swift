@@ -10,11 +10,20 @@ import Foundation
 enum HDF5Library {
     private static let lock = NSRecursiveLock()
 
+    /// Runs once before the first HDF5 call. HDF5's own exit-time cleanup is switched off: after a failed write
+    /// (disk full) HDF5 1.10 keeps the half-closed file in its tables and crashed at exit trying to flush it
+    /// again; mvs has removed that file already, and the operating system reclaims the rest.
+    private static let initialized: Bool = {
+        H5dont_atexit()
+        return H5open() >= 0
+    }()
+
     /// Runs `body` holding the HDF5 lock, with HDF5's automatic error printing off for this thread.
     @discardableResult
     static func locked<T>(_ body: () throws -> T) rethrows -> T {
         lock.lock()
         defer { lock.unlock() }
+        _ = initialized
         // Thread-safe builds keep the auto-print setting per thread, so it is switched off on every entry
         // (a cheap call) rather than once per process.
         H5Eset_auto2(mvs_h5e_default(), nil, nil)
