@@ -1,5 +1,6 @@
 // The full display of a model or delta (`show m`).
 import Engine
+import Foundation
 
 extension Display {
     /// Family, layers, widths, heads, vocabulary, parameter count, dtypes and source; then the schema.
@@ -8,7 +9,7 @@ extension Display {
         var parts: [String] = [model.kind == .delta ? "delta (\(architecture.family))" : architecture.family]
         let stacks = Set(architecture.layerEntries.compactMap(\.stack))
         if architecture.layers > 0 {
-            var layers = "\(architecture.layers) layers"
+            var layers = architecture.layers == 1 ? "1 layer" : "\(architecture.layers) layers"
             if stacks.count > 1 {
                 let decoder = (architecture.layerEntries.filter { $0.stack == "dec" }.compactMap(\.layer).max() ?? -1) + 1
                 layers = "enc \(architecture.layers) + dec \(decoder) layers"
@@ -46,7 +47,7 @@ extension Display {
     static func count(_ value: Int) -> String {
         let number = Double(value)
         for (scale, unit) in [(1e9, "G"), (1e6, "M"), (1e3, "k")] where number >= scale {
-            return "\(Value.format((number / scale * 10).rounded() / 10)) \(unit)"
+            return String(format: "%.1f %@", number / scale, unit)
         }
         return String(value)
     }

@@ -93,5 +93,6 @@ private final class TinyBERT {
         #expect(Display.count(22_713_216) == "22.7 M")
         #expect(Display.count(999) == "999")
         #expect(Display.count(1_500) == "1.5 k")
+        #expect(Display.count(1_000_000) == "1.0 M")
     }
 }
