@@ -8,7 +8,8 @@ enum BERTFamily {
     ]
 
     static func recognise(_ names: ParameterNames) -> Architecture? {
-        let prefixes = ["", "bert.", "roberta.", "electra.", "xlm-roberta.", "camembert.", "model."]
+        // XLM-R and CamemBERT checkpoints use the `roberta.` prefix too.
+        let prefixes = ["", "bert.", "roberta.", "electra.", "model."]
         guard let prefix = names.prefix(among: prefixes, having: "embeddings.word_embeddings.weight") else { return nil }
         let layers = names.layerCount { "\(prefix)encoder.layer.\($0).attention.self.query.weight" }
         guard layers > 0 else { return nil }

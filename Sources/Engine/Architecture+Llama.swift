@@ -18,11 +18,10 @@ enum LlamaFamily {
         let width = names.shape("\(prefix)embed_tokens.weight")?.last ?? 0
         let heads = ArchitectureFamilies.heads(names)
         // Without a config, key/value heads follow from k's rows over the head width d / heads.
-        var keyValueHeads = names.configInt("num_key_value_heads") ?? heads
-        if names.configInt("num_key_value_heads") == nil, heads > 0, width % heads == 0,
-           let keyRows = names.shape("\(prefix)layers.0.self_attn.k_proj.weight")?.first, width / heads > 0 {
-            keyValueHeads = keyRows / (width / heads)
-        }
+        let headWidth = heads > 0 ? width / heads : 0
+        let keyRows = names.shape("\(prefix)layers.0.self_attn.k_proj.weight")?.first
+        let keyValueHeads = names.configInt("num_key_value_heads")
+            ?? (headWidth > 0 ? keyRows.map { $0 / headWidth } : nil) ?? heads
         return Architecture(family: names.modelType ?? "llama", layers: layers, width: width,
                             feedForward: names.shape("\(prefix)layers.0.mlp.up_proj.weight")?.first ?? 0,
                             heads: heads, keyValueHeads: keyValueHeads, entries: entries)

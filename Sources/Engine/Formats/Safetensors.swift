@@ -29,16 +29,6 @@ public enum Safetensors {
         }
     }
 
-    /// The `__metadata__` strings of a file's header (empty when absent).
-    public static func metadata(path: String) throws -> [String: String] {
-        let file = try MappedFile(path: path)
-        let json = try headerJSON(of: file).json
-        guard case let .object(members)? = json["__metadata__"] else { return [:] }
-        var result: [String: String] = [:]
-        for (key, value) in members { result[key] = value.stringValue }
-        return result
-    }
-
     /// Parameters of a sharded checkpoint: every shard named by the index's `weight_map`, in shard order.
     public static func parameters(index path: String) throws -> [Parameter] {
         try CheckpointIndex(path: path).parameters { try parameters(path: $0) }
