@@ -8,6 +8,7 @@ public enum KerasWeights {
         let file = try HDF5File(readingAt: path)
         var parameters: [Parameter] = []
         let datasets = try file.datasets()
+        let byPath = Dictionary(datasets.map { ($0.path, $0) }, uniquingKeysWith: { first, _ in first })
         let layerNames = stringList(try file.attribute("layer_names"))
         if let layerNames {
             // Keras ≥ 2: the root lists layers; each layer group lists its weights by name.
@@ -17,7 +18,7 @@ public enum KerasWeights {
                 }
                 for weight in weightNames {
                     let datasetPath = "\(layer)/\(weight)"
-                    guard let info = datasets.first(where: { $0.path == datasetPath }) else {
+                    guard let info = byPath[datasetPath] else {
                         throw EngineError.malformed(path: path, message: "Keras weight '\(weight)' of layer '\(layer)' has no dataset")
                     }
                     parameters.append(try parameter(name: weight, info: info, file: file))
