@@ -120,13 +120,57 @@ struct HDF5Layout {
             try writer.writeDataset(columnPath, payload, compress: options.compress)
             try writer.labelDimensions(of: columnPath, ["row"])
         }
+        try writeGrid(table, at: path)
         guard !table.attachments.isEmpty else { return }
-        let attachments = "\(path)/mvs_attachments"
+        let attachments = "\(path)/attachments"
+        guard !table.columnNames.contains("attachments") else {
+            throw EngineError.invalidArgument("cannot export table '\(path)': a column named 'attachments' collides with its attached results")
+        }
         try writer.createGroup(attachments)
         for key in table.attachments.keys.sorted() {
             guard let tensor = table.attachments[key] else { continue }
             try Export.validateName(key, what: "table attachment")
             try writeTensor(tensor, at: "\(attachments)/\(key)")
+        }
+    }
+
+    /// For a layer × component table (int `layer`, string `component`, each pair once), every numeric measure
+    /// also as a layers × components matrix under `grid/`, with `grid/layer` and `grid/component` attached as
+    /// dimension scales: a heat map in MATLAB, Julia or HDFView without reshaping. Missing cells are NaN.
+    private func writeGrid(_ table: Table, at path: String) throws {
+        guard !table.columnNames.contains("grid"), case let .int(layers)? = table.columns["layer"],
+              case let .string(components)? = table.columns["component"] else { return }
+        let layerAxis = Array(Set(layers)).sorted()
+        var componentAxis: [String] = []
+        for component in components where !componentAxis.contains(component) { componentAxis.append(component) }
+        var cells: [Int: Int] = [:]  // row → flat cell index
+        var used = Set<Int>()
+        for row in 0..<table.rowCount {
+            guard let layer = layerAxis.firstIndex(of: layers[row]),
+                  let component = componentAxis.firstIndex(of: components[row]) else { return }
+            let cell = layer * componentAxis.count + component
+            // A pair seen twice (e.g. encoder and decoder layers) has no single cell: no grid then.
+            guard used.insert(cell).inserted else { return }
+            cells[row] = cell
+        }
+        let grid = "\(path)/grid"
+        try writer.createGroup(grid)
+        try writer.writeDataset("\(grid)/layer", try .integers(layerAxis, shape: [layerAxis.count]), compress: false)
+        try writer.writeDataset("\(grid)/component", try .strings(componentAxis, shape: [componentAxis.count]), compress: false)
+        for name in table.columnNames where name != "layer" && name != "component" {
+            let values: [Double]
+            switch table.columns[name] {
+            case let .double(numbers)?: values = numbers
+            case let .int(numbers)?: values = numbers.map(Double.init)
+            default: continue
+            }
+            var matrix = [Double](repeating: .nan, count: layerAxis.count * componentAxis.count)
+            for (row, cell) in cells { matrix[cell] = values[row] }
+            let dataset = "\(grid)/\(name)"
+            try writer.writeDataset(dataset, try .doubles(matrix, shape: [layerAxis.count, componentAxis.count]), compress: false)
+            try writer.labelDimensions(of: dataset, ["layer", "component"])
+            try writer.attachScale("\(grid)/layer", to: dataset, dimension: 0)
+            try writer.attachScale("\(grid)/component", to: dataset, dimension: 1)
         }
     }
 

@@ -31,7 +31,7 @@ extension HDF5Importer {
                 throw EngineError.malformed(path: file.path, message: "table column '\(columnPath)' is not numbers or text")
             }
         }
-        let attachments = join(path, "mvs_attachments")
+        let attachments = join(path, "attachments")
         if file.objectType(attachments) == .group {
             for (name, type) in try file.children(of: attachments) where type == .dataset {
                 table.attachments[name] = try tensor(at: join(attachments, name))

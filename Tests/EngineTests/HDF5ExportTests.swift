@@ -93,7 +93,13 @@ func sampleTable() throws -> Table {
     assert data["rank"].dtype == np.float64 and list(data["rank"][:2]) == [3.5, 4.0] and math.isnan(data["rank"][2])
     assert g["rank"].dims[0].label == "row"
     assert g.attrs["mvs_type"] == "table"
-    assert np.allclose(g["mvs_attachments/spectrum"][()], np.sin(np.arange(3) * 0.37).astype(np.float32))
+    grid = g["grid/rank"]  # layers x components, with the axes as dimension scales
+    assert grid.shape == (2, 3) and list(grid.dims[0][0][()]) == [0, 1]
+    assert [d.label for d in grid.dims] == ["layer", "component"]
+    assert list(grid.dims[1][0].asstr()[()]) == ["q", "k", "ünïcode"]
+    assert grid[0, 0] == 3.5 and grid[0, 1] == 4 and all(math.isnan(x) for x in [grid[0, 2], grid[1, 0], grid[1, 1], grid[1, 2]])
+    assert sorted(g["grid"]) == ["component", "layer", "rank"]
+    assert np.allclose(g["attachments/spectrum"][()], np.sin(np.arange(3) * 0.37).astype(np.float32))
     """, [path])
     guard case let .record(fields) = try Import.hdf5(path), case let .table(back) = fields.first?.value else {
         Issue.record("a table must import as a table")
