@@ -165,6 +165,15 @@ func sampleTable() throws -> Table {
     assert "encoder.layer.1.intermediate.dense.weight" not in ct and "embeddings.LayerNorm.weight" in ct
     """, [h5, raw, weights, canonical])
     try expectH5dumpClean(h5)
+    try expectH5dumpClean(raw)
+    // Raw names import as the original model: the schema is inferred again and canonical names work.
+    guard case let .record(fields) = try Import.hdf5(raw), case let .model(back) = fields.first?.value else {
+        Issue.record("a raw export must import as a model")
+        return
+    }
+    #expect(back.names == model.names)
+    #expect(back.architecture.entries.map(\.name) == model.architecture.entries.map(\.name))
+    #expect(try back.tensor("layer.1.q").values == model.tensor("layer.1.q").values)
 }
 
 @Test func hdf5ExportThenImportGivesBackEqualValues() throws {

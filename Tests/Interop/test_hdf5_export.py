@@ -178,6 +178,7 @@ assert(back.n == 7, "number")
 print("ok")
 """)
     assert run_mvs(str(script), cwd=tmp_path).stdout.strip() == "ok"
+    h5dump_clean(out)
 
 
 def test_h5py_written_file_imports(tmp_path):
