@@ -3,9 +3,11 @@ import Foundation
 import Engine
 
 extension Display {
-    /// Rows shown before a long table is elided (the last `tailRows` are shown too).
-    static let headRows = 25
-    static let tailRows = 5
+    /// Tables up to this many rows are shown whole (a 12-layer model's rank table is 72 rows).
+    static let wholeRows = 100
+    /// Rows shown before a longer table is elided (the last `tailRows` are shown too).
+    static let headRows = 40
+    static let tailRows = 10
 
     /// A table as aligned text; with `measure`, a layers-down × components-across grid of that column.
     static func table(_ table: Table, measure: String?) -> String {
@@ -26,7 +28,7 @@ extension Display {
     /// Every column, aligned; numbers right-aligned at a precision chosen per column.
     private static func longTable(_ table: Table) -> String {
         let rowCount = table.rowCount
-        let shown: [Int] = rowCount > headRows + tailRows + 5
+        let shown: [Int] = rowCount > wholeRows
             ? Array(0..<headRows) + Array(rowCount - tailRows..<rowCount) : Array(0..<rowCount)
         var columns: [(header: String, cells: [String], numeric: Bool)] = []
         for name in table.columnNames {

@@ -108,11 +108,15 @@ private func diagonalBERT(_ name: String, scale: Float) throws -> Model {
 
     @Test func longTablesAreElidedInTheMiddle() throws {
         var table = Table()
-        try table.append("index", .int(Array(0..<100)))
+        try table.append("index", .int(Array(0..<101)))
         let lines = Display.table(table, measure: nil).split(separator: "\n")
-        #expect(lines.count == 1 + 25 + 1 + 5 + 1)
-        #expect(lines[26] == "… 70 more rows …")
-        #expect(lines.last == "100 rows × 1 columns")
+        #expect(lines.count == 1 + 40 + 1 + 10 + 1)
+        #expect(lines[41] == "… 51 more rows …")
+        #expect(lines[42] == "   91")
+        #expect(lines.last == "101 rows × 1 columns")
+        var whole = Table()
+        try whole.append("index", .int(Array(0..<100)))
+        #expect(Display.table(whole, measure: nil).split(separator: "\n").count == 102)
     }
 
     @Test func gridDisplayPutsLayersDownAndComponentsAcross() throws {
