@@ -32,7 +32,38 @@ enum AnalysisBuiltins {
         example: "project(base, layer=5, component=\"ff2\", index=17, top=8)") { arguments in
             try project(arguments)
         },
+        Builtin(name: "align", parameters: [
+            .required("a"), .required("b"), .optional("component", "\"ff2\""), .optional("pair", "none"),
+            .optional("embedding", "\"input\""),
+        ], group: "analysis",
+        summary: "compare two models sharing a vocabulary in embedding space: layer × layer similarity, Hungarian matching for pair=[la, lb]",
+        example: "align(base, ft, component=\"ff2\", pair=[3, 3])") { arguments in
+            try align(arguments)
+        },
     ]
+
+    private static func align(_ arguments: Arguments) throws -> Value {
+        let a = try arguments.model("a"), b = try arguments.model("b")
+        let component = try arguments.string("component", default: "ff2")
+        let choice = try embeddingChoice(arguments)
+        let alignment = try Align.layers(a, b, component: component, embedding: choice)
+        var record = Record([("similarity", .tensor(alignment.similarity))])
+        if arguments.has("pair") {
+            let pair = try ints(arguments, "pair")
+            guard pair.count == 2 else { throw ArgumentError("align(): 'pair' must be [layer_a, layer_b], got \(pair.count) numbers") }
+            record["matching"] = .table(try Align.match(a, b, component: component, layerA: pair[0], layerB: pair[1], embedding: choice))
+        }
+        return .record(record)
+    }
+
+    /// The `embedding=` argument: "input" (default) or "output".
+    private static func embeddingChoice(_ arguments: Arguments) throws -> EmbeddingChoice {
+        let name = try arguments.string("embedding", default: "input")
+        guard let choice = EmbeddingChoice(rawValue: name) else {
+            throw ArgumentError("\(arguments.callee)(): 'embedding' must be \"input\" or \"output\", got \"\(name)\"")
+        }
+        return choice
+    }
 
     private static func project(_ arguments: Arguments) throws -> Value {
         let subject = try arguments.model("x")
@@ -45,11 +76,7 @@ enum AnalysisBuiltins {
         filter.alphabeticOnly = try arguments.bool("alpha", default: false)
         if arguments.has("ids") { filter.allowed = try ints(arguments, "ids") }
         if arguments.has("vocab_limit") { filter.limit = try arguments.int("vocab_limit") }
-        let choiceName = try arguments.string("embedding", default: "input")
-        guard let choice = EmbeddingChoice(rawValue: choiceName) else {
-            throw ArgumentError("project(): 'embedding' must be \"input\" or \"output\", got \"\(choiceName)\"")
-        }
-        let space = try VocabularySpace.of(owner, embedding: choice, filter: filter,
+        let space = try VocabularySpace.of(owner, embedding: try embeddingChoice(arguments), filter: filter,
                                            finalNorm: try arguments.bool("layernorm", default: false))
         var options = ProjectionOptions()
         options.top = try arguments.int("top", default: 10)
