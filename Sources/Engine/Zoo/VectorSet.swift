@@ -47,4 +47,17 @@ public struct VectorSet: Sendable {
 
     /// All rows as doubles (clustering works in double precision).
     public var rows: [[Double]] { (0..<count).map(row) }
+
+    /// The same vectors scaled to unit length (zero rows stay zero): only their directions remain.
+    public func unitRows() throws -> VectorSet {
+        let dimension = self.dimension
+        var values = matrix.values
+        for row in 0..<count {
+            let range = (row * dimension)..<((row + 1) * dimension)
+            let length = values[range].reduce(0.0) { $0 + Double($1) * Double($1) }.squareRoot()
+            if length > 0 { for index in range { values[index] = Float(Double(values[index]) / length) } }
+        }
+        return VectorSet(matrix: try Tensor(shape: matrix.shape, values: values), names: names, labels: labels,
+                         columnNames: columnNames, statistic: statistic, kind: kind)
+    }
 }
