@@ -14,6 +14,8 @@ enum CollectionBuiltins {
             case let .tensor(tensor): return .number(Double(tensor.shape.first ?? 1))
             case let .table(table): return .number(Double(table.rowCount))
             case let .model(model): return .number(Double(model.parameters.count))
+            case let .zoo(zoo): return .number(Double(zoo.entries.count))
+            case let .vectors(vectors): return .number(Double(vectors.count))
             case let other: throw ArgumentError("len(): \(other.typeName) has no length")
             }
         },

@@ -80,10 +80,13 @@ enum IOBuiltins {
         case let .model(model): return .model(model)
         case let .table(table): return .table(table)
         case .function: throw ArgumentError("export(): '\(name)' is a function, which cannot be written to HDF5")
+        case .zoo: throw ArgumentError("export(): '\(name)' is a zoo; export its vectors (vectorize) or a model from it")
+        case let .vectors(vectors): return .vectors(vectors)
+        case let .clustering(clustering): return .clustering(clustering)
         }
     }
 
-    /// An imported value in the language; vectors (and clusterings) become records of their parts.
+    /// An imported value in the language; a clustering comes back as a record of its parts.
     static func value(_ imported: ExportValue) -> Value {
         switch imported {
         case let .number(number): return .number(number)
@@ -95,12 +98,7 @@ enum IOBuiltins {
         case let .tensor(tensor): return .tensor(tensor)
         case let .model(model): return .model(model)
         case let .table(table): return .table(table)
-        case let .vectors(vectors):
-            var fields: [(key: String, value: Value)] = [("matrix", .tensor(vectors.matrix)), ("names", .list(vectors.names.map(Value.string)))]
-            if let labels = vectors.labels { fields.append(("labels", .list(labels.map(Value.string)))) }
-            fields.append(("columns", .list(vectors.columnNames.map(Value.string))))
-            fields.append(("statistic", .string(vectors.statistic)))
-            return .record(Record(fields))
+        case let .vectors(vectors): return .vectors(vectors)
         case let .clustering(clustering):
             return .record(Record([("labels", .list(clustering.assignments.map { .number(Double($0)) })),
                                    ("names", .list(clustering.names.map(Value.string))),

@@ -16,6 +16,9 @@ public enum Display {
             return record.fields.map { "\($0.key.padding(toLength: width, withPad: " ", startingAt: 0)): \($0.value.shortDisplay)" }
                 .joined(separator: "\n")
         case let .function(function): return Display.function(function)
+        case let .zoo(zoo): return Display.zoo(zoo)
+        case let .vectors(vectors): return Display.vectors(vectors)
+        case let .clustering(clustering): return Display.clustering(clustering)
         default: return value.shortDisplay
         }
     }

@@ -115,8 +115,9 @@ public final class Interpreter: CallContext {
                 count = tensor.shape.first ?? 0; element = { try iterable.subscripted(by: .number(Double($0))) }
                 if tensor.shape.isEmpty { throw RuntimeError("cannot iterate over a scalar tensor", at: iterableExpression.range) }
             case let .table(table): count = table.rowCount; element = { .record(Value.row($0, of: table)) }
+            case let .zoo(zoo): count = zoo.entries.count; element = { .model(try zoo.model(at: $0)) }
             default:
-                throw RuntimeError("cannot iterate over \(iterable.typeName); 'for' takes a list, string, record, tensor or table",
+                throw RuntimeError("cannot iterate over \(iterable.typeName); 'for' takes a list, string, record, tensor, table or zoo",
                                    at: iterableExpression.range)
             }
             for position in 0..<count {

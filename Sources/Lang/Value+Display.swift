@@ -23,6 +23,9 @@ extension Value {
             return "\(model.kind == .delta ? "delta" : model.architecture.family) · \(model.parameters.count) parameters · \(model.name)"
         case let .table(table): return "table \(table.rowCount) rows × \(table.columnNames.count) columns"
         case let .function(function): return "fn \(function.name)"
+        case let .zoo(zoo): return Display.zooSummary(zoo)
+        case let .vectors(vectors): return Display.vectorsSummary(vectors)
+        case let .clustering(clustering): return Display.clusteringSummary(clustering)
         }
     }
 

@@ -28,6 +28,16 @@ extension Value {
         case let (.table(table), .number(n)):
             let row = try Value.position(n, count: table.rowCount, of: "table")
             return .record(Value.row(row, of: table))
+        case let (.zoo(zoo), .number(n)):
+            return .model(try zoo.model(at: try Value.position(n, count: zoo.entries.count, of: "zoo")))
+        case let (.zoo(zoo), .string(name)):
+            guard let position = zoo.entries.firstIndex(where: { $0.name == name }) else {
+                throw RuntimeError(Value.unknown("model", name, in: zoo.entries.map(\.name), of: "zoo"))
+            }
+            return .model(try zoo.model(at: position))
+        case let (.vectors(vectors), .number(n)):
+            let row = try Value.position(n, count: vectors.count, of: "vectors")
+            return .tensor(try Value.rows(of: vectors.matrix, row..<row + 1, keepAxis: false))
         case (.list, _), (.string, _), (.tensor, _):
             throw RuntimeError("\(typeName) index must be a number, got \(index.typeName)")
         case (.record, _), (.model, _):
@@ -107,6 +117,31 @@ extension Value {
             ]
         case let .function(function):
             available = [("name", { .string(function.name) })]
+        case let .zoo(zoo):
+            available = [
+                ("names", { .list(zoo.entries.map { .string($0.name) }) }),
+                ("labels", { .list(zoo.entries.map { $0.label.map(Value.string) ?? .none }) }),
+                ("paths", { .list(zoo.entries.map { .string($0.path) }) }), ("source", { .string(zoo.source) }),
+            ]
+        case let .vectors(vectors):
+            available = [
+                ("matrix", { .tensor(vectors.matrix) }), ("names", { .list(vectors.names.map(Value.string)) }),
+                ("labels", { vectors.labels.map { .list($0.map(Value.string)) } ?? .none }),
+                ("columns", { .list(vectors.columnNames.map(Value.string)) }), ("stat", { .string(vectors.statistic) }),
+                ("kind", { .string(vectors.kind.rawValue) }),
+            ]
+        case let .clustering(clustering):
+            available = [
+                ("labels", { .list(clustering.assignments.map { .number(Double($0)) }) }),
+                ("names", { .list(clustering.names.map(Value.string)) }), ("k", { .number(Double(clustering.clusterCount)) }),
+                ("sizes", { .list(clustering.sizes.map { .number(Double($0)) }) }), ("method", { .string(clustering.method) }),
+                ("silhouette", { .number(clustering.silhouette) }), ("inertia", { .number(clustering.inertia) }),
+                ("ari", { clustering.adjustedRand.map(Value.number) ?? .none }),
+                ("nmi", { clustering.mutualInformation.map(Value.number) ?? .none }),
+                ("purity", { clustering.purity.map(Value.number) ?? .none }),
+                ("centroids", { .tensor(try Tensor(shape: [clustering.clusterCount, clustering.centroids.first?.count ?? 0],
+                                                   values: clustering.centroids.joined().map(Float.init))) }),
+            ]
         default:
             throw RuntimeError("\(typeName) has no attributes")
         }

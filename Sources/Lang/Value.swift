@@ -13,6 +13,12 @@ public indirect enum Value: @unchecked Sendable {
     case model(Model)
     case table(Table)
     case function(Function)
+    /// A lazy list of models (`models("manifest.csv")`).
+    case zoo(Zoo)
+    /// One vector per model (`vectorize`, `similarity`).
+    case vectors(VectorSet)
+    /// The result of `cluster`.
+    case clustering(Clustering)
 
     /// The type name used in messages (`number`, `tensor`, `model`, …).
     public var typeName: String {
@@ -27,6 +33,9 @@ public indirect enum Value: @unchecked Sendable {
         case let .model(model): return model.kind == .delta ? "delta" : "model"
         case .table: return "table"
         case .function: return "function"
+        case .zoo: return "zoo"
+        case .vectors: return "vectors"
+        case .clustering: return "clustering"
         }
     }
 }

@@ -19,7 +19,7 @@ public enum DeltaStatistic: String, CaseIterable, Sendable {
     case kurtosis
 
     /// The statistic's value for one matrix.
-    func value(delta: Tensor, base: Tensor) throws -> Double {
+    public func value(delta: Tensor, base: Tensor) throws -> Double {
         switch self {
         case .rank: return Double(try Spectrum(of: delta).numericalRank())
         case .erank: return try Spectrum(of: delta).effectiveRank
