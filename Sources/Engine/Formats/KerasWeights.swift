@@ -6,6 +6,7 @@ public enum KerasWeights {
     /// The weights as lazy parameters named as Keras names them (`…/layer_._0/attention/self/query/kernel:0`).
     public static func parameters(path: String) throws -> [Parameter] {
         let file = try HDF5File(readingAt: path)
+        let fileSize = ((try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int) ?? 0
         var parameters: [Parameter] = []
         let datasets = try file.datasets()
         let byPath = Dictionary(datasets.map { ($0.path, $0) }, uniquingKeysWith: { first, _ in first })
@@ -21,12 +22,12 @@ public enum KerasWeights {
                     guard let info = byPath[datasetPath] else {
                         throw EngineError.malformed(path: path, message: "Keras weight '\(weight)' of layer '\(layer)' has no dataset")
                     }
-                    parameters.append(try parameter(name: weight, info: info, file: file))
+                    parameters.append(try parameter(name: weight, info: info, file: file, fileSize: fileSize))
                 }
             }
         } else {
             // No Keras metadata: every dataset, named by its path.
-            for info in datasets { parameters.append(try parameter(name: info.path, info: info, file: file)) }
+            for info in datasets { parameters.append(try parameter(name: info.path, info: info, file: file, fileSize: fileSize)) }
         }
         guard !parameters.isEmpty else {
             throw EngineError.malformed(path: path, message: "HDF5 file holds no weights (no layer_names and no datasets)")
@@ -34,9 +35,14 @@ public enum KerasWeights {
         return parameters
     }
 
-    private static func parameter(name: String, info: HDF5DatasetInfo, file: HDF5File) throws -> Parameter {
+    private static func parameter(name: String, info: HDF5DatasetInfo, file: HDF5File, fileSize: Int) throws -> Parameter {
         guard let dtype = info.elementType.dtype else {
             throw EngineError.malformed(path: file.path, message: "dataset '\(info.path)' holds \(info.elementType), not numbers")
+        }
+        // HDF5 datasets may be unallocated (all fill value) or compressed, so a tiny file can claim a huge
+        // shape; beyond what compression could plausibly explain, refuse rather than allocate it.
+        guard Shape.elementCount(info.shape).map({ $0 <= max(256 * fileSize, 1 << 28) }) == true else {
+            throw EngineError.malformed(path: file.path, message: "dataset '\(info.path)' claims shape \(Shape.describe(info.shape)), far more than the file's \(fileSize) bytes can hold")
         }
         return Parameter(name: name, shape: info.shape, dtype: dtype) { try file.readTensor(info.path) }
     }

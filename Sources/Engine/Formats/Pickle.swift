@@ -6,6 +6,12 @@ final class PickleList {
     var items: [PickleValue] = []
 }
 
+/// An immutable tuple; `depth` counts nested tuples (containers count as flat: they are torn down apart).
+struct PickleTuple {
+    let items: [PickleValue]
+    let depth: Int
+}
+
 /// A mutable, insertion-ordered dict shared through the pickle memo (keys are strings or ints).
 final class PickleDict {
     private(set) var keys: [PickleValue] = []
@@ -21,6 +27,13 @@ final class PickleDict {
     }
 
     func get(_ key: String) -> PickleValue? { positions[key].map { values[$0] } }
+
+    /// Drops every key and value (teardown of the object graph, see `PickleMachine`).
+    func removeAll() {
+        keys = []
+        values = []
+        positions = [:]
+    }
 }
 
 /// A value on the pickle stack. `opaque` holds what the host builds (torch storages and tensors).
@@ -31,11 +44,23 @@ enum PickleValue {
     case float(Double)
     case string(String)
     case bytes([UInt8])
-    case tuple([PickleValue])
+    case tuple(PickleTuple)
     case list(PickleList)
     case dict(PickleDict)
     case global(module: String, name: String)
     case opaque(AnyObject)
+
+    /// Nesting depth through tuples (0 for anything else).
+    var tupleDepth: Int {
+        if case let .tuple(tuple) = self { return tuple.depth }
+        return 0
+    }
+
+    /// The items, when the value is a tuple.
+    var tupleItems: [PickleValue]? {
+        if case let .tuple(tuple) = self { return tuple.items }
+        return nil
+    }
 
     /// A dict key as text (ints and strings; other keys by their kind).
     var keyText: String {
@@ -84,8 +109,13 @@ struct PickleMachine {
     private var marks: [Int] = []
     private var memo: [Int: PickleValue] = [:]
 
-    /// Limits that keep hostile input from exhausting memory through the stack or memo.
+    /// Limits that keep hostile input from exhausting memory or the call stack.
     private static let maximumStack = 10_000_000
+    private static let maximumTupleDepth = 1_000
+    /// Every list and dict made, so that teardown can empty them one by one: releasing a deeply nested
+    /// (or cyclic) graph of containers recursively would overflow the call stack.
+    private var containers: [AnyObject] = []
+    private var registered = Set<ObjectIdentifier>()
 
     init(bytes: UnsafeRawBufferPointer, path: String, host: PickleHost) {
         self.bytes = bytes
@@ -138,7 +168,30 @@ struct PickleMachine {
 
     private mutating func push(_ value: PickleValue) throws {
         guard stack.count < PickleMachine.maximumStack else { throw bad("stack too deep") }
+        switch value {
+        case let .list(list) where registered.insert(ObjectIdentifier(list)).inserted: containers.append(list)
+        case let .dict(dict) where registered.insert(ObjectIdentifier(dict)).inserted: containers.append(dict)
+        default: break
+        }
         stack.append(value)
+    }
+
+    private mutating func pushTuple(_ items: [PickleValue]) throws {
+        let depth = 1 + (items.map(\.tupleDepth).max() ?? 0)
+        guard depth <= PickleMachine.maximumTupleDepth else { throw bad("tuples nested more than \(PickleMachine.maximumTupleDepth) deep") }
+        try push(.tuple(PickleTuple(items: items, depth: depth)))
+    }
+
+    /// Empties every container, then drops the stack and memo, so nothing is released recursively.
+    private mutating func tearDown() {
+        for container in containers {
+            if let list = container as? PickleList { list.items = [] }
+            if let dict = container as? PickleDict { dict.removeAll() }
+        }
+        stack = []
+        memo = [:]
+        containers = []
+        registered = []
     }
 
     private mutating func pop() throws -> PickleValue {
@@ -175,8 +228,13 @@ struct PickleMachine {
         list.items += items
     }
 
-    /// Runs to STOP and returns the result.
-    mutating func run() throws -> PickleValue {
+    /// Runs to STOP and hands the result to `consume`; the object graph is torn down afterwards.
+    mutating func run<T>(_ consume: (PickleValue) throws -> T) throws -> T {
+        defer { tearDown() }
+        return try consume(try execute())
+    }
+
+    private mutating func execute() throws -> PickleValue {
         while true {
             try Interruption.check()
             let opcode = try byte()
@@ -212,11 +270,11 @@ struct PickleMachine {
             case UInt8(ascii: "U"): try push(.string(String(decoding: try take(try unsigned(1)), as: UTF8.self)))  // SHORT_BINSTRING
             case UInt8(ascii: "B"): try push(.bytes(Array(try take(try unsigned(4)))))   // BINBYTES
             case UInt8(ascii: "C"): try push(.bytes(Array(try take(try unsigned(1)))))   // SHORT_BINBYTES
-            case UInt8(ascii: ")"): try push(.tuple([]))
-            case UInt8(ascii: "t"): try push(.tuple(try popToMark()))
-            case 0x85: try push(.tuple([try pop()]))
-            case 0x86: let b = try pop(), a = try pop(); try push(.tuple([a, b]))
-            case 0x87: let c = try pop(), b = try pop(), a = try pop(); try push(.tuple([a, b, c]))
+            case UInt8(ascii: ")"): try pushTuple([])
+            case UInt8(ascii: "t"): try pushTuple(try popToMark())
+            case 0x85: try pushTuple([try pop()])
+            case 0x86: let b = try pop(), a = try pop(); try pushTuple([a, b])
+            case 0x87: let c = try pop(), b = try pop(), a = try pop(); try pushTuple([a, b, c])
             case UInt8(ascii: "]"): try push(.list(PickleList()))
             case UInt8(ascii: "l"):
                 let list = PickleList()
@@ -248,11 +306,11 @@ struct PickleMachine {
             case UInt8(ascii: "Q"): try push(try host.persistent(try pop()))       // BINPERSID
             case UInt8(ascii: "R"):                                                // REDUCE
                 let arguments = try pop(), callable = try pop()
-                guard case let .tuple(items) = arguments else { throw bad("REDUCE arguments are a \(arguments.kind), not a tuple") }
+                guard let items = arguments.tupleItems else { throw bad("REDUCE arguments are a \(arguments.kind), not a tuple") }
                 try push(try host.call(callable, items))
             case 0x81:                                                             // NEWOBJ
                 let arguments = try pop(), callable = try pop()
-                guard case let .tuple(items) = arguments else { throw bad("NEWOBJ arguments are a \(arguments.kind), not a tuple") }
+                guard let items = arguments.tupleItems else { throw bad("NEWOBJ arguments are a \(arguments.kind), not a tuple") }
                 try push(try host.call(callable, items))
             case UInt8(ascii: "b"):                                                // BUILD
                 // State (e.g. an OrderedDict's `_metadata`) is not needed to read weights: dropped.

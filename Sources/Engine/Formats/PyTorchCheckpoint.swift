@@ -72,12 +72,13 @@ public enum PyTorchCheckpoint {
         }
         let range = try archive.dataRange(pickleEntry)
         let host = TorchPickleHost(path: path, archive: archive, prefix: prefix)
-        let root: PickleValue
         guard let base = file.base else { throw EngineError.malformed(path: path, message: "empty file") }
         var machine = PickleMachine(bytes: UnsafeRawBufferPointer(start: base + range.lowerBound, count: range.count), path: path, host: host)
-        root = try machine.run()
-        var found: [(String, TorchTensor)] = []
-        try collect(stateDict(root), prefix: "", depth: 0, into: &found, path: path)
+        let found = try machine.run { root -> [(String, TorchTensor)] in
+            var found: [(String, TorchTensor)] = []
+            try collect(stateDict(root), prefix: "", depth: 0, into: &found, path: path)
+            return found
+        }
         guard !found.isEmpty else { throw EngineError.malformed(path: path, message: "checkpoint holds no tensors") }
         return found.map { name, tensor in
             Parameter(name: name, shape: tensor.shape, dtype: tensor.storage.dtype) { try materialise(tensor, file: file) }
@@ -108,8 +109,8 @@ public enum PyTorchCheckpoint {
             for (key, item) in zip(dict.keys, dict.values) { try collect(item, prefix: child(key.keyText), depth: depth + 1, into: &found, path: path) }
         case let .list(list):
             for (index, item) in list.items.enumerated() { try collect(item, prefix: child(String(index)), depth: depth + 1, into: &found, path: path) }
-        case let .tuple(items):
-            for (index, item) in items.enumerated() { try collect(item, prefix: child(String(index)), depth: depth + 1, into: &found, path: path) }
+        case let .tuple(tuple):
+            for (index, item) in tuple.items.enumerated() { try collect(item, prefix: child(String(index)), depth: depth + 1, into: &found, path: path) }
         default:
             break
         }
@@ -166,7 +167,7 @@ struct TorchPickleHost: PickleHost {
 
     func persistent(_ id: PickleValue) throws -> PickleValue {
         // ('storage', torch.FloatStorage, key, location, numel)
-        guard case let .tuple(items) = id, items.count >= 5, case .string("storage") = items[0],
+        guard let items = id.tupleItems, items.count >= 5, case .string("storage") = items[0],
               case let .global(_, typeName) = items[1], case let .string(key) = items[2],
               case let .int(count) = items[4] else {
             throw bad("data.pkl has a persistent id that is not a ('storage', type, key, location, numel) tuple")
@@ -193,7 +194,7 @@ struct TorchPickleHost: PickleHost {
             return data
         case "torch._tensor._rebuild_from_type_v2":
             // (function, type, arguments, state): apply the (already whitelisted) function to its arguments.
-            guard arguments.count >= 3, case let .tuple(inner) = arguments[2] else { throw bad("_rebuild_from_type_v2 with unexpected arguments") }
+            guard arguments.count >= 3, let inner = arguments[2].tupleItems else { throw bad("_rebuild_from_type_v2 with unexpected arguments") }
             return try call(arguments[0], inner)
         default:
             throw bad("data.pkl calls '\(module).\(name)', which cannot be called")
@@ -203,8 +204,8 @@ struct TorchPickleHost: PickleHost {
     /// `_rebuild_tensor_v2(storage, storage_offset, size, stride, …)`, checked to stay inside the storage.
     private func rebuildTensor(_ arguments: [PickleValue]) throws -> PickleValue {
         guard arguments.count >= 4, case let .opaque(object) = arguments[0], let storage = object as? TorchStorage,
-              case let .int(offset) = arguments[1], case let .tuple(sizeItems) = arguments[2],
-              case let .tuple(strideItems) = arguments[3] else {
+              case let .int(offset) = arguments[1], let sizeItems = arguments[2].tupleItems,
+              let strideItems = arguments[3].tupleItems else {
             throw bad("_rebuild_tensor_v2 called with unexpected arguments")
         }
         let shape = try sizeItems.map { item -> Int in
@@ -219,6 +220,10 @@ struct TorchPickleHost: PickleHost {
             throw bad("tensor in storage '\(storage.key)' has mismatched size \(shape) and stride \(strides)")
         }
         let available = storage.range.count / storage.dtype.size
+        // Zero or overlapping strides could make a tiny storage claim any number of elements.
+        guard count <= available else {
+            throw bad("tensor \(Shape.describe(shape)) has \(count) elements but its storage '\(storage.key)' holds \(available) (overlapping strides are not supported)")
+        }
         if count > 0 {
             var last = offset
             for (size, stride) in zip(shape, strides) {

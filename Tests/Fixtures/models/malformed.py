@@ -134,8 +134,16 @@ class LyingPickler(tc.Pickler):
 LyingPickler(buffer, protocol=2).dump({"w": tc.Tensor(big, 0, (4,), (1,))})
 torch_file("pt/storage-too-small.bin", pickle_bytes=buffer.getvalue(), storages=[big],
            error="storage '0' claims 1000000 f32 elements but holds 16 bytes")
-torch_file("pt/stride-outside.bin", {"w": tc.Tensor(big, 1, (2, 3), (3, 1))}, [big],
-           error="tensor 2×3 at offset 1 with stride [3, 1] reaches element 6 of storage '0', which has 4")
+torch_file("pt/stride-outside.bin", {"w": tc.Tensor(big, 1, (2,), (3,))}, [big],
+           error="tensor 2 at offset 1 with stride [3] reaches element 4 of storage '0', which has 4")
+torch_file("pt/zero-stride-bomb.bin", {"w": tc.Tensor(big, 0, (1000000, 1000000), (0, 0))}, [big],
+           error="tensor 1000000×1000000 has 1000000000000 elements but its storage '0' holds 4")
+torch_file("pt/deep-tuples.bin", pickle_bytes=b"\x80\x02N" + b"\x85" * 100000 + b".", error="tuples nested more than 1000 deep")
+# Lists nested 100000 deep through the memo: refused, and torn down without recursion.
+deep = bytearray(b"\x80\x02]r" + struct.pack("<I", 0))
+for i in range(100000):
+    deep += b"]j" + struct.pack("<I", i) + b"ar" + struct.pack("<I", i + 1) + b"0"
+torch_file("pt/deep-lists.bin", pickle_bytes=bytes(deep + b"j" + struct.pack("<I", 100000) + b"."), error="nests containers too deeply")
 torch_file("pt/bad-opcode.bin", pickle_bytes=b"\x80\x02i__main__\nX\n.", error="unsupported opcode 0x69")
 torch_file("pt/truncated-pickle.bin", pickle_bytes=pickle.dumps({"a": 1}, protocol=2)[:-4], error="unexpected end of data")
 torch_file("pt/memo-missing.bin", pickle_bytes=b"\x80\x02h\x05.", error="memo key 5 was never stored")
@@ -165,6 +173,9 @@ case("h5/missing-dataset.h5", "Keras weight 'bert/dense/kernel:0' of layer 'bert
 with h5py.File(os.path.join(out, "h5/text-weights.h5"), "w") as f:
     f["words"] = np.array([b"a", b"b"])
 case("h5/text-weights.h5", "dataset 'words' holds fixed-length string, not numbers")
+with h5py.File(os.path.join(out, "h5/unallocated-huge.h5"), "w") as f:
+    f.create_dataset("w", shape=(1000000, 1000000), dtype="f4", chunks=(1000, 1000))
+case("h5/unallocated-huge.h5", "dataset 'w' claims shape 1000000×1000000, far more than the file's")
 write("h5/truncated.h5", b"\x89HDF\r\n\x1a\n" + b"\0" * 40); case("h5/truncated.h5", "cannot open")
 
 # --- directories and other files ---
