@@ -23,6 +23,10 @@ extension VocabularySource {
 
 /// Parsers for the vocabulary file formats; token strings are indexed by id.
 enum VocabularyFiles {
+    /// Ids at or above this are refused: real vocabularies stay far below, and a hostile file must not make
+    /// mvs allocate an array of that many strings.
+    static let maximumSize = 1 << 22
+
     static func read(_ path: String) throws -> [String] {
         let data: Data
         do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
@@ -53,7 +57,7 @@ enum VocabularyFiles {
         }
         var pairs: [(Int, String)] = []
         for (token, value) in members {
-            guard let id = value.intValue, id >= 0, id < 50_000_000 else {
+            guard let id = value.intValue, id >= 0, id < VocabularyFiles.maximumSize else {
                 throw EngineError.malformed(path: path, message: "token '\(token)' has an id that is not a small non-negative integer")
             }
             pairs.append((id, token))
@@ -75,7 +79,7 @@ enum VocabularyFiles {
         switch model["vocab"] {
         case let .object(members)?:
             for (token, value) in members {
-                guard let id = value.intValue, id >= 0, id < 50_000_000 else {
+                guard let id = value.intValue, id >= 0, id < VocabularyFiles.maximumSize else {
                     throw EngineError.malformed(path: path, message: "token '\(token)' has an invalid id")
                 }
                 pairs.append((id, token))
@@ -100,7 +104,7 @@ enum VocabularyFiles {
             return (id, token)
         }
         for added in json["added_tokens"]?.arrayValue ?? [] {
-            if let id = added["id"]?.intValue, id >= 0, id < 50_000_000, let content = added["content"]?.stringValue {
+            if let id = added["id"]?.intValue, id >= 0, id < VocabularyFiles.maximumSize, let content = added["content"]?.stringValue {
                 decoded.append((id, content))
             }
         }
