@@ -1,0 +1,182 @@
+// The chart model: a pure description of a picture (marks, axes, legend) that the renderers draw.
+
+/// A picture to draw: a title, two axes and one kind of marks. Renderers turn it into SVG or terminal text.
+public struct Chart: Sendable, Equatable {
+    /// Shown above the plot.
+    public var title: String
+    /// The horizontal axis.
+    public var x: Axis
+    /// The vertical axis.
+    public var y: Axis
+    /// What is drawn.
+    public var marks: Marks
+
+    public init(title: String, x: Axis, y: Axis, marks: Marks) {
+        self.title = title
+        self.x = x
+        self.y = y
+        self.marks = marks
+    }
+
+    /// The kinds of chart `plot` can draw.
+    public enum Kind: String, Sendable, CaseIterable {
+        case lines, heatmap, scatter, histogram, spectrum
+    }
+}
+
+/// One axis: its label, and whether it is logarithmic or counts whole numbers.
+public struct Axis: Sendable, Equatable {
+    /// The axis title (`layer`, `erank`).
+    public var label: String
+    /// Base-10 logarithmic scale (only positive values are drawn).
+    public var log: Bool
+    /// Ticks fall on whole numbers only (layers, indices).
+    public var integer: Bool
+
+    public init(label: String, log: Bool = false, integer: Bool = false) {
+        self.label = label
+        self.log = log
+        self.integer = integer
+    }
+}
+
+/// The marks of a chart; each case carries the data its legend describes.
+public enum Marks: Sendable, Equatable {
+    /// One polyline per series (rank against layer, a spectrum).
+    case lines([Series])
+    /// A grid of coloured cells (layer × component, a matrix).
+    case heatmap(Heatmap)
+    /// Points coloured by group with a marker letter each (a PCA of model vectors).
+    case scatter(Scatter)
+    /// Counts in equal-width bins.
+    case histogram(Histogram)
+}
+
+/// A point in data coordinates.
+public struct Point: Sendable, Equatable {
+    public var x: Double
+    public var y: Double
+
+    public init(x: Double, y: Double) {
+        self.x = x
+        self.y = y
+    }
+}
+
+/// A named polyline; its colour and marker follow from its position among the chart's series.
+public struct Series: Sendable, Equatable {
+    /// Legend name (`q`, `ff1`).
+    public var name: String
+    /// Points in drawing order.
+    public var points: [Point]
+
+    public init(name: String, points: [Point]) {
+        self.name = name
+        self.points = points
+    }
+}
+
+/// A matrix of values drawn as coloured cells; row 0 is drawn at the top.
+public struct Heatmap: Sendable, Equatable {
+    /// Row labels, top to bottom.
+    public var rows: [String]
+    /// Column labels, left to right.
+    public var columns: [String]
+    /// values[row][column]; NaN marks a missing cell.
+    public var values: [[Double]]
+    /// What the colour means (`rel`, `value`).
+    public var scaleLabel: String
+
+    public init(rows: [String], columns: [String], values: [[Double]], scaleLabel: String) {
+        self.rows = rows
+        self.columns = columns
+        self.values = values
+        self.scaleLabel = scaleLabel
+    }
+
+    /// The smallest and largest finite values, nil when there are none.
+    public var range: (lower: Double, upper: Double)? {
+        let finite = values.joined().filter(\.isFinite)
+        guard let lower = finite.min(), let upper = finite.max() else { return nil }
+        return (lower, upper)
+    }
+}
+
+/// Points in groups (clusters); each point also carries a one-character marker (its label's key).
+public struct Scatter: Sendable, Equatable {
+    /// One drawn point.
+    public struct Mark: Sendable, Equatable {
+        public var position: Point
+        /// The row's name (model name), shown as a tooltip in SVG.
+        public var name: String
+        /// Index into `groups`: the colour.
+        public var group: Int
+        /// A one-character marker (index into `markers`).
+        public var marker: Int
+
+        public init(position: Point, name: String, group: Int, marker: Int) {
+            self.position = position
+            self.name = name
+            self.group = group
+            self.marker = marker
+        }
+    }
+
+    /// The points.
+    public var points: [Mark]
+    /// Legend text per group (`cluster 0 · 12 · sentiment 100%`).
+    public var groups: [String]
+    /// Marker key and what it stands for (`s` → `sentiment`), in legend order.
+    public var markers: [(key: Character, meaning: String)]
+
+    public init(points: [Mark], groups: [String], markers: [(key: Character, meaning: String)]) {
+        self.points = points
+        self.groups = groups
+        self.markers = markers
+    }
+
+    public static func == (lhs: Scatter, rhs: Scatter) -> Bool {
+        lhs.points == rhs.points && lhs.groups == rhs.groups
+            && lhs.markers.map(\.key) == rhs.markers.map(\.key) && lhs.markers.map(\.meaning) == rhs.markers.map(\.meaning)
+    }
+}
+
+/// Counts of values in equal-width bins.
+public struct Histogram: Sendable, Equatable {
+    /// Bin edges, one more than `counts`, increasing.
+    public var edges: [Double]
+    /// Values per bin.
+    public var counts: [Int]
+    /// Values left out because they are NaN or infinite.
+    public var skipped: Int
+
+    public init(edges: [Double], counts: [Int], skipped: Int) {
+        self.edges = edges
+        self.counts = counts
+        self.skipped = skipped
+    }
+}
+
+extension Chart {
+    /// The data range shown along x and y (before ticks round it outwards); nil when nothing can be drawn.
+    public var dataBounds: (x: ClosedRange<Double>, y: ClosedRange<Double>)? {
+        let points: [Point]
+        switch marks {
+        case let .lines(series): points = series.flatMap(\.points)
+        case let .scatter(scatter): points = scatter.points.map(\.position)
+        case let .histogram(histogram):
+            guard let first = histogram.edges.first, let last = histogram.edges.last else { return nil }
+            return (first...last, 0...Double(max(histogram.counts.max() ?? 0, 1)))
+        case let .heatmap(heatmap):
+            return (0...Double(heatmap.columns.count), 0...Double(heatmap.rows.count))
+        }
+        let drawable = points.filter { $0.x.isFinite && $0.y.isFinite && (!x.log || $0.x > 0) && (!y.log || $0.y > 0) }
+        guard let first = drawable.first else { return nil }
+        var bounds = (x: first.x...first.x, y: first.y...first.y)
+        for point in drawable.dropFirst() {
+            bounds.x = min(bounds.x.lowerBound, point.x)...max(bounds.x.upperBound, point.x)
+            bounds.y = min(bounds.y.lowerBound, point.y)...max(bounds.y.upperBound, point.y)
+        }
+        return bounds
+    }
+}

@@ -1,0 +1,137 @@
+// Nice tick values for an axis (1, 2, 2.5, 5 × 10ⁿ steps; decades on a log axis) and their labels.
+import Foundation
+
+/// The ticks of one axis and the domain they span; also maps values to positions along the axis.
+public struct Ticks: Sendable, Equatable {
+    /// Tick values, increasing.
+    public let values: [Double]
+    /// One label per tick.
+    public let labels: [String]
+    /// The drawn domain (the data range rounded outwards to ticks unless `exact`).
+    public let domain: ClosedRange<Double>
+    /// Whether positions are logarithmic.
+    public let log: Bool
+
+    /// The position of `value` along the axis: 0 at the domain's start, 1 at its end (outside for values outside).
+    public func position(of value: Double) -> Double {
+        let lower = log ? Foundation.log10(domain.lowerBound) : domain.lowerBound
+        let upper = log ? Foundation.log10(domain.upperBound) : domain.upperBound
+        let v = log ? Foundation.log10(value) : value
+        return upper > lower ? (v - lower) / (upper - lower) : 0.5
+    }
+
+    /// Ticks for `range` on a linear or logarithmic axis, aiming at about `target` ticks.
+    /// With `exact`, the domain is `range` itself and only ticks inside it are kept.
+    public static func make(_ range: ClosedRange<Double>, target: Int, log: Bool = false, integer: Bool = false,
+                            exact: Bool = false) -> Ticks {
+        log ? logarithmic(range, target: target, exact: exact)
+            : linear(range, target: target, integer: integer, exact: exact)
+    }
+
+    /// Linear ticks with steps of 1, 2, 2.5 or 5 times a power of ten (2.5 only when fractions are allowed).
+    public static func linear(_ range: ClosedRange<Double>, target: Int, integer: Bool = false, exact: Bool = false) -> Ticks {
+        var lower = range.lowerBound, upper = range.upperBound
+        if upper <= lower {
+            // A constant series still needs an axis: widen around the value.
+            let pad = lower == 0 ? 1 : abs(lower) * 0.1
+            lower -= pad
+            upper += pad
+        }
+        let step = niceStep((upper - lower) / Double(max(target, 1)), integer: integer)
+        let first = (lower / step).rounded(.down), last = (upper / step).rounded(.up)
+        let domainLower = exact ? lower : first * step
+        let domainUpper = exact ? upper : last * step
+        let tolerance = step * 1e-9
+        var values: [Double] = []
+        var index = first
+        while index <= last {
+            let value = clean(index * step, step: step)
+            if value >= domainLower - tolerance, value <= domainUpper + tolerance { values.append(value) }
+            index += 1
+        }
+        let decimals = decimalsFor(step)
+        return Ticks(values: values, labels: values.map { label($0, decimals: decimals) },
+                     domain: domainLower...domainUpper, log: false)
+    }
+
+    /// Logarithmic ticks at powers of ten (every k-th decade when there are many; 2 and 5 too within one decade).
+    public static func logarithmic(_ range: ClosedRange<Double>, target: Int, exact: Bool = false) -> Ticks {
+        var lower = range.lowerBound, upper = range.upperBound
+        if !(lower > 0) { lower = upper > 0 ? upper / 10 : 1 }
+        if upper <= lower { upper = lower * 10 }
+        let lowDecade = Int(Foundation.log10(lower).rounded(.down))
+        let highDecade = Int(Foundation.log10(upper).rounded(.up))
+        let every = max(1, Int((Double(highDecade - lowDecade) / Double(max(target, 1))).rounded(.up)))
+        var values: [Double] = []
+        for decade in stride(from: lowDecade, through: highDecade, by: 1) where (decade - lowDecade) % every == 0 {
+            let base = Foundation.pow(10, Double(decade))
+            values.append(base)
+            if highDecade - lowDecade <= 1, decade < highDecade { values += [2 * base, 5 * base] }
+        }
+        let domain = exact ? lower...upper : Foundation.pow(10, Double(lowDecade))...Foundation.pow(10, Double(highDecade))
+        values = values.filter { $0 >= domain.lowerBound * (1 - 1e-9) && $0 <= domain.upperBound * (1 + 1e-9) }
+        return Ticks(values: values, labels: values.map(logLabel), domain: domain, log: true)
+    }
+
+    /// The smallest nice step (1, 2, 2.5, 5 × 10ⁿ) at least `raw`.
+    static func niceStep(_ raw: Double, integer: Bool) -> Double {
+        guard raw > 0, raw.isFinite else { return 1 }
+        let magnitude = Foundation.pow(10, Foundation.log10(raw).rounded(.down))
+        let fraction = raw / magnitude
+        let multiples: [Double] = integer && magnitude < 10 ? [1, 2, 5, 10] : [1, 2, 2.5, 5, 10]
+        let nice = multiples.first { fraction <= $0 * (1 + 1e-9) } ?? 10
+        return integer ? max(1, nice * magnitude) : nice * magnitude
+    }
+
+    /// Removes floating-point noise such as 0.30000000000000004 by rounding to the step's precision.
+    private static func clean(_ value: Double, step: Double) -> Double {
+        let scale = Foundation.pow(10, Double(decimalsFor(step) + 2))
+        let cleaned = (value * scale).rounded() / scale
+        return cleaned == 0 ? 0 : cleaned
+    }
+
+    /// How many decimals a step needs (2.5 → 1, 0.25 → 2, 50 → 0).
+    private static func decimalsFor(_ step: Double) -> Int {
+        var decimals = 0
+        while decimals < 12, abs(step * Foundation.pow(10, Double(decimals)) - (step * Foundation.pow(10, Double(decimals))).rounded()) > 1e-6 {
+            decimals += 1
+        }
+        return decimals
+    }
+
+    /// A tick label: fixed decimals, or scientific notation for very large or very small values.
+    static func label(_ value: Double, decimals: Int) -> String {
+        if value == 0 { return "0" }
+        if abs(value) >= 1e6 || abs(value) < 1e-4 { return compactScientific(value) }
+        return String(format: "%.\(decimals)f", value)
+    }
+
+    /// A label for a power of ten (or 2×, 5× one): plain between 0.001 and 10000, else `1e-5`.
+    static func logLabel(_ value: Double) -> String {
+        if value >= 1e-3, value < 1e5 {
+            let decimals = max(0, -Int(Foundation.log10(value).rounded(.down)))
+            return String(format: "%.\(decimals)f", value)
+        }
+        return compactScientific(value)
+    }
+
+    /// `2.5e-05` → `2.5e-5`.
+    private static func compactScientific(_ value: Double) -> String {
+        let text = String(format: "%.3g", value)
+        guard let e = text.firstIndex(of: "e") else { return text }
+        let mantissa = text[..<e]
+        var exponent = String(text[text.index(after: e)...])
+        let sign = exponent.hasPrefix("-") ? "-" : ""
+        exponent = String(exponent.drop { $0 == "+" || $0 == "-" || $0 == "0" })
+        return "\(mantissa)e\(sign)\(exponent.isEmpty ? "0" : exponent)"
+    }
+
+    /// A short label for any value (tooltips, colour-scale ends): four significant digits.
+    public static func shortLabel(_ value: Double) -> String {
+        if value == 0 { return "0" }
+        if abs(value) >= 1e6 || abs(value) < 1e-4 { return compactScientific(value) }
+        var text = String(format: "%.4g", value)
+        if text.contains("e") { text = compactScientific(value) }
+        return text
+    }
+}
