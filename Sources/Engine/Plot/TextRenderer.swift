@@ -54,7 +54,8 @@ public enum TextRenderer {
         let glyphs = colour ? Glyphs.unicode : Glyphs.ascii
         let plotHeight = height - 4
         var canvas = TextCanvas(width: width, height: height)
-        guard let probe = chart.ticks(xTarget: 5, yTarget: max(2, plotHeight / 3)) else {
+        // Decades are easy to read at every other row; linear ticks want about three rows apart.
+        guard let probe = chart.ticks(xTarget: 5, yTarget: max(2, plotHeight / (chart.y.log ? 2 : 3))) else {
             canvas.write("(nothing to draw: no finite\(chart.y.log ? ", positive" : "") values)", row: 1, column: 0)
             return canvas
         }
@@ -143,8 +144,9 @@ public enum TextRenderer {
         guard steps > 0 else { return [end] }
         return (0...steps).map { step in
             let t = Double(step) / Double(steps)
-            return (Int((Double(start.0) + t * Double(end.0 - start.0)).rounded()),
-                    Int((Double(start.1) + t * Double(end.1 - start.1)).rounded()))
+            // Rounding the offset, not the position, keeps mirrored segments mirror images.
+            return (start.0 + Int((t * Double(end.0 - start.0)).rounded()),
+                    start.1 + Int((t * Double(end.1 - start.1)).rounded()))
         }
     }
 

@@ -38,7 +38,8 @@ public struct Ticks: Sendable, Equatable {
             upper += pad
         }
         let step = niceStep((upper - lower) / Double(max(target, 1)), integer: integer)
-        let first = (lower / step).rounded(.down), last = (upper / step).rounded(.up)
+        // A bound within rounding noise of a tick (-2.0000000000000004 from a PCA) stays on that tick.
+        let first = (lower / step + 1e-9).rounded(.down), last = (upper / step - 1e-9).rounded(.up)
         let domainLower = exact ? lower : first * step
         let domainUpper = exact ? upper : last * step
         let tolerance = step * 1e-9

@@ -1,0 +1,52 @@
+// The plot builtin: a chart from a value, drawn as terminal text or written as an SVG file.
+import Engine
+
+enum PlotBuiltins {
+    static let all: [Builtin] = [
+        Builtin(name: "plot",
+                parameters: [.required("x"), .optional("file", "none"), .optional("kind", "auto"), .optional("measure", "erank"),
+                             .optional("title", "auto"), .optional("width", "terminal"), .optional("height", "terminal"),
+                             .optional("log", "false"), .optional("bins", "auto")],
+                group: "plot",
+                summary: "draw a rank table, layer × component table, matrix, spectrum or histogram; file=\"x.svg\" writes SVG",
+                example: "plot(rank(base), measure=\"erank\")") { arguments in
+            let chart = try PlotBuiltins.chart(arguments)
+            if arguments.has("file") {
+                let path = try arguments.string("file")
+                let width = try arguments.int("width", default: 720), height = try arguments.int("height", default: 450)
+                guard (240...10_000).contains(width), (180...10_000).contains(height) else {
+                    throw ArgumentError("plot(): an SVG's width must be 240–10000 and height 180–10000 pixels, got \(width)×\(height)")
+                }
+                try chart.writeSVG(to: path, width: width, height: height)
+                arguments.context.write("wrote \(path) (\(chart.title))")
+                return .none
+            }
+            let terminal = arguments.context.terminal
+            // Not a terminal: a fixed size, so piped and golden output does not depend on the caller's window.
+            let width = try arguments.int("width", default: terminal.map { min($0.width, 100) } ?? 80)
+            let height = try arguments.int("height", default: terminal.map { min(max($0.height - 4, 12), 30) } ?? 24)
+            guard (24...1_000).contains(width), (8...1_000).contains(height) else {
+                throw ArgumentError("plot(): width must be 24–1000 columns and height 8–1000 lines, got \(width)×\(height)")
+            }
+            arguments.context.write(TextRenderer.render(chart, width: width, height: height, colour: terminal?.colour ?? false))
+            return .none
+        },
+    ]
+
+    /// The chart the arguments ask for.
+    static func chart(_ arguments: Arguments) throws -> Chart {
+        var options = ChartOptions()
+        if arguments.has("kind") { options.kind = try ChartOptions.kind(named: arguments.string("kind")) }
+        if arguments.has("measure") { options.measure = try arguments.string("measure") }
+        if arguments.has("title") { options.title = try arguments.string("title") }
+        options.log = try arguments.bool("log", default: false)
+        if arguments.has("bins") { options.bins = try arguments.int("bins") }
+        guard let value = arguments.value("x") else { throw ArgumentError("plot() missing argument 'x'") }
+        switch value {
+        case let .table(table): return try Chart.from(table, options: options)
+        case let .tensor(tensor): return try Chart.from(tensor, options: options)
+        default:
+            throw ArgumentError("plot() draws tables (rank, delta profiles) and tensors, not a \(value.typeName)")
+        }
+    }
+}
