@@ -72,6 +72,7 @@ final class REPL {
     private func execute(_ text: String, allowIncomplete: Bool = false) -> Session.Outcome {
         let source = Source(name: "<stdin:\(inputNumber + 1)>", text: text)
         Interruption.reset()
+        session.interpreter.terminal = Terminal.output
         let wallStart = Date()
         let cpuStart = clock()
         let outcome = session.run(source, allowIncomplete: allowIncomplete) { value in

@@ -10,6 +10,19 @@ enum Terminal {
     static let color: Bool = stderrIsTerminal && (ProcessInfo.processInfo.environment["NO_COLOR"] ?? "").isEmpty
         && ProcessInfo.processInfo.environment["TERM"] != "dumb"
 
+    /// The terminal stdout goes to, for builtins that draw (`plot`): its size now (so a resized window is
+    /// used at the next input), and colour unless NO_COLOR is set or TERM is dumb; nil when stdout is not a terminal.
+    static var output: TerminalInfo? {
+        guard isatty(STDOUT_FILENO) == 1 else { return nil }
+        let environment = ProcessInfo.processInfo.environment
+        var size = winsize()
+        let known = ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), &size) == 0 && size.ws_col > 0 && size.ws_row > 0
+        let width = known ? Int(size.ws_col) : Int(environment["COLUMNS"] ?? "") ?? 80
+        let height = known ? Int(size.ws_row) : Int(environment["LINES"] ?? "") ?? 24
+        let colour = (environment["NO_COLOR"] ?? "").isEmpty && environment["TERM"] != "dumb"
+        return TerminalInfo(width: width, height: height, colour: colour)
+    }
+
     /// Writes a line to stdout.
     static func out(_ text: String) {
         FileHandle.standardOutput.write(Data((text + "\n").utf8))

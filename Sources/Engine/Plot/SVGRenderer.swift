@@ -203,6 +203,8 @@ public enum SVGRenderer {
         let gridWidth = width - left - 110, gridHeight = height - top - 56
         let columns = heatmap.columns.count, rows = heatmap.rows.count
         let cellWidth = gridWidth / Double(max(columns, 1)), cellHeight = gridHeight / Double(max(rows, 1))
+        // Tooltips on every cell of a large matrix would triple the file for little use.
+        let tooltips = rows * columns <= 1024
         svg.open("g", ["class": "cells", "shape-rendering": "crispEdges"])
         for row in 0..<rows {
             for column in 0..<columns {
@@ -214,7 +216,9 @@ public enum SVGRenderer {
                     continue
                 }
                 let t = ColourScale.fraction(value, lower: range.lower, upper: range.upper)
-                svg.open("rect", attributes.merging(["class": "cell", "fill": ColourScale.sequential(t).hex]) { $1 })
+                let cell = attributes.merging(["class": "cell", "fill": ColourScale.sequential(t).hex]) { $1 }
+                guard tooltips else { svg.empty("rect", cell); continue }
+                svg.open("rect", cell)
                 svg.element("title", text: "\(chart.y.label) \(heatmap.rows[row]), \(chart.x.label) \(heatmap.columns[column]): \(Ticks.shortLabel(value))")
                 svg.close("rect")
             }

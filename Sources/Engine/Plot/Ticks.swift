@@ -55,23 +55,32 @@ public struct Ticks: Sendable, Equatable {
                      domain: domainLower...domainUpper, log: false)
     }
 
-    /// Logarithmic ticks at powers of ten (every k-th decade when there are many; 2 and 5 too within one decade).
+    /// Logarithmic ticks at powers of ten (every k-th decade when there are many), with 2× and 5× added when
+    /// fewer than three decades fall inside; the domain is rounded outwards to 1, 2 or 5 × 10ⁿ.
     public static func logarithmic(_ range: ClosedRange<Double>, target: Int, exact: Bool = false) -> Ticks {
         var lower = range.lowerBound, upper = range.upperBound
         if !(lower > 0) { lower = upper > 0 ? upper / 10 : 1 }
         if upper <= lower { upper = lower * 10 }
-        let lowDecade = Int(Foundation.log10(lower).rounded(.down))
-        let highDecade = Int(Foundation.log10(upper).rounded(.up))
+        let domain = exact ? lower...upper : logNice(lower, down: true)...logNice(upper, down: false)
+        let inside = { (value: Double) in value >= domain.lowerBound * (1 - 1e-9) && value <= domain.upperBound * (1 + 1e-9) }
+        let lowDecade = Int(Foundation.log10(domain.lowerBound).rounded(.down))
+        let highDecade = Int(Foundation.log10(domain.upperBound).rounded(.up))
         let every = max(1, Int((Double(highDecade - lowDecade) / Double(max(target, 1))).rounded(.up)))
-        var values: [Double] = []
-        for decade in stride(from: lowDecade, through: highDecade, by: 1) where (decade - lowDecade) % every == 0 {
-            let base = Foundation.pow(10, Double(decade))
-            values.append(base)
-            if highDecade - lowDecade <= 1, decade < highDecade { values += [2 * base, 5 * base] }
+        let decades = stride(from: lowDecade, through: highDecade, by: 1).filter { ($0 - lowDecade) % every == 0 }
+        var values = decades.map { Foundation.pow(10, Double($0)) }.filter(inside)
+        if values.count < 3 {
+            values = (values + decades.flatMap { decade in [2.0, 5.0].map { $0 * Foundation.pow(10, Double(decade)) } }.filter(inside)).sorted()
         }
-        let domain = exact ? lower...upper : Foundation.pow(10, Double(lowDecade))...Foundation.pow(10, Double(highDecade))
-        values = values.filter { $0 >= domain.lowerBound * (1 - 1e-9) && $0 <= domain.upperBound * (1 + 1e-9) }
         return Ticks(values: values, labels: values.map(logLabel), domain: domain, log: true)
+    }
+
+    /// The nearest 1, 2 or 5 × 10ⁿ at or below (`down`) or at or above `value`.
+    private static func logNice(_ value: Double, down: Bool) -> Double {
+        let base = Foundation.pow(10, Foundation.log10(value).rounded(.down))
+        let multiples: [Double] = down ? [5, 2, 1] : [1, 2, 5, 10]
+        let tolerance = 1e-9
+        return down ? (multiples.first { $0 * base <= value * (1 + tolerance) } ?? 1) * base
+                    : (multiples.first { $0 * base >= value * (1 - tolerance) } ?? 10) * base
     }
 
     /// The smallest nice step (1, 2, 2.5, 5 × 10ⁿ) at least `raw`.

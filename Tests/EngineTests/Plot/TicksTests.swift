@@ -34,14 +34,19 @@ import Testing
 }
 
 @Test func logTicksFallOnDecades() {
+    // 0.026 rounds down to 0.02 (1, 2, 5 × 10ⁿ); decades 0.1 … 100 lie inside.
     let ticks = Ticks.logarithmic(0.026...100, target: 5)
-    #expect(ticks.values == [0.01, 0.1, 1, 10, 100])
-    #expect(ticks.labels == ["0.01", "0.1", "1", "10", "100"])
-    #expect(abs(ticks.position(of: 1) - 0.5) < 1e-12)
+    #expect(ticks.domain == 0.02...100)
+    #expect(ticks.values == [0.1, 1, 10, 100])
+    #expect(ticks.labels == ["0.1", "1", "10", "100"])
+    #expect(abs(Ticks.logarithmic(0.1...100, target: 5).position(of: 1) - 1.0 / 3) < 1e-12)
     // Eight decades over ~3 ticks: every third decade.
     #expect(Ticks.logarithmic(1e-6...90, target: 3).labels == ["1e-6", "0.001", "1"])
-    // Within one decade 2× and 5× are added.
-    #expect(Ticks.logarithmic(2...8, target: 4).values == [1, 2, 5, 10])
+    // A singular-value spectrum from 0.53 to 9.7: domain 0.5…10, too few decades, so 2× and 5× too.
+    let spectrum = Ticks.logarithmic(0.53...9.7, target: 4)
+    #expect(spectrum.domain == 0.5...10)
+    #expect(spectrum.labels == ["0.5", "1", "2", "5", "10"])
+    #expect(Ticks.logarithmic(2...8, target: 4).values == [2, 5, 10])
 }
 
 @Test func sequentialScaleIsViridisAndShadesAreEqualBands() {
