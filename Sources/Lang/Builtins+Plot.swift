@@ -4,11 +4,11 @@ import Engine
 enum PlotBuiltins {
     static let all: [Builtin] = [
         Builtin(name: "plot",
-                parameters: [.required("x"), .optional("file", "none"), .optional("kind", "auto"), .optional("measure", "erank"),
+                parameters: [.required("x"), .optional("clustering", "none"), .optional("file", "none"), .optional("kind", "auto"), .optional("measure", "erank"),
                              .optional("title", "auto"), .optional("width", "terminal"), .optional("height", "terminal"),
                              .optional("log", "false"), .optional("bins", "auto")],
                 group: "plot",
-                summary: "draw a rank table, layer × component table, matrix, spectrum or histogram; file=\"x.svg\" writes SVG",
+                summary: "draw a rank table, layer × component table, matrix, spectrum, histogram or vectors (PCA, by cluster); file=\"x.svg\" writes SVG",
                 example: "plot(rank(base), measure=\"erank\")") { arguments in
             let chart = try PlotBuiltins.chart(arguments)
             if arguments.has("file") {
@@ -42,11 +42,26 @@ enum PlotBuiltins {
         options.log = try arguments.bool("log", default: false)
         if arguments.has("bins") { options.bins = try arguments.int("bins") }
         guard let value = arguments.value("x") else { throw ArgumentError("plot() missing argument 'x'") }
+        var clustering: Clustering?
+        if arguments.has("clustering") {
+            guard case let .clustering(given)? = arguments.value("clustering") else {
+                throw ArgumentError("plot(): 'clustering' must be a clustering (from cluster(v, …)), got \(arguments.value("clustering")?.typeName ?? "none")")
+            }
+            guard case .vectors = value else { throw ArgumentError("plot(): a clustering colours vectors: plot(v, c)") }
+            clustering = given
+        }
         switch value {
         case let .table(table): return try Chart.from(table, options: options)
         case let .tensor(tensor): return try Chart.from(tensor, options: options)
+        case let .vectors(vectors):
+            if let kind = options.kind, kind != .scatter {
+                throw ArgumentError("plot(): vectors draw as kind \"scatter\", not \"\(kind.rawValue)\"")
+            }
+            return try Chart.scatter(vectors: vectors, clustering: clustering, title: options.title)
+        case .clustering:
+            throw ArgumentError("plot(): a clustering has no coordinates of its own; pass the vectors it came from: plot(v, c)")
         default:
-            throw ArgumentError("plot() draws tables (rank, delta profiles) and tensors, not a \(value.typeName)")
+            throw ArgumentError("plot() draws tables (rank, delta profiles), tensors and vectors, not a \(value.typeName)")
         }
     }
 }

@@ -78,8 +78,12 @@ private let size: [String: Value] = ["width": .number(40), "height": .number(14)
     // clusters by first appearance.
     let clustering = try Clustering.of(vectors, options: ClusterOptions(k: 2))
     #expect(clustering.assignments == [0, 1, 0, 0])
-    let chart = try Chart.scatter(vectors: vectors, clustering: clustering, title: "PCA of 4 vectors, 2 clusters (test)")
-    #expect(TextRenderer.render(chart, width: 40, height: 14, colour: false) == (try golden("scatter")))
+    let text = try plot(.vectors(vectors), ["clustering": .clustering(clustering), "title": .string("PCA of 4 vectors, 2 clusters (test)"),
+                                            "width": .number(40), "height": .number(14)])
+    #expect(text == (try golden("scatter")))
+    #expect(throws: ArgumentError.self) { try plot(.clustering(clustering)) }
+    #expect(throws: ArgumentError.self) { try plot(.vectors(vectors), ["kind": .string("heatmap")]) }
+    #expect(throws: ArgumentError.self) { try plot(.tensor(vectors.matrix), ["clustering": .clustering(clustering)]) }
 }
 
 @Test func measureAndKindOverrideTheDefaults() throws {

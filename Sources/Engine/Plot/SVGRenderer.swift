@@ -34,7 +34,7 @@ public enum SVGRenderer {
     private static func drawAxesChart(_ chart: Chart, width: Double, height: Double, legendWidth: Double, on svg: inout SVGBuilder) {
         let top = 40.0, bottom = 52.0
         let plotHeight = height - top - bottom
-        guard let probe = chart.ticks(xTarget: 5, yTarget: max(2, Int(plotHeight / 50))) else {
+        guard let probe = chart.ticks(xTarget: 5, yTarget: max(2, Int(plotHeight / 50)), scatterMargin: true) else {
             svg.element("text", ["x": fmt(width / 2), "y": fmt(height / 2), "text-anchor": "middle"],
                         text: "nothing to draw: no finite\(chart.y.log ? ", positive" : "") values")
             return
@@ -42,7 +42,7 @@ public enum SVGRenderer {
         let labelWidth = Double(probe.y.labels.map(\.count).max() ?? 1) * characterWidth
         let left = 28 + labelWidth + 8
         let plotWidth = width - left - 16 - legendWidth
-        guard let xTicks = chart.ticks(xTarget: max(2, Int(plotWidth / 80)), yTarget: 1)?.x else { return }
+        guard let xTicks = chart.ticks(xTarget: max(2, Int(plotWidth / 80)), yTarget: 1, scatterMargin: true)?.x else { return }
         let frame = Frame(left: left, top: top, width: plotWidth, height: plotHeight, x: xTicks, y: probe.y)
         svg.open("g", ["class": "axes", "stroke": "#222222", "stroke-width": "1"])
         for (value, label) in zip(frame.y.values, frame.y.labels) {
@@ -67,7 +67,8 @@ public enum SVGRenderer {
                              "transform": "translate(16,\(fmt(top + plotHeight / 2))) rotate(-90)"], text: chart.y.label)
         svg.open("defs")
         svg.open("clipPath", ["id": "plot-area"])
-        svg.empty("rect", ["x": fmt(left - 6), "y": fmt(top - 6), "width": fmt(plotWidth + 12), "height": fmt(plotHeight + 12)])
+        // Wide enough for a scatter marker (radius 8) centred on the edge.
+        svg.empty("rect", ["x": fmt(left - 10), "y": fmt(top - 10), "width": fmt(plotWidth + 20), "height": fmt(plotHeight + 20)])
         svg.close("clipPath")
         svg.close("defs")
         svg.open("g", ["class": "marks", "clip-path": "url(#plot-area)"])
