@@ -40,6 +40,10 @@ public struct Ticks: Sendable, Equatable {
         let step = niceStep((upper - lower) / Double(max(target, 1)), integer: integer)
         // A bound within rounding noise of a tick (-2.0000000000000004 from a PCA) stays on that tick.
         let first = (lower / step + 1e-9).rounded(.down), last = (upper / step - 1e-9).rounded(.up)
+        guard (last - first).isFinite, last - first <= 1_000 else {
+            // A range too wide for Double arithmetic (±1e308): just the ends, never a million-step loop.
+            return Ticks(values: [lower, upper], labels: [shortLabel(lower), shortLabel(upper)], domain: lower...upper, log: false)
+        }
         let domainLower = exact ? lower : first * step
         let domainUpper = exact ? upper : last * step
         let tolerance = step * 1e-9

@@ -31,6 +31,8 @@ import Testing
     #expect(ticks.domain.lowerBound < 5 && ticks.domain.upperBound > 5)
     #expect(ticks.values.contains(5))
     #expect(Ticks.linear(0...0, target: 2).domain == -1...1)
+    // A range that overflows Double still gets its two ends, at once.
+    #expect(Ticks.linear(-1e308...1e308, target: 5).values == [-1e308, 1e308])
 }
 
 @Test func logTicksFallOnDecades() {
