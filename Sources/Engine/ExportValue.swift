@@ -16,23 +16,6 @@ public indirect enum ExportValue: @unchecked Sendable {
     /// Labels, centroids and scores (exported only: it comes back as a record).
     case clustering(Clustering)
 
-    /// The kind, as messages name it.
-    public var kindName: String {
-        switch self {
-        case .number: return "number"
-        case .bool: return "bool"
-        case .string: return "string"
-        case .none: return "none"
-        case .list: return "list"
-        case .record: return "record"
-        case .tensor: return "tensor"
-        case let .model(model): return model.kind == .delta ? "delta" : "model"
-        case .table: return "table"
-        case .vectors: return "vectors"
-        case .clustering: return "clustering"
-        }
-    }
-
     /// Model source files anywhere inside the value (for the file's `mvs_sources` attribute).
     var sources: [String] {
         switch self {

@@ -1,4 +1,4 @@
-// Test support for HDF5 tests: a temporary directory per test and the Python (h5py, safetensors) peer.
+// Test support for HDF5 tests: a temporary directory per test, the Python (h5py, safetensors) peer, the model cache.
 import Foundation
 import Testing
 
@@ -21,45 +21,19 @@ final class HDF5TempDirectory {
     deinit { try? FileManager.default.removeItem(atPath: path) }
 }
 
-/// Runs the interop Python (`$MVS_PYTHON`, else the repository's `.venv`) with a script and arguments.
+/// The interop Python for HDF5 and model tests, as text; `PythonOracle` (AnalysisFixtures) runs it.
 enum PythonPeer {
-    static let repository: String = {
-        // Tests/EngineTests/HDF5TestSupport.swift → repository root.
-        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().path
-    }()
+    /// The repository root.
+    static var repository: String { PythonOracle.repository.path }
 
-    static var executable: String {
-        if let configured = ProcessInfo.processInfo.environment["MVS_PYTHON"], !configured.isEmpty { return configured }
-        return repository + "/.venv/bin/python"
-    }
-
-    /// Runs `script` with `arguments`; returns stdout, fails the test (by throwing) on a non-zero exit.
+    /// Runs `script` with `arguments`; returns stdout, throws (failing the test) on a non-zero exit.
     @discardableResult
     static func run(_ script: String, _ arguments: [String] = []) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = ["-c", script] + arguments
-        let output = Pipe(), errors = Pipe()
-        process.standardOutput = output
-        process.standardError = errors
-        try process.run()
-        let outData = output.fileHandleForReading.readDataToEndOfFile()
-        let errData = errors.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        let stdout = String(decoding: outData, as: UTF8.self)
-        guard process.terminationStatus == 0 else {
-            throw PythonFailure(message: "python exited \(process.terminationStatus): \(String(decoding: errData, as: UTF8.self))")
-        }
-        return stdout
+        String(decoding: try PythonOracle.run(script, arguments), as: UTF8.self)
     }
-
-    struct PythonFailure: Error, CustomStringConvertible { let message: String; var description: String { message } }
 }
 
 /// The real-model cache (`$MVS_MODELS`, default `~/.cache/mvs/models`).
 enum ModelCache {
-    static var directory: String {
-        ProcessInfo.processInfo.environment["MVS_MODELS"] ?? (NSHomeDirectory() + "/.cache/mvs/models")
-    }
+    static var directory: String { PythonOracle.models.path }
 }
