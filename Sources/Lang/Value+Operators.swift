@@ -43,11 +43,11 @@ extension Value {
         case let (.number(x), .tensor(y)):
             return .tensor(try TensorMath.apply(tensorOperator(op, a, b), y, scalar: Float(x), scalarOnLeft: true))
         case let (.model(x), .model(y)):
-            return .model(try ModelOperations.apply(tensorOperator(op, a, b), x, y))
+            return .model(try ModelArithmetic.apply(tensorOperator(op, a, b), x, y))
         case let (.model(x), .number(y)):
-            return .model(try ModelOperations.apply(tensorOperator(op, a, b), x, scalar: y, scalarOnLeft: false))
+            return .model(try ModelArithmetic.apply(tensorOperator(op, a, b), x, scalar: y, scalarOnLeft: false))
         case let (.number(x), .model(y)):
-            return .model(try ModelOperations.apply(tensorOperator(op, a, b), y, scalar: x, scalarOnLeft: true))
+            return .model(try ModelArithmetic.apply(tensorOperator(op, a, b), y, scalar: x, scalarOnLeft: true))
         default:
             var message = "cannot \(verb(op)) \(a.typeName) and \(b.typeName) with '\(op.rawValue)'"
             if case .string = a, case .number = b, op == .add { message += "; convert with str(x)" }
@@ -81,7 +81,7 @@ extension Value {
         switch value {
         case let .number(x): return .number(-x)
         case let .tensor(t): return .tensor(try TensorMath.negate(t))
-        case let .model(m): return .model(try ModelOperations.apply(.multiply, m, scalar: -1, scalarOnLeft: false))
+        case let .model(m): return .model(try ModelArithmetic.apply(.multiply, m, scalar: -1, scalarOnLeft: false))
         default: throw RuntimeError("cannot negate \(value.typeName)")
         }
     }

@@ -59,11 +59,11 @@ final class LineEditor {
                 if Interruption.isRequested {
                     Interruption.reset()
                     // Throw the half-typed line away and start a fresh prompt, as bash and Python do.
+                    FileHandle.standardOutput.write(Data("^C\n".utf8))
                     rl_free_line_state()
                     rl_callback_sigcleanup()
                     rl_cleanup_after_signal()
                     rl_callback_handler_remove()
-                    FileHandle.standardOutput.write(Data("^C\n".utf8))
                     return .interrupted
                 }
                 continue

@@ -26,7 +26,14 @@ final class REPL {
 
     init(loadInit: Bool) {
         self.loadInit = loadInit
-        session = Session(output: Terminal.out, report: Terminal.report)
+        session = Session(output: Terminal.out) { diagnostic in
+            // The terminal has echoed ^C; a caret under the whole command would say nothing more.
+            if diagnostic.message == "interrupted" {
+                Terminal.err("\ninterrupted at \(diagnostic.range.description); variables are kept")
+            } else {
+                Terminal.report(diagnostic)
+            }
+        }
         session.interpreter.define("args", .list([]))
     }
 
