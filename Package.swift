@@ -22,7 +22,7 @@ let package = Package(
         .testTarget(name: "EngineTests", dependencies: ["Engine"], path: "Tests/EngineTests"),
         .testTarget(name: "LangTests", dependencies: ["Lang"], path: "Tests/LangTests",
                     resources: [.copy("Golden")]),
-        .testTarget(name: "ShellTests", dependencies: [], path: "Tests/ShellTests"),
+        .testTarget(name: "ShellTests", dependencies: ["mvs"], path: "Tests/ShellTests"),
     ],
     swiftLanguageModes: [.v5]
 )

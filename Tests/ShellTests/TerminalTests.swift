@@ -1,0 +1,146 @@
+// The REPL driven through a real pseudo-terminal (tmux): history, completion, continuation, Ctrl-C, Ctrl-D.
+import Foundation
+import Testing
+
+/// One mvs REPL inside a private tmux server.
+final class TmuxSession {
+    private let socket = "mvs-test-\(UUID().uuidString.prefix(8))"
+
+    init(environment: [String: String]) throws {
+        let assignments = environment.map { "\($0.key)='\($0.value)'" }.joined(separator: " ")
+        try tmux(["new-session", "-d", "-s", "t", "-x", "120", "-y", "50", "env \(assignments) '\(MVS.binary)' --no-init"])
+    }
+
+    deinit { try? tmux(["kill-server"]) }
+
+    /// Runs `tmux -L socket arguments…` with posix_spawn and waitpid. Foundation's Process is not used:
+    /// it never noticed the exit of the tmux client that daemonises the server, and hung.
+    @discardableResult
+    private func tmux(_ arguments: [String]) throws -> (status: Int32, output: String) {
+        let outputPath = FileManager.default.temporaryDirectory.appendingPathComponent("tmux-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: outputPath) }
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, outputPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
+        // Test runners may call us on threads with signals blocked; tmux and the mvs inside it would
+        // inherit that mask (and miss SIGCHLD or Ctrl-C), so the child starts with an empty mask.
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var empty = sigset_t()
+        sigemptyset(&empty)
+        posix_spawnattr_setsigmask(&attributes, &empty)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK))
+        let argv = (["tmux", "-L", socket] + arguments).map { strdup($0) } + [nil]
+        defer { argv.forEach { free($0) } }
+        var pid: pid_t = 0
+        guard posix_spawnp(&pid, "tmux", &actions, &attributes, argv, environ) == 0 else {
+            throw CocoaError(.fileNoSuchFile)
+        }
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) < 0, errno == EINTR {}
+        let output = (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? ""
+        return ((status >> 8) & 0xff, output)
+    }
+
+    /// Types text literally (no key names, `;` is not special).
+    func type(_ text: String) throws { try tmux(["send-keys", "-t", "t", "-l", text]) }
+
+    /// Presses named keys (`Enter`, `Up`, `Tab`, `C-c`, `C-d`).
+    func press(_ keys: String...) throws { try tmux(["send-keys", "-t", "t"] + keys) }
+
+    var screen: String { (try? tmux(["capture-pane", "-p", "-t", "t", "-S", "-200"]).output) ?? "" }
+
+    var isRunning: Bool { ((try? tmux(["has-session", "-t", "t"]).status) ?? 1) == 0 }
+
+    /// Waits (up to `timeout` seconds) until `condition(screen)` holds.
+    @discardableResult
+    func wait(timeout: TimeInterval = 5, until condition: (String) -> Bool) -> Bool {
+        let deadline = Date().addingTimeInterval(timeout)
+        while Date() < deadline {
+            if condition(screen) { return true }
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+        return condition(screen)
+    }
+
+    /// Lines of the screen that are exactly `line`.
+    func count(_ line: String) -> Int {
+        screen.components(separatedBy: "\n").filter { $0.trimmingCharacters(in: .whitespaces) == line }.count
+    }
+}
+
+@Suite(.serialized, .enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/tmux")))
+struct TerminalTests {
+    @Test func historyCompletionContinuationInterruptAndQuit() throws {
+        let directory = try MVS.temporaryDirectory()
+        let history = directory.appendingPathComponent("history").path
+        let environment = ["HOME": directory.path, "MVS_HISTORY": history, "TERM": "xterm"]
+        let session = try TmuxSession(environment: environment)
+        #expect(session.wait { $0.contains("mvs 0.1.0 — model vector shell. .help for help, Ctrl-D to quit.") })
+
+        // A bare expression echoes; Up recalls it.
+        try session.type("x = 41")
+        try session.press("Enter")
+        try session.type("x + 1")
+        try session.press("Enter")
+        #expect(session.wait { _ in session.count("42") == 1 })
+        try session.press("Up")
+        try session.press("Enter")
+        #expect(session.wait { _ in session.count("42") == 2 }, "Up did not recall 'x + 1':\n\(session.screen)")
+
+        // Tab completes a builtin name.
+        try session.type("transp")
+        try session.press("Tab")
+        #expect(session.wait { $0.contains("mvs> transpose") }, "no completion:\n\(session.screen)")
+        try session.type("(tensor([[1, 2]])).shape")
+        try session.press("Enter")
+        #expect(session.wait { _ in session.count("[2, 1]") == 1 })
+
+        // An open bracket asks for more with the continuation prompt.
+        try session.type("[10,")
+        try session.press("Enter")
+        #expect(session.wait { $0.contains("\n...") })
+        try session.type("20]")
+        try session.press("Enter")
+        #expect(session.wait { _ in session.count("[10, 20]") == 1 })
+
+        // Ctrl-C stops a busy loop; every variable is kept.
+        try session.type("while true { }")
+        try session.press("Enter")
+        Thread.sleep(forTimeInterval: 0.3)
+        let interrupted = Date()
+        try session.press("C-c")
+        #expect(session.wait { $0.contains("interrupted") }, "loop not interrupted:\n\(session.screen)")
+        #expect(Date().timeIntervalSince(interrupted) < 1)
+        try session.type("x * 2")
+        try session.press("Enter")
+        #expect(session.wait { _ in session.count("82") == 1 }, "variables lost:\n\(session.screen)")
+
+        // Ctrl-C at the prompt throws the line away.
+        try session.type("this is not run")
+        try session.press("C-c")
+        try session.type("print(\"from history\")")
+        try session.press("Enter")
+        #expect(session.wait { _ in session.count("from history") == 1 })
+        #expect(!session.screen.contains("unknown name 'this'"))
+
+        // Ctrl-D quits.
+        try session.press("C-d")
+        #expect(session.wait { _ in !session.isRunning })
+
+        // The history was saved as we went and is read back by the next session.
+        let saved = try String(contentsOfFile: history, encoding: .utf8)
+        #expect(saved.contains("x + 1\n"))
+        #expect(!saved.contains("this is not run"))
+        let next = try TmuxSession(environment: environment)
+        #expect(next.wait { $0.contains("mvs>") })
+        try next.press("Up")
+        try next.press("Enter")
+        #expect(next.wait { _ in next.count("from history") == 1 }, "history not reloaded:\n\(next.screen)")
+        try next.press("C-d")
+    }
+}
