@@ -304,3 +304,29 @@ def test_safetensors_load_export_h5py_exact(tmp_path, models, minilm_dir, compre
                 assert np.array_equal(got[()], expected), name
                 assert got.attrs["raw_name"] == name
                 assert (got.compression == "gzip") == (compress == "true" and expected.size > 0), name
+
+
+def test_vectors_and_clusterings(tmp_path):
+    make_zoo = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "scripts", "make-zoo")
+    subprocess.run([os.environ.get("MVS_PYTHON", "python3"), make_zoo, "--synthetic", "2x32", "--out", str(tmp_path / "zoo"),
+                    "--tasks", "2", "--per-task", "3"], check=True, capture_output=True)
+    out = tmp_path / "zoo.h5"
+    run_mvs("-c", f'z = models("{tmp_path}/zoo/manifest.csv"); b = load("{tmp_path}/zoo/base"); v = vectorize(z, base=b); '
+                  f'export("{out}", v=v, c=cluster(v, k=2, seed=0))')
+    h5dump_clean(out)
+    manifest = [line.split(",") for line in (tmp_path / "zoo" / "manifest.csv").read_text().splitlines()[1:]]
+    with h5py.File(out, "r") as f:
+        v, c = f["v"], f["c"]
+        assert v.attrs["mvs_type"] == "vectors" and c.attrs["mvs_type"] == "clustering"
+        matrix = v["matrix"][()]
+        assert matrix.shape[0] == len(manifest) and matrix.dtype == np.float32
+        assert list(v["names"].asstr()[()]) == [row[1] for row in manifest]
+        assert list(v["labels"].asstr()[()]) == [row[2] for row in manifest]
+        assert list(v["matrix"].dims[0][0].asstr()[()]) == [row[1] for row in manifest]
+        labels = c["labels"][()]
+        assert labels.dtype == np.int64 and sorted(set(labels)) == [0, 1]
+        assert list(c["sizes"][()]) == [int((labels == k).sum()) for k in range(2)]
+        # centroids are the means of the clustered rows (independently recomputed from the exported matrix)
+        for k in range(2):
+            assert np.allclose(c["centroids"][k], matrix[labels == k].astype(np.float64).mean(axis=0), atol=1e-5)
+        assert c.attrs["k"] == 2 and -1 <= c.attrs["silhouette"] <= 1 and "ari" in c.attrs
