@@ -49,6 +49,17 @@ enum CollectionBuiltins {
                 summary: "a new list with the item added at the end", example: "xs = append(xs, 4)") { arguments in
             .list(try arguments.list("list") + [arguments.value("item") ?? .none])
         },
+        Builtin(name: "unique", parameters: [.required("list")], group: "collections",
+                summary: "the distinct items of a list, in order of first appearance", example: "unique(zoo.labels)") { arguments in
+            var seen: [String] = []
+            var items: [Value] = []
+            // Items are compared by their display, which is exact for numbers, strings, bools and none.
+            for item in try arguments.list("list") where !seen.contains(item.shortDisplay) {
+                seen.append(item.shortDisplay)
+                items.append(item)
+            }
+            return .list(items)
+        },
         Builtin(name: "sort", parameters: [.required("list"), .optional("key", "none"), .optional("reverse", "false")], group: "collections",
                 summary: "a sorted copy of a list of numbers or strings, optionally by a key function",
                 example: "sort(models, key=fn(m) = m.name)") { arguments in
