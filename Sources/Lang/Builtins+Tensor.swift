@@ -64,7 +64,7 @@ enum TensorBuiltins {
         Builtin(name: "list", parameters: [.required("value")], group: "tensors",
                 summary: "a tensor's elements as (nested) lists of numbers", example: "list(tensor([1, 2]))") { arguments in
             switch arguments.value("value") ?? .none {
-            case let .tensor(tensor): return nested(tensor.values, shape: tensor.shape)
+            case let .tensor(tensor): return Value.nested(tensor)
             case let .list(items): return .list(items)
             case let .string(text): return .list(text.map { .string(String($0)) })
             case let other: throw ArgumentError("list(): cannot make a list from \(other.typeName)")
@@ -107,13 +107,5 @@ enum TensorBuiltins {
         default:
             throw ArgumentError("tensor(): needs numbers, got \(value.typeName)")
         }
-    }
-
-    private static func nested(_ values: [Float], shape: [Int]) -> Value {
-        guard let first = shape.first else { return .number(Double(values.first ?? 0)) }
-        let stride = values.count / max(first, 1)
-        return .list((0..<first).map { row in
-            shape.count == 1 ? .number(Double(values[row])) : nested(Array(values[row * stride..<(row + 1) * stride]), shape: Array(shape.dropFirst()))
-        })
     }
 }

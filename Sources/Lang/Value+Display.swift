@@ -18,7 +18,10 @@ extension Value {
         case let .list(items): return "[" + items.map(\.shortDisplay).joined(separator: ", ") + "]"
         case let .record(record):
             return "{" + record.fields.map { "\($0.key): \($0.value.shortDisplay)" }.joined(separator: ", ") + "}"
-        case let .tensor(tensor): return "tensor \(Shape.describe(tensor.shape)) \(tensor.storedType.displayName)"
+        case let .tensor(tensor):
+            let header = "tensor \(Shape.describe(tensor.shape)) \(tensor.storedType.displayName)"
+            // Small tensors (the ones typed at the prompt) show their values too.
+            return tensor.count <= 8 && tensor.count > 0 ? header + " " + Value.nested(tensor).shortDisplay : header
         case let .model(model):
             return "\(model.kind == .delta ? "delta" : model.architecture.family) · \(model.parameters.count) parameters · \(model.name)"
         case let .table(table): return "table \(table.rowCount) rows × \(table.columnNames.count) columns"
@@ -27,6 +30,16 @@ extension Value {
         case let .vectors(vectors): return Display.vectorsSummary(vectors)
         case let .clustering(clustering): return Display.clusteringSummary(clustering)
         }
+    }
+
+    /// A tensor's elements as nested lists of numbers (a number for a scalar tensor).
+    static func nested(_ tensor: Tensor) -> Value {
+        func build(_ offset: Int, _ shape: ArraySlice<Int>) -> Value {
+            guard let first = shape.first else { return .number(Double(tensor.buffer[offset])) }
+            let stride = shape.dropFirst().reduce(1, *)
+            return .list((0..<first).map { build(offset + $0 * stride, shape.dropFirst()) })
+        }
+        return build(0, tensor.shape[...])
     }
 
     /// Numbers print like a person writes them: integers without a decimal point.
