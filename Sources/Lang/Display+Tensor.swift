@@ -5,7 +5,7 @@ import Foundation
 extension Display {
     /// Nested brackets like numpy, at most `edge` items shown at each end of every axis.
     static func tensor(_ tensor: Tensor, edge: Int = 3) -> String {
-        let header = Value.tensor(tensor).shortDisplay
+        let header = "tensor \(Shape.describe(tensor.shape)) \(tensor.storedType.displayName)"
         guard !tensor.shape.isEmpty else { return header + "\n" + number(tensor.buffer.first ?? 0) }
         guard tensor.count > 0 else { return header + "\n[]" }
         var lines: [String] = []

@@ -33,6 +33,9 @@ struct Parser {
     private var ignoreNewlines: [Bool] = [false]
     private var diagnostics: [Diagnostic] = []
     private var incomplete = false
+    /// Nesting of expressions being parsed, limited so absurd input cannot exhaust the stack.
+    private var depth = 0
+    private static let maxDepth = 200
 
     static func parse(_ source: Source) -> ParseResult {
         let lexer = Lexer.tokenize(source)
@@ -172,7 +175,7 @@ struct Parser {
     /// counting brackets, and stops past the error at a newline or `;` outside brackets, or before a `}`
     /// that closes the enclosing block.
     private mutating func synchronize(from start: Int, past failure: Int) {
-        var depth = 0
+        var brackets = 0
         index = start
         while true {
             let token = tokens[index]
@@ -180,13 +183,13 @@ struct Parser {
             case .end: return
             case .newline, .symbol(.semicolon):
                 index += 1
-                if depth <= 0, index > failure { return }
+                if brackets <= 0, index > failure { return }
             case .symbol(.leftParen), .symbol(.leftBracket), .symbol(.leftBrace):
-                depth += 1
+                brackets += 1
                 index += 1
             case .symbol(.rightParen), .symbol(.rightBracket), .symbol(.rightBrace):
-                if depth == 0, case .symbol(.rightBrace) = token.kind, index >= failure { return }
-                depth = max(0, depth - 1)
+                if brackets == 0, case .symbol(.rightBrace) = token.kind, index >= failure { return }
+                brackets = max(0, brackets - 1)
                 index += 1
             default:
                 index += 1
@@ -317,6 +320,8 @@ struct Parser {
             if case .symbol(.equal) = found.kind { message += "; use '==' to compare" }
             throw error(message, at: found)
         }
+        try nest()
+        defer { depth -= 1 }
         ignoreNewlines.append(false)
         let statements = parseStatements(inBlock: true)
         if incomplete { throw ParseError(diagnostic: diagnostics.removeLast(), atEnd: true) }
@@ -367,7 +372,14 @@ struct Parser {
 
     // MARK: expressions, lowest precedence first
 
+    private mutating func nest() throws {
+        depth += 1
+        if depth > Parser.maxDepth { throw error("expression nested too deeply (more than \(Parser.maxDepth) levels of brackets, blocks and operators)", at: peek()) }
+    }
+
     mutating func parseExpression() throws -> Expr {
+        try nest()
+        defer { depth -= 1 }
         var left = try parseOr()
         while true {
             if !check(.pipe) {
@@ -411,6 +423,8 @@ struct Parser {
 
     private mutating func parseNot() throws -> Expr {
         if let token = match(.not) {
+            try nest()
+            defer { depth -= 1 }
             let operand = try parseNot()
             return Expr(.unary(.not, operand), token.range.to(operand.range))
         }
@@ -469,6 +483,8 @@ struct Parser {
     }
 
     private mutating func parseUnary() throws -> Expr {
+        try nest()
+        defer { depth -= 1 }
         if let token = match(.minus) {
             let operand = try parseUnary()
             return Expr(.unary(.negate, operand), token.range.to(operand.range))

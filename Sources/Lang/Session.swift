@@ -43,19 +43,19 @@ public final class Session: @unchecked Sendable {
     /// Parses and runs `source`. With `allowIncomplete`, input ending inside a construct returns
     /// `.incomplete` without reporting anything. `echo` receives the values of bare expressions.
     public func run(_ source: Source, allowIncomplete: Bool = false, echo: ((Value) -> Void)? = nil) -> Outcome {
-        let program: Program
-        switch ParseResult.parse(source) {
-        case let .complete(parsed):
-            program = parsed
-        case let .incomplete(diagnostics):
-            if allowIncomplete { return .incomplete }
-            diagnostics.forEach(report)
-            return .incomplete
-        case let .failed(diagnostics):
-            diagnostics.forEach(report)
-            return .parseError
-        }
-        let outcome = Session.onLargeStack {
+        // Parsing and evaluation both recurse, so both run on the large stack.
+        Session.onLargeStack {
+            let program: Program
+            switch ParseResult.parse(source) {
+            case let .complete(parsed):
+                program = parsed
+            case let .incomplete(diagnostics):
+                if !allowIncomplete { diagnostics.forEach(self.report) }
+                return .incomplete
+            case let .failed(diagnostics):
+                diagnostics.forEach(self.report)
+                return .parseError
+            }
             do {
                 try self.interpreter.execute(program, echo: echo)
                 return .success
@@ -73,7 +73,6 @@ public final class Session: @unchecked Sendable {
                 return .runtimeError
             }
         }
-        return outcome
     }
 
     /// Runs `body` on a thread with a large stack, so deep (but limited) recursion in scripts
