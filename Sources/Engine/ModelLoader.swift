@@ -20,7 +20,8 @@ public enum ModelLoader {
         if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) {
             return isDirectory.boolValue ? try loadDirectory(path, name: nil) : try loadFile(path)
         }
-        guard HuggingFaceCache.looksLikeID(spec), !spec.hasSuffix(".safetensors") else {
+        let fileLike = [".safetensors", ".bin", ".pt", ".pth", ".h5", ".json", ".gguf"].contains { spec.hasSuffix($0) }
+        guard HuggingFaceCache.looksLikeID(spec), !fileLike else {
             throw EngineError.io(path: path, message: "no such file or directory")
         }
         return try loadDirectory(HuggingFaceCache.snapshot(for: spec), name: spec)

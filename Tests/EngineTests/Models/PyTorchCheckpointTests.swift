@@ -23,6 +23,14 @@ import Testing
         #expect(model.architecture.entries.count == 1 + 2 * 6)
     }
 
+    @Test func shardedCheckpointReadsEveryShardThroughItsIndex() throws {
+        let (directory, reference) = try Self.fixtures.get()
+        let model = try ModelLoader.load(directory.file("bert-torch-sharded"))
+        #expect(model.format == "2 shards, pytorch zip checkpoint")
+        #expect(model.parameters.count == 16)
+        try CanonicalCheck.compare(model, with: try #require(reference["bert-torch-sharded"]), exactNames: false)
+    }
+
     @Test func contiguousFloat32StoragesAreViewedNotCopied() throws {
         let (directory, _) = try Self.fixtures.get()
         let parameter = try #require(try ModelLoader.load(directory.file("bert-torch")).parameter(raw: "encoder.layer.0.attention.self.query.weight"))

@@ -164,4 +164,17 @@ if __name__ == "__main__":
     # A training checkpoint: the weights under "state_dict", wrapped as Parameters, next to other state.
     wrapped = collections.OrderedDict((k, Parameter(v)) for k, v in state.items())
     save({"epoch": 3, "lr": 0.1, "state_dict": wrapped}, os.path.join(out, "checkpoint.pt"), storages)
-    json.dump({"bert-torch": reference(values), "checkpoint": {k: stats(v.astype(np.float64)) for k, v in values.items()}}, sys.stdout)
+    # The same weights in two shards with a pytorch_model.bin.index.json, as transformers writes large models.
+    shard_dir = os.path.join(out, "bert-torch-sharded")
+    os.makedirs(shard_dir, exist_ok=True)
+    names = list(state)
+    weight_map = {}
+    for index, part in enumerate([names[: len(names) // 2], names[len(names) // 2:]]):
+        file = f"pytorch_model-{index + 1:05d}-of-00002.bin"
+        shard = collections.OrderedDict((n, state[n]) for n in part)
+        used = {id(t.storage): t.storage for t in shard.values()}
+        save(shard, os.path.join(shard_dir, file), list(used.values()), archive=file[:-4])
+        weight_map.update({n: file for n in part})
+    with open(os.path.join(shard_dir, "pytorch_model.bin.index.json"), "w") as f:
+        json.dump({"metadata": {}, "weight_map": weight_map}, f)
+    json.dump({"bert-torch": reference(values), "bert-torch-sharded": reference(values), "checkpoint": {k: stats(v.astype(np.float64)) for k, v in values.items()}}, sys.stdout)
