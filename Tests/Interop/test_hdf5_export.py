@@ -248,25 +248,35 @@ def test_disk_full_gives_a_clear_error_and_no_temporary(tmp_path):
     assert os.listdir(tmp_path) == ["full.h5"]
 
 
-def test_killed_export_leaves_the_previous_file(tmp_path):
-    big = tmp_path / "big.safetensors"
+@pytest.fixture
+def big_model(tmp_path):
+    """~300 MB of random float32 in 72 matrices of 1024 x 1024 (random data compresses slowly: a wide window)."""
+    path = tmp_path / "big.safetensors"
     rng = np.random.default_rng(0)
-    # ~300 MB of random float32 in 72 matrices of 1024 x 1024 (random data compresses slowly: a wide window).
-    save_file({f"block.{i}.weight": rng.standard_normal((1024, 1024), dtype=np.float32) for i in range(72)}, str(big))
-    out = tmp_path / "out.h5"
-    run_mvs("-c", f'export("{out}", old=tensor([1, 2, 3]))')
-    before = sha256(out)
+    save_file({f"block.{i}.weight": rng.standard_normal((1024, 1024), dtype=np.float32) for i in range(72)}, str(path))
+    return path
 
+
+def start_big_export(big, out):
+    """Starts mvs exporting the big model over `out`; returns once its temporary holds more than 20 MB."""
     process = subprocess.Popen([MVS, "-c", f'm = load("{big}"); export("{out}", m=m, overwrite=true)'],
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    temporary = tmp_path / f".out.h5.tmp-{process.pid}"
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    temporary = out.parent / f".{out.name}.tmp-{process.pid}"
     deadline = time.time() + 120
     while time.time() < deadline and process.poll() is None:
         if temporary.exists() and temporary.stat().st_size > 20 * 1024 * 1024:
             break
         time.sleep(0.05)
-    assert process.poll() is None, "export finished before it could be killed: " + process.stderr.read().decode()
+    assert process.poll() is None, "export finished before it could be stopped: " + process.stderr.read()
     assert temporary.exists() and temporary.stat().st_size > 20 * 1024 * 1024
+    return process, temporary
+
+
+def test_killed_export_leaves_the_previous_file(tmp_path, big_model):
+    out = tmp_path / "out.h5"
+    run_mvs("-c", f'export("{out}", old=tensor([1, 2, 3]))')
+    before = sha256(out)
+    process, temporary = start_big_export(big_model, out)
     process.send_signal(signal.SIGKILL)
     process.wait()
 
@@ -281,6 +291,18 @@ def test_killed_export_leaves_the_previous_file(tmp_path):
     assert sorted(os.listdir(tmp_path)) == ["big.safetensors", "out.h5"]
     with h5py.File(out, "r") as f:
         assert list(f) == ["new"]
+
+
+def test_interrupted_export_removes_its_temporary(tmp_path, big_model):
+    out = tmp_path / "out.h5"
+    run_mvs("-c", f'export("{out}", old=tensor([1, 2, 3]))')
+    before = sha256(out)
+    process, temporary = start_big_export(big_model, out)
+    process.send_signal(signal.SIGINT)  # Ctrl-C: the export stops at its next check and cleans up
+    _, stderr = process.communicate(timeout=120)
+    assert process.returncode != 0 and "interrupted" in stderr, stderr
+    assert sha256(out) == before
+    assert sorted(os.listdir(tmp_path)) == ["big.safetensors", "out.h5"]
 
 
 @pytest.mark.parametrize("compress", ["true", "false"])
