@@ -25,4 +25,5 @@ static inline void mvs_rl_set_event_hook(int (*hook)(void)) { rl_event_hook = ho
 static inline void mvs_rl_set_done(int v) { rl_done = v; }
 static inline void mvs_rl_set_filename_completion_desired(int v) { rl_filename_completion_desired = v; }
 static inline void mvs_rl_set_completion_suppress_append(int v) { rl_completion_suppress_append = v; }
+static inline void mvs_rl_set_completer_quote_characters(const char *s) { rl_completer_quote_characters = s; }
 #endif

@@ -88,13 +88,35 @@ extension Value {
         }
     }
 
-    /// `self.name`.
-    func attribute(_ name: String) throws -> Value {
-        let available: [(String, () throws -> Value)]
+    /// `self.name`; errors name the available attributes or suggest one.
+    public func attribute(_ name: String) throws -> Value {
         switch self {
         case let .record(record):
             if let value = record[name] { return value }
             throw RuntimeError(Value.unknown("field", name, in: record.keys))
+        case let .table(table):
+            if table.columnNames.contains(name), let column = try? table.column(name) { return Value.column(column) }
+        default:
+            break
+        }
+        guard let available = attributes else { throw RuntimeError("\(typeName) has no attributes") }
+        if let getter = available.first(where: { $0.0 == name }) { return try getter.1() }
+        throw RuntimeError(Value.unknown("attribute", name, in: attributeNames, of: typeName))
+    }
+
+    /// The names `x.name` accepts (record fields and table columns included), for messages and completion.
+    public var attributeNames: [String] {
+        switch self {
+        case let .record(record): return record.keys
+        case let .table(table): return (attributes ?? []).map(\.0) + table.columnNames
+        default: return (attributes ?? []).map(\.0)
+        }
+    }
+
+    /// Named attributes and how to compute them; nil for values without attributes.
+    private var attributes: [(String, () throws -> Value)]? {
+        let available: [(String, () throws -> Value)]
+        switch self {
         case let .model(model):
             available = [
                 ("name", { .string(model.name) }), ("source", { .string(model.source) }),
@@ -111,7 +133,6 @@ extension Value {
                 ("count", { .number(Double(tensor.count)) }), ("dtype", { .string(tensor.storedType.displayName) }),
             ]
         case let .table(table):
-            if table.columnNames.contains(name), let column = try? table.column(name) { return Value.column(column) }
             available = [
                 ("columns", { .list(table.columnNames.map { .string($0) }) }), ("rows", { .number(Double(table.rowCount)) }),
             ]
@@ -143,12 +164,9 @@ extension Value {
                                                    values: clustering.centroids.joined().map(Float.init))) }),
             ]
         default:
-            throw RuntimeError("\(typeName) has no attributes")
+            return nil
         }
-        if let getter = available.first(where: { $0.0 == name }) { return try getter.1() }
-        var candidates = available.map(\.0)
-        if case let .table(table) = self { candidates += table.columnNames }
-        throw RuntimeError(Value.unknown("attribute", name, in: candidates, of: typeName))
+        return available
     }
 
     static func unknown(_ what: String, _ name: String, in candidates: [String], of owner: String? = nil) -> String {

@@ -27,6 +27,9 @@ final class LineEditor {
         mvs_rl_set_catch_signals(0)
         // No '.' (dot-commands, attributes, file names) and no '/' (paths) among word breaks.
         mvs_rl_set_word_break_characters(LineEditor.wordBreaks)
+        // Inside quotes the whole text after the quote is the word (paths may hold '-' or spaces),
+        // and readline closes the quote itself after a completed file name.
+        mvs_rl_set_completer_quote_characters(LineEditor.quotes)
         mvs_rl_set_completion(LineEditor.attemptCompletion)
         using_history()
         stifle_history(historyLimit)
@@ -83,12 +86,15 @@ final class LineEditor {
     nonisolated(unsafe) private static var completer: ((String, String) -> [String])?
     nonisolated(unsafe) private static var candidates: [String] = []
     nonisolated(unsafe) private static var candidateIndex = 0
-    private static let wordBreaks: UnsafePointer<CChar> = {
-        let text = " \t\n\"'`()[]{},;=+-*<>|:!%"
+    private static let wordBreaks = permanent(" \t\n\"'`()[]{},;=+-*<>|:!%")
+    private static let quotes = permanent("\"'")
+
+    /// A C string that lives as long as the process (readline keeps the pointer).
+    private static func permanent(_ text: String) -> UnsafePointer<CChar> {
         let pointer = UnsafeMutablePointer<CChar>.allocate(capacity: text.utf8.count + 1)
         text.withCString { pointer.initialize(from: $0, count: text.utf8.count + 1) }
         return UnsafePointer(pointer)
-    }()
+    }
 
     private static let lineHandler: @convention(c) (UnsafeMutablePointer<CChar>?) -> Void = { line in
         if let line {
@@ -109,7 +115,7 @@ final class LineEditor {
         let before = String(decoding: lineBytes.prefix(Int(start)), as: UTF8.self)
         if LineEditor.insideString(before) {
             mvs_rl_set_filename_completion_desired(1)
-            mvs_rl_set_completion_append_character(Int32(UInt8(ascii: "\"")))
+            mvs_rl_set_completion_append_character(0)
             return mvs_rl_completion_matches(text, rl_filename_completion_function)
         }
         mvs_rl_set_completion_append_character(0)

@@ -155,6 +155,15 @@ final class REPL {
         let pool: [String]
         if word.hasPrefix("."), before.trimmingCharacters(in: .whitespaces).isEmpty {
             pool = REPL.commands.map(\.name)
+        } else if let dot = word.lastIndex(of: "."), dot != word.startIndex {
+            // `m.na` → attributes of `m` (a variable, possibly followed by attributes: `m.config.hid`).
+            let path = word[..<dot].split(separator: ".").map(String.init)
+            guard var value = session.interpreter.value(of: path[0]) else { return [] }
+            for name in path.dropFirst() {
+                guard let next = try? value.attribute(name) else { return [] }
+                value = next
+            }
+            pool = value.attributeNames.map { "\(word[..<dot]).\($0)" }
         } else {
             let keywords = ["if", "else", "for", "in", "while", "break", "continue", "fn", "return", "and", "or", "not", "true", "false", "none"]
             pool = session.interpreter.variables.map(\.name) + BuiltinRegistry.all.map(\.name) + keywords

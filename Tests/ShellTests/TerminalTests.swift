@@ -100,6 +100,22 @@ struct TerminalTests {
         try session.press("Enter")
         #expect(session.wait { _ in session.count("[2, 1]") == 1 })
 
+        // Tab completes attributes after a dot, and file paths inside a string.
+        try session.type("r = {alpha: 7}")
+        try session.press("Enter")
+        try session.type("r.al")
+        try session.press("Tab")
+        #expect(session.wait { $0.contains("mvs> r.alpha") }, "no attribute completion:\n\(session.screen)")
+        try session.press("Enter")
+        #expect(session.wait { _ in session.count("7") == 1 })
+        try "".write(toFile: directory.appendingPathComponent("weights-file.txt").path, atomically: true, encoding: .utf8)
+        try session.type("len(\"\(directory.path)/weig")
+        try session.press("Tab")
+        #expect(session.wait { $0.contains("weights-file.txt\"") }, "no path completion:\n\(session.screen)")
+        try session.type(")")
+        try session.press("Enter")
+        #expect(session.wait { _ in session.count(String(directory.path.count + 17)) == 1 })
+
         // An open bracket asks for more with the continuation prompt.
         try session.type("[10,")
         try session.press("Enter")
