@@ -46,7 +46,6 @@ extension Interpreter {
             return .bool(try logical(right, "or", in: scope))
         case let .index(target, indices):
             var value = try evaluate(target, in: scope)
-            guard !indices.isEmpty else { throw RuntimeError("missing index inside '[]'", at: expression.range) }
             if indices.count > 1, case .tensor = value {} else if indices.count > 1 {
                 throw RuntimeError("only tensors take several indices, \(value.typeName) takes one", at: expression.range)
             }
