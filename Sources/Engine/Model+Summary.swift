@@ -40,12 +40,3 @@ public enum ModelSummary {
         return "\(model.name): architecture not recognised\(hint), so it has no canonical names (embed, layer.L.q …); raw names still work, e.g. \(sample)"
     }
 }
-
-extension Model {
-    /// The per-layer canonical entries, or an error saying why there are none (for analyses needing the schema).
-    public func requireSchema(for purpose: String) throws -> [CanonicalEntry] {
-        let entries = architecture.layerEntries
-        guard !entries.isEmpty else { throw EngineError.unsupported("\(purpose): \(ModelSummary.missingSchema(self))") }
-        return entries
-    }
-}
