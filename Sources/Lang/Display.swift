@@ -4,6 +4,15 @@ import Foundation
 
 /// Full displays by value kind.
 public enum Display {
+    /// What the REPL prints for a bare expression: the one-line display, except for tables and
+    /// functions, whose one-line display ("table 12 rows × 8 columns", "fn norm") says nothing useful.
+    public static func echo(_ value: Value) -> String {
+        switch value {
+        case .table, .function: return full(value)
+        default: return value.shortDisplay
+        }
+    }
+
     /// The full display of any value.
     public static func full(_ value: Value, measure: String? = nil) -> String {
         switch value {

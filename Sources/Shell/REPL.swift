@@ -83,7 +83,7 @@ final class REPL {
         let wallStart = Date()
         let cpuStart = clock()
         let outcome = session.run(source, allowIncomplete: allowIncomplete) { value in
-            Terminal.out(value.shortDisplay)
+            Terminal.out(Display.echo(value))
         }
         if outcome == .incomplete, allowIncomplete { return outcome }
         inputNumber += 1
