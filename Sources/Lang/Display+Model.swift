@@ -6,6 +6,14 @@ extension Display {
     /// Family, layers, widths, heads, vocabulary, parameter count, dtypes and source; then the schema.
     static func model(_ model: Model) -> String {
         let architecture = model.architecture
+        var lines = [modelHeadline(model)]
+        modelDetails(model, into: &lines)
+        return lines.joined(separator: "\n")
+    }
+
+    /// One line: `bert · 6 layers × 384 (ff 1536, 12 heads) · vocab 30522 · 22.7 M params · f32 · mapped from …`.
+    static func modelHeadline(_ model: Model) -> String {
+        let architecture = model.architecture
         var parts: [String] = [model.kind == .delta ? "delta (\(architecture.family))" : architecture.family]
         let stacks = Set(architecture.layerEntries.compactMap(\.stack))
         if architecture.layers > 0 {
@@ -29,7 +37,12 @@ extension Display {
         parts.append(ModelSummary.dtypes(model).map(\.displayName).joined(separator: ", "))
         let verb = model.format?.contains("memory-mapped") == true ? "mapped from" : (model.format == nil ? "from" : "read from")
         parts.append("\(verb) \(model.source)")
-        var lines = [parts.joined(separator: " · ")]
+        return parts.joined(separator: " · ")
+    }
+
+    /// The rest of the full display: schema and, for deltas, parameters present on one side only.
+    private static func modelDetails(_ model: Model, into lines: inout [String]) {
+        let architecture = model.architecture
         if architecture.entries.isEmpty {
             lines.append("  " + ModelSummary.missingSchema(model))
         } else {
@@ -37,10 +50,10 @@ extension Display {
             let perLayer = ModelSummary.components(model).joined(separator: " ")
             lines.append("  schema: " + (modelLevel + (perLayer.isEmpty ? [] : ["per layer \(perLayer)"])).joined(separator: ", "))
         }
-        if model.kind == .delta, !(model.onlyInLeft.isEmpty && model.onlyInRight.isEmpty) {
-            lines.append("  only in left: \(model.onlyInLeft.count), only in right: \(model.onlyInRight.count)")
+        for (side, names) in [("left (fine-tuned)", model.onlyInLeft), ("right (base)", model.onlyInRight)] where !names.isEmpty {
+            let shown = names.prefix(5).joined(separator: ", ") + (names.count > 5 ? ", … (\(names.count) in all)" : "")
+            lines.append("  only in \(side): \(shown)")
         }
-        return lines.joined(separator: "\n")
     }
 
     /// 22_713_216 → `22.7 M`.

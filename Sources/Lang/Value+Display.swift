@@ -22,8 +22,7 @@ extension Value {
             let header = "tensor \(Shape.describe(tensor.shape)) \(tensor.storedType.displayName)"
             // Small tensors (the ones typed at the prompt) show their values too.
             return tensor.count <= 8 && tensor.count > 0 ? header + " " + Value.nested(tensor).shortDisplay : header
-        case let .model(model):
-            return "\(model.kind == .delta ? "delta" : model.architecture.family) · \(model.parameters.count) parameters · \(model.name)"
+        case let .model(model): return Display.modelHeadline(model)
         case let .table(table): return "table \(table.rowCount) rows × \(table.columnNames.count) columns"
         case let .function(function): return "fn \(function.name)"
         case let .zoo(zoo): return Display.zooSummary(zoo)
