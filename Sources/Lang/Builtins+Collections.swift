@@ -26,8 +26,11 @@ enum CollectionBuiltins {
             if arguments.has("stop") { stop = try arguments.number("stop") } else { start = 0 }
             let step = try arguments.number("step", default: 1)
             guard step != 0 else { throw ArgumentError("range(): 'step' must not be 0") }
-            let count = max(0, Int(((stop - start) / step).rounded(.up)))
-            guard count <= 10_000_000 else { throw ArgumentError("range(): \(count) items is too many (limit 10000000)") }
+            let items = ((stop - start) / step).rounded(.up)
+            guard items.isFinite, items <= 10_000_000 else {
+                throw ArgumentError("range(): \(Value.format(items)) items is too many (limit 10000000)")
+            }
+            let count = max(0, Int(items))
             return .list((0..<count).map { .number(start + Double($0) * step) })
         },
         Builtin(name: "keys", parameters: [.required("record")], group: "collections",

@@ -81,12 +81,17 @@ enum TensorBuiltins {
         case .number: dims = [value]
         default: throw ArgumentError("\(arguments.callee)(): 'shape' must be a list of whole numbers, got \(value.typeName)")
         }
-        return try dims.map { dim in
+        let shape = try dims.map { dim in
             guard case let .number(n) = dim, n.rounded() == n, n >= 0, n < 1e12 else {
                 throw ArgumentError("\(arguments.callee)(): 'shape' must hold whole non-negative numbers, got \(dim.shortDisplay)")
             }
             return Int(n)
         }
+        // Refuse sizes that cannot be allocated rather than let the allocation kill the shell.
+        guard let count = Shape.elementCount(shape), count <= 1 << 31 else {
+            throw ArgumentError("\(arguments.callee)(): shape \(Shape.describe(shape)) is too large (limit 2^31 elements)")
+        }
+        return shape
     }
 
     /// The shape a nested list claims by its first items; `fill` then checks every row against it.
