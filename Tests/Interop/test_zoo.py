@@ -73,6 +73,16 @@ def numpy_sketch(base, ft, dim, seed):
     return out
 
 
+def strings(dataset):
+    return [x.decode() if isinstance(x, bytes) else x for x in dataset[()]]
+
+
+def canonical_deltas(zoo, base, name):
+    """(base matrix, delta matrix) per canonical matrix of zoo member `name`."""
+    ft = load_file(str(zoo / name / "model.safetensors"))
+    return [(w0, (w1 - w0).astype(np.float64)) for (_, w0), (_, w1) in zip(canonical(base), canonical(ft))]
+
+
 @pytest.fixture(scope="module")
 def zoo(tmp_path_factory):
     folder = tmp_path_factory.mktemp("zoo")
@@ -88,7 +98,7 @@ def test_sketch_equals_independent_numpy_projection(mvs, zoo, tmp_path):
     with h5py.File(out) as f:
         group = f["vectors"]
         matrix = group["matrix"][()]
-        names = [n.decode() if isinstance(n, bytes) else n for n in group["names"][()]]
+        names = strings(group["names"])
     base = load_file(str(zoo / "base" / "model.safetensors"))
     assert matrix.shape == (12, 64)
     for row, name in enumerate(names[:4]):
@@ -104,7 +114,7 @@ def test_clusters_match_scikit_learn_and_recover_tasks(mvs, zoo, tmp_path):
               f'export("{out}", vectors=v, clusters=c, bysim=s)')
     with h5py.File(out) as f:
         vectors = f["vectors"]["matrix"][()]
-        labels = [x.decode() if isinstance(x, bytes) else x for x in f["vectors"]["labels"][()]]
+        labels = strings(f["vectors"]["labels"])
         ours = f["clusters"]["labels"][()]
         by_similarity = f["bysim"]["labels"][()]
     np.testing.assert_allclose(np.linalg.norm(vectors, axis=1), 1, rtol=1e-5)  # unit rows by default
@@ -121,13 +131,9 @@ def test_similarity_is_exact_cosine_and_agglomerative_matches(mvs, zoo, tmp_path
     base = load_file(str(zoo / "base" / "model.safetensors"))
     with h5py.File(out) as f:
         matrix = f["s"]["matrix"][()]
-        names = [n.decode() if isinstance(n, bytes) else n for n in f["s"]["names"][()]]
+        names = strings(f["s"]["names"])
         ours = f["c"]["labels"][()]
-    deltas = []
-    for name in names:
-        ft = load_file(str(zoo / name / "model.safetensors"))
-        deltas.append(np.concatenate([(w1 - w0).astype(np.float64).ravel() for (_, w0), (_, w1) in zip(canonical(base), canonical(ft))]))
-    deltas = np.array(deltas)
+    deltas = np.array([np.concatenate([d.ravel() for _, d in canonical_deltas(zoo, base, name)]) for name in names])
     unit = deltas / np.linalg.norm(deltas, axis=1, keepdims=True)
     np.testing.assert_allclose(matrix, unit @ unit.T, atol=1e-5)
     theirs = AgglomerativeClustering(3, metric="precomputed", linkage="complete").fit_predict(1 - unit @ unit.T)
@@ -141,11 +147,10 @@ def test_rel_profile_matches_numpy_and_silhouette(mvs, zoo, tmp_path):
     base = load_file(str(zoo / "base" / "model.safetensors"))
     with h5py.File(out) as f:
         matrix = f["v"]["matrix"][()]
-        names = [n.decode() if isinstance(n, bytes) else n for n in f["v"]["names"][()]]
+        names = strings(f["v"]["names"])
         ours = f["c"]["labels"][()]
         silhouette = f["c"].attrs["silhouette"]
     for row, name in enumerate(names):
-        ft = load_file(str(zoo / name / "model.safetensors"))
-        expected = [np.linalg.norm(w1 - w0) / np.linalg.norm(w0) for (_, w0), (_, w1) in zip(canonical(base), canonical(ft))]
+        expected = [np.linalg.norm(d) / np.linalg.norm(w0) for w0, d in canonical_deltas(zoo, base, name)]
         np.testing.assert_allclose(matrix[row], expected, rtol=1e-5)
     assert abs(silhouette_score(matrix.astype(np.float64), ours) - silhouette) < 1e-4

@@ -55,16 +55,7 @@ public struct Clustering: Sendable {
         self.names = names
         self.labels = labels
         self.method = method
-        let dimension = points.first?.count ?? 0
-        var centroids = [[Double]](repeating: [Double](repeating: 0, count: dimension), count: clusterCount)
-        var sizes = [Int](repeating: 0, count: clusterCount)
-        for (row, cluster) in assignments.enumerated() {
-            sizes[cluster] += 1
-            for d in 0..<dimension { centroids[cluster][d] += points[row][d] }
-        }
-        for cluster in 0..<clusterCount where sizes[cluster] > 0 {
-            for d in 0..<dimension { centroids[cluster][d] /= Double(sizes[cluster]) }
-        }
+        let centroids = KMeans.means(points, assignments: assignments, k: clusterCount)
         self.centroids = centroids
         var inertia = 0.0
         for (row, cluster) in assignments.enumerated() { inertia += ClusterMetric.squaredEuclidean(points[row], centroids[cluster]) }

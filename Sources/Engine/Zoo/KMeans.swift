@@ -58,7 +58,7 @@ public enum KMeans {
 
     static func lloyd(_ points: [[Double]], centroids initial: [[Double]], maxIterations: Int) -> (assignments: [Int], inertia: Double) {
         var centroids = initial
-        let k = centroids.count, dimension = points.first?.count ?? 0
+        let k = centroids.count
         var assignments = [Int](repeating: -1, count: points.count)
         var inertia = 0.0
         for _ in 0..<maxIterations {
@@ -74,16 +74,22 @@ public enum KMeans {
                 if assignments[index] != bestCluster { assignments[index] = bestCluster; changed = true }
             }
             if !changed { break }
-            var sums = [[Double]](repeating: [Double](repeating: 0, count: dimension), count: k)
-            var counts = [Int](repeating: 0, count: k)
-            for (index, cluster) in assignments.enumerated() {
-                counts[cluster] += 1
-                for d in 0..<dimension { sums[cluster][d] += points[index][d] }
-            }
-            for cluster in 0..<k where counts[cluster] > 0 {
-                centroids[cluster] = sums[cluster].map { $0 / Double(counts[cluster]) }
-            }
+            // An emptied cluster keeps its previous centre.
+            let means = means(points, assignments: assignments, k: k)
+            for cluster in 0..<k where assignments.contains(cluster) { centroids[cluster] = means[cluster] }
         }
         return (assignments, inertia)
+    }
+
+    /// The mean of each cluster's points (zeros for an empty cluster).
+    static func means(_ points: [[Double]], assignments: [Int], k: Int) -> [[Double]] {
+        let dimension = points.first?.count ?? 0
+        var sums = [[Double]](repeating: [Double](repeating: 0, count: dimension), count: k)
+        var counts = [Int](repeating: 0, count: k)
+        for (index, cluster) in assignments.enumerated() {
+            counts[cluster] += 1
+            for d in 0..<dimension { sums[cluster][d] += points[index][d] }
+        }
+        return (0..<k).map { cluster in counts[cluster] > 0 ? sums[cluster].map { $0 / Double(counts[cluster]) } : sums[cluster] }
     }
 }
