@@ -23,6 +23,7 @@ struct Lexer {
     }
 
     private mutating func run() {
+        if chars.first == "\u{FEFF}" { position = 1 }  // a byte-order mark some editors write
         while position < chars.count {
             let character = chars[position]
             let start = position

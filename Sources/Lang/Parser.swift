@@ -606,6 +606,8 @@ struct Parser {
             return Expr(.lambda(definition), definition.range)
         case .end:
             throw error("unexpected end of input, expected an expression", at: token)
+        case .keyword(.else):
+            throw error("'else' without an 'if' before it; at the prompt, write '} else {' on one line", at: token)
         default:
             throw error("expected an expression, found \(token.describe)", at: token)
         }
