@@ -36,7 +36,7 @@ public enum ModelLoader {
     }
 
     /// A Hugging Face-style directory: the preferred weights, `config.json` and a vocabulary file.
-    static func loadDirectory(_ directory: String, name: String?) throws -> Model {
+    static func loadDirectory(_ directory: String, name: String?, followModules: Bool = true) throws -> Model {
         let manager = FileManager.default
         let listing = (try? manager.contentsOfDirectory(atPath: directory)) ?? []
         var weights = preferredWeights.first { listing.contains($0) }
@@ -47,11 +47,28 @@ public enum ModelLoader {
             }
             weights = candidates.first
         }
+        // Followed once only: a module path that is a symlink back up must not recurse.
+        if weights == nil, followModules, let module = try transformerModule(directory) {
+            return try loadDirectory(module, name: name ?? (directory as NSString).lastPathComponent, followModules: false)
+        }
         guard let weights else {
             throw EngineError.io(path: directory, message: "no weights found (looked for \(preferredWeights.joined(separator: ", ")), *.safetensors, *.bin, *.pt, *.h5)")
         }
         return try loadFile((directory as NSString).appendingPathComponent(weights),
                             name: name ?? (directory as NSString).lastPathComponent, source: directory)
+    }
+
+    /// The transformer module of an older sentence-transformers directory (`modules.json` naming `0_Transformer/`).
+    private static func transformerModule(_ directory: String) throws -> String? {
+        let path = (directory as NSString).appendingPathComponent("modules.json")
+        guard let data = FileManager.default.contents(atPath: path) else { return nil }
+        let modules = try JSONValue.parse(data, path: path).arrayValue ?? []
+        for module in modules where module["type"]?.stringValue?.hasSuffix(".Transformer") == true {
+            // A module path must stay inside the directory.
+            guard let sub = module["path"]?.stringValue, !sub.isEmpty, !sub.contains("/"), !sub.hasPrefix(".") else { continue }
+            return (directory as NSString).appendingPathComponent(sub)
+        }
+        return nil
     }
 
     /// One weights file, with `config.json` and vocabulary from the same directory when present.

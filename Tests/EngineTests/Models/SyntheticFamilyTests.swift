@@ -18,7 +18,8 @@ import Testing
         return (model, try #require(reference[name]))
     }
 
-    @Test(arguments: ["gpt2", "gpt2-f16", "mistral", "llama-sharded", "distilbert", "t5", "bart", "roberta-bf16"])
+    @Test(arguments: ["gpt2", "gpt2-f16", "mistral", "llama-sharded", "distilbert", "t5", "bart", "roberta-bf16",
+                      "mpnet", "opt", "st-modules"])
     func canonicalMatricesMatchNumpy(name: String) throws {
         let (model, reference) = try load(name)
         try CanonicalCheck.compare(model, with: reference)
@@ -65,6 +66,13 @@ import Testing
         let (bart, _) = try load("bart")
         #expect(bart.architecture.entry(canonical: "dec.layer.0.xo")?.rawName == "model.decoder.layers.0.encoder_attn.out_proj.weight")
         #expect(bart.architecture.layerEntries.count == 2 * 6 + 2 * 10)
+    }
+
+    @Test func sentenceTransformersModuleDirectoriesLoadTheirTransformer() throws {
+        let (model, _) = try load("st-modules")
+        #expect(model.name == "st-modules")
+        #expect(model.source.hasSuffix("st-modules/0_Transformer"))
+        #expect(model.architecture.family == "bert")
     }
 
     @Test func unknownFamilyLoadsWithRawNamesAndExplainsTheMissingSchema() throws {

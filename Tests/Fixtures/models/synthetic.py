@@ -213,6 +213,48 @@ def roberta_bf16(root):
     return {"roberta-bf16": canon}
 
 
+def mpnet(root):
+    """MPNet (all-mpnet-base-v2's family): BERT's layout with attention named `attention.attn.q k v o`."""
+    t, canon = {"mpnet.embeddings.word_embeddings.weight": r(V, D)}, {}
+    for i in range(L):
+        p = f"mpnet.encoder.layer.{i}."
+        for component, raw, shape in [("q", "attention.attn.q", (D, D)), ("k", "attention.attn.k", (D, D)),
+                                      ("v", "attention.attn.v", (D, D)), ("o", "attention.attn.o", (D, D)),
+                                      ("ff1", "intermediate.dense", (FF, D)), ("ff2", "output.dense", (D, FF))]:
+            t[p + raw + ".weight"] = r(*shape)
+            canon[f"layer.{i}.{component}"] = t[p + raw + ".weight"].T
+    canon["embed"] = t["mpnet.embeddings.word_embeddings.weight"]
+    write_dir(root, "mpnet", t, {"model_type": "mpnet", "num_attention_heads": 2})
+    return {"mpnet": canon}
+
+
+def opt(root):
+    """OPT: decoder-only with BART-style names under `model.decoder.`."""
+    t, canon = {"model.decoder.embed_tokens.weight": r(V, D), "model.decoder.final_layer_norm.weight": r(D)}, {}
+    for i in range(L):
+        p = f"model.decoder.layers.{i}."
+        for component, raw, shape in [("q", "self_attn.q_proj", (D, D)), ("k", "self_attn.k_proj", (D, D)),
+                                      ("v", "self_attn.v_proj", (D, D)), ("o", "self_attn.out_proj", (D, D)),
+                                      ("ff1", "fc1", (FF, D)), ("ff2", "fc2", (D, FF))]:
+            t[p + raw + ".weight"] = r(*shape)
+            canon[f"layer.{i}.{component}"] = t[p + raw + ".weight"].T
+    canon.update({"embed": t["model.decoder.embed_tokens.weight"], "final_norm": t["model.decoder.final_layer_norm.weight"]})
+    write_dir(root, "opt", t, {"model_type": "opt", "num_attention_heads": 2})
+    return {"opt": canon}
+
+
+def sentence_transformers_modules(root):
+    """An older sentence-transformers directory: the transformer's files in `0_Transformer/`, named by modules.json."""
+    t = {"embeddings.word_embeddings.weight": r(V, D), "encoder.layer.0.attention.self.query.weight": r(D, D)}
+    path = write_dir(root, "st-modules", None, None, {"modules.json": json.dumps([
+        {"idx": 0, "name": "0", "path": "0_Transformer", "type": "sentence_transformers.models.Transformer"},
+        {"idx": 1, "name": "1", "path": "1_Pooling", "type": "sentence_transformers.models.Pooling"}])})
+    write_dir(path, "0_Transformer", t, {"model_type": "bert", "num_attention_heads": 2})
+    os.makedirs(os.path.join(path, "1_Pooling"), exist_ok=True)
+    return {"st-modules": {"embed": t["embeddings.word_embeddings.weight"],
+                           "layer.0.q": t["encoder.layer.0.attention.self.query.weight"].T}}
+
+
 def unknown(root):
     write_dir(root, "unknown", {"encoder.blocks.0.mixer.weight": r(D, D), "head.weight": r(3, D)}, {"model_type": "mamba-ish"})
     return {"unknown": {}}
@@ -229,5 +271,8 @@ if __name__ == "__main__":
     reference.update(t5(out))
     reference.update(bart(out))
     reference.update(roberta_bf16(out))
+    reference.update(mpnet(out))
+    reference.update(opt(out))
+    reference.update(sentence_transformers_modules(out))
     reference.update(unknown(out))
     json.dump({name: {k: stats(np.asarray(v)) for k, v in canon.items()} for name, canon in reference.items()}, sys.stdout)
