@@ -28,6 +28,9 @@ struct ParameterNames {
     /// Whether a parameter with this (normalised) key exists.
     func has(_ key: String) -> Bool { byKey[key] != nil }
 
+    /// The raw name stored under a (normalised) key.
+    func raw(_ key: String) -> String? { byKey[key]?.raw }
+
     /// The shape of a key in PyTorch orientation (a Keras kernel's dimensions are reversed).
     func shape(_ key: String) -> [Int]? {
         guard let stored = byKey[key] else { return nil }

@@ -53,6 +53,12 @@ public indirect enum JSONValue: Sendable, Equatable {
         return nil
     }
 
+    /// The boolean, when it is one.
+    public var boolValue: Bool? {
+        if case let .bool(value) = self { return value }
+        return nil
+    }
+
     /// The elements, when it is an array.
     public var arrayValue: [JSONValue]? {
         if case let .array(value) = self { return value }

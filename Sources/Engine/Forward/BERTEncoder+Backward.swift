@@ -1,0 +1,96 @@
+// Reverse-mode gradients of a BERT encoder with respect to its input word embeddings (no weight gradients).
+import Foundation
+
+extension BERTWeights {
+    /// The gradient with respect to the input embeddings of ⟨gradient, states[state]⟩ for a pass run at least that far.
+    func backward(_ pass: EncoderPass, state: Int, gradient: [Float]) -> [Float] {
+        var upstream = gradient
+        for layer in (0..<state).reversed() {
+            upstream = backward(layers[layer], cache: pass.layers[layer], tokens: pass.tokens, output: upstream)
+        }
+        return backwardEmbedding(pass, gradient: upstream)
+    }
+
+    /// The gradient with respect to the input embeddings of Σ gradient ⊙ (pre-activation of layer `layer`'s FF).
+    func backward(_ pass: EncoderPass, layer: Int, preActivation gradient: [Float]) -> [Float] {
+        var upstream = backwardFromFeedForward(layers[layer], cache: pass.layers[layer], tokens: pass.tokens,
+                                               preActivation: gradient, residual: nil)
+        for below in (0..<layer).reversed() {
+            upstream = backward(layers[below], cache: pass.layers[below], tokens: pass.tokens, output: upstream)
+        }
+        return backwardEmbedding(pass, gradient: upstream)
+    }
+
+    /// Through the embedding LayerNorm; positions and token types are constants.
+    func backwardEmbedding(_ pass: EncoderPass, gradient: [Float]) -> [Float] {
+        BERTWeights.layerNormBackward(gradient, cache: pass.embeddingNorm, weight: embeddingNormWeight, rows: pass.tokens, width: width)
+    }
+
+    /// One layer: from the gradient of its output to the gradient of its input.
+    func backward(_ w: BERTLayerWeights, cache: LayerCache, tokens t: Int, output: [Float]) -> [Float] {
+        let beforeNorm = BERTWeights.layerNormBackward(output, cache: cache.outputNorm, weight: w.outputNormWeight, rows: t, width: width)
+        var activation = [Float](repeating: 0, count: t * feedForward)
+        Dense.linearBackward(beforeNorm, rows: t, w.ff2, inner: feedForward, outer: width, into: &activation, accumulate: false)
+        for index in activation.indices { activation[index] *= BERTWeights.geluDerivative(cache.preActivation[index]) }
+        return backwardFromFeedForward(w, cache: cache, tokens: t, preActivation: activation, residual: beforeNorm)
+    }
+
+    /// From the gradient of the FF pre-activation (plus the residual's, when coming from the output) to the layer input.
+    func backwardFromFeedForward(_ w: BERTLayerWeights, cache: LayerCache, tokens t: Int,
+                                 preActivation: [Float], residual: [Float]?) -> [Float] {
+        let d = width, headWidth = width / heads
+        var normed = residual ?? [Float](repeating: 0, count: t * d)
+        Dense.linearBackward(preActivation, rows: t, w.ff1, inner: d, outer: feedForward, into: &normed, accumulate: true)
+        let attended = BERTWeights.layerNormBackward(normed, cache: cache.attentionNorm, weight: w.attentionNormWeight, rows: t, width: d)
+        var context = [Float](repeating: 0, count: t * d)
+        Dense.linearBackward(attended, rows: t, w.output, inner: d, outer: d, into: &context, accumulate: false)
+        var dq = [Float](repeating: 0, count: t * d), dk = dq, dv = dq
+        var scores = [Float](repeating: 0, count: t * t)
+        let scale = 1 / Float(headWidth).squareRoot()
+        let p = cache.probabilities
+        for head in 0..<heads {
+            let column = MatrixView(offset: head * headWidth, stride: d), block = MatrixView(offset: head * t * t, stride: t)
+            let square = MatrixView(stride: t)
+            // dP = dC·Vᵀ and dV = Pᵀ·dC for this head.
+            Dense.gemm(context, column, cache.value, column, transposeB: true, m: t, n: t, k: headWidth, into: &scores, square)
+            Dense.gemm(p, block, transposeA: true, context, column, m: t, n: headWidth, k: t, into: &dv, column)
+            // Softmax backward: dS = P ⊙ (dP − rowsum(dP ⊙ P)), then the 1/√d_head scale.
+            for row in 0..<t {
+                var dot: Float = 0
+                for key in 0..<t { dot += scores[row * t + key] * p[block.offset + row * t + key] }
+                for key in 0..<t {
+                    scores[row * t + key] = p[block.offset + row * t + key] * (scores[row * t + key] - dot) * scale
+                }
+            }
+            Dense.gemm(scores, square, cache.key, column, m: t, n: headWidth, k: t, into: &dq, column)
+            Dense.gemm(scores, square, transposeA: true, cache.query, column, m: t, n: headWidth, k: t, into: &dk, column)
+        }
+        var input = attended
+        Dense.linearBackward(dq, rows: t, w.query, inner: d, outer: d, into: &input, accumulate: true)
+        Dense.linearBackward(dk, rows: t, w.key, inner: d, outer: d, into: &input, accumulate: true)
+        Dense.linearBackward(dv, rows: t, w.value, inner: d, outer: d, into: &input, accumulate: true)
+        return input
+    }
+
+    /// LayerNorm backward: dx = σ⁻¹ (ĝ − mean(ĝ) − x̂ · mean(ĝ ⊙ x̂)), ĝ = dy ⊙ γ.
+    static func layerNormBackward(_ dy: [Float], cache: NormCache, weight: [Float], rows: Int, width: Int) -> [Float] {
+        var dx = [Float](repeating: 0, count: dy.count)
+        for row in 0..<rows {
+            let start = row * width
+            var meanG = 0.0, meanGX = 0.0
+            for column in 0..<width {
+                let g = Double(dy[start + column] * weight[column])
+                meanG += g
+                meanGX += g * Double(cache.normalized[start + column])
+            }
+            meanG /= Double(width)
+            meanGX /= Double(width)
+            let inverse = Double(cache.inverseDeviation[row])
+            for column in 0..<width {
+                let g = Double(dy[start + column] * weight[column])
+                dx[start + column] = Float(inverse * (g - meanG - Double(cache.normalized[start + column]) * meanGX))
+            }
+        }
+        return dx
+    }
+}
