@@ -45,7 +45,7 @@ public enum Export {
         guard !values.isEmpty else {
             throw EngineError.invalidArgument("export needs at least one name=value to write")
         }
-        for (name, _) in values { try validateName(name, what: "export name") }
+        for (name, _) in values { try validateName(name, what: "value") }
         let policy: TargetPolicy = options.append ? .append : .create(overwrite: options.overwrite)
         try atomically(path, policy: policy) { temporary, seeded in
             let writer = seeded ? try HDF5Writer(appendingTo: temporary, displayPath: path)

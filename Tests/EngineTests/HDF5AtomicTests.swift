@@ -55,7 +55,7 @@ private struct Broken: Error {}
     #expect(throws: EngineError.io(path: directory.path, message: "is a directory")) {
         try Export.hdf5([("a", .number(1))], to: directory.path, options: Export.Options(overwrite: true))
     }
-    #expect(throws: EngineError.invalidArgument("cannot export export name 'a/b': HDF5 names must be non-empty, not '.' or '..', and without '/'")) {
+    #expect(throws: EngineError.invalidArgument("cannot export value 'a/b': HDF5 names must be non-empty, not '.' or '..', and without '/'")) {
         try Export.hdf5([("a/b", .number(1))], to: directory.file("x.h5"))
     }
     #expect(try directory.listing() == ["plain"])
