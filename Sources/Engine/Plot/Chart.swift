@@ -100,6 +100,32 @@ public struct Heatmap: Sendable, Equatable {
         guard let lower = finite.min(), let upper = finite.max() else { return nil }
         return (lower, upper)
     }
+
+    /// Whether values have both signs: then colours diverge from a neutral zero instead of running low to high.
+    public var diverging: Bool {
+        guard let range else { return false }
+        return range.lower < 0 && range.upper > 0
+    }
+
+    /// The values the colours span: the data range, or ± the largest magnitude when `diverging`, so that
+    /// zero is the middle colour and equal magnitudes get equally strong colours.
+    public var colourRange: (lower: Double, upper: Double)? {
+        guard let range else { return nil }
+        guard diverging else { return range }
+        let magnitude = max(-range.lower, range.upper)
+        return (-magnitude, magnitude)
+    }
+
+    /// The colour at fraction `t` of `colourRange`.
+    public func colour(at t: Double) -> RGB {
+        diverging ? ColourScale.diverging(t) : ColourScale.sequential(t)
+    }
+
+    /// The colour of a value.
+    public func colour(of value: Double) -> RGB {
+        guard let span = colourRange else { return ColourScale.sequential(0.5) }
+        return colour(at: ColourScale.fraction(value, lower: span.lower, upper: span.upper))
+    }
 }
 
 /// Points in groups (clusters); each point also carries a one-character marker (its label's key).

@@ -39,6 +39,12 @@ public enum ColourScale {
         RGB(0x27, 0xad, 0x81), RGB(0x5c, 0xc8, 0x63), RGB(0xaa, 0xdc, 0x32), RGB(0xfd, 0xe7, 0x25),
     ]
 
+    /// RdBu reversed (ColorBrewer) at nine even stops: blue for negative, near-white at zero, red for positive.
+    static let divergingStops: [RGB] = [
+        RGB(0x21, 0x66, 0xac), RGB(0x43, 0x93, 0xc3), RGB(0x92, 0xc5, 0xde), RGB(0xd1, 0xe5, 0xf0), RGB(0xf7, 0xf7, 0xf7),
+        RGB(0xfd, 0xdb, 0xc7), RGB(0xf4, 0xa5, 0x82), RGB(0xd6, 0x60, 0x4d), RGB(0xb2, 0x18, 0x2b),
+    ]
+
     /// Tableau 10: distinct hues for up to ten series or clusters (then it repeats).
     static let categorical: [RGB] = [
         RGB(0x4e, 0x79, 0xa7), RGB(0xf2, 0x8e, 0x2b), RGB(0xe1, 0x57, 0x59), RGB(0x76, 0xb7, 0xb2), RGB(0x59, 0xa1, 0x4f),
@@ -49,12 +55,18 @@ public enum ColourScale {
     public static let shades: [Character] = Array(".:-=+*#%@")
 
     /// The sequential colour at `t` in [0, 1] (clamped), interpolated between viridis stops.
-    public static func sequential(_ t: Double) -> RGB {
+    public static func sequential(_ t: Double) -> RGB { interpolate(viridis, t) }
+
+    /// The diverging colour at `t` in [0, 1] (clamped): 0.5 is the neutral middle (zero).
+    public static func diverging(_ t: Double) -> RGB { interpolate(divergingStops, t) }
+
+    /// Linear interpolation in RGB between evenly spaced stops.
+    private static func interpolate(_ stops: [RGB], _ t: Double) -> RGB {
         let clamped = t.isFinite ? min(max(t, 0), 1) : 0
-        let scaled = clamped * Double(viridis.count - 1)
-        let index = min(Int(scaled), viridis.count - 2)
+        let scaled = clamped * Double(stops.count - 1)
+        let index = min(Int(scaled), stops.count - 2)
         let fraction = scaled - Double(index)
-        let a = viridis[index], b = viridis[index + 1]
+        let a = stops[index], b = stops[index + 1]
         func mix(_ x: UInt8, _ y: UInt8) -> UInt8 { UInt8((Double(x) + (Double(y) - Double(x)) * fraction).rounded()) }
         return RGB(mix(a.red, b.red), mix(a.green, b.green), mix(a.blue, b.blue))
     }

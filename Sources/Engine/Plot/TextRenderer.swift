@@ -213,12 +213,12 @@ public enum TextRenderer {
             for (columnIndex, columns) in columnGroups.enumerated() {
                 let cells = rows.flatMap { row in columns.map { heatmap.values[row][$0] } }.filter(\.isFinite)
                 guard !cells.isEmpty else { continue }
-                let t = ColourScale.fraction(cells.reduce(0, +) / Double(cells.count), lower: range.lower, upper: range.upper)
-                let character = colour ? Glyphs.unicode.full : ColourScale.shade(t)
+                let mean = cells.reduce(0, +) / Double(cells.count)
+                let character = colour ? Glyphs.unicode.full : ColourScale.shade(ColourScale.fraction(mean, lower: range.lower, upper: range.upper))
                 for dy in 0..<cellHeight {
                     for dx in 0..<cellWidth {
                         canvas.set(row: top + dy, column: left + columnIndex * cellWidth + dx, character,
-                                   colour: colour ? ColourScale.sequential(t) : nil)
+                                   colour: colour ? heatmap.colour(of: mean) : nil)
                     }
                 }
             }
@@ -268,9 +268,10 @@ public enum TextRenderer {
             }
             return scatter.markers.map { [("\($0.key) \($0.meaning)", nil)] }
         case let .heatmap(heatmap):
-            guard let range = heatmap.range else { return [] }
+            // Shades band the data range; colours span colourRange (symmetric about zero for signed data).
+            guard let range = colour ? heatmap.colourRange : heatmap.range else { return [] }
             let ramp: [(String, RGB?)] = colour
-                ? (0..<9).map { (String(Glyphs.unicode.full), ColourScale.sequential(Double($0) / 8)) }
+                ? (0..<9).map { (String(Glyphs.unicode.full), heatmap.colour(at: Double($0) / 8)) }
                 : [(String(ColourScale.shades), nil)]
             var entry: [(String, RGB?)] = [("\(heatmap.scaleLabel) \(Ticks.shortLabel(range.lower)) ", nil)]
             entry += ramp

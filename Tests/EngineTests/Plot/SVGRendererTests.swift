@@ -122,3 +122,23 @@ private func rankChart() throws -> Chart {
     _ = try SVGSummary.parse(svg)
     #expect(TextRenderer.render(chart, width: 40, height: 10, colour: false).contains("nothing to draw"))
 }
+
+@Test func signedHeatmapDivergesFromAWhiteZero() throws {
+    // −1, 0, 0.5: colours span ±1, so 0 is the middle stop (#f7f7f7), −1 the bluest, 0.5 halfway to red:
+    // 0.75 of the way along nine stops is stop 6 exactly (#f4a582).
+    let matrix = try Tensor(shape: [1, 3], values: [-1, 0, 0.5])
+    let chart = try Chart.from(matrix)
+    guard case let .heatmap(heatmap) = chart.marks else { Issue.record("expected a heatmap"); return }
+    #expect(heatmap.diverging)
+    #expect(heatmap.colourRange! == (-1, 1))
+    let svg = SVGRenderer.render(chart)
+    #expect(svg.contains("fill=\"#2166ac\"") && svg.contains("fill=\"#f7f7f7\"") && svg.contains("fill=\"#f4a582\""))
+    // The colour bar's ticks are symmetric: −1 … 1 in steps of 0.5.
+    let summary = try SVGSummary.parse(svg)
+    #expect(summary.classes["cell"] == 3)
+    #expect(svg.contains(">-1.0</text>") && svg.contains(">1.0</text>"))
+    // Values of one sign keep the sequential scale.
+    let positive = try Chart.from(try Tensor(shape: [1, 2], values: [1, 2]))
+    guard case let .heatmap(sequential) = positive.marks else { Issue.record("expected a heatmap"); return }
+    #expect(!sequential.diverging && sequential.colour(of: 1) == ColourScale.sequential(0))
+}
