@@ -196,6 +196,19 @@ struct HDF5Layout {
             try writer.setAttribute("only_in_right", .strings(model.onlyInRight), on: path)
         }
 
+        // The vocabulary travels with the weights (projections need it after import). A vocabulary file that
+        // cannot be read does not stop the weights from being written; the reason is kept instead.
+        if let vocabulary = model.vocabulary {
+            do {
+                let tokens = try vocabulary.tokens()
+                try writer.writeDataset("\(path)/mvs_vocabulary", try .strings(tokens, shape: [tokens.count]), compress: options.compress)
+            } catch EngineError.interrupted {
+                throw EngineError.interrupted
+            } catch {
+                try writer.setAttribute("vocabulary_error", .string(String(describing: error)), on: path)
+            }
+        }
+
         let canonical = options.modelNames == .canonical ? architecture.entries : []
         let covered = Set(canonical.map(\.rawName))
         let raw = model.parameters.filter { !covered.contains($0.name) }

@@ -46,7 +46,8 @@ extension HDF5Importer {
         let file = self.file
         let attribute = { (name: String) throws -> HDF5AttributeValue? in try file.attribute(name, of: path) }
         let prefix = HDF5File.normalize(path)
-        let datasets = try file.datasets().filter { $0.path.hasPrefix(prefix + "/") }
+        let vocabularyPath = prefix + "/mvs_vocabulary"
+        let datasets = try file.datasets().filter { $0.path.hasPrefix(prefix + "/") && $0.path != vocabularyPath }
         var parameters: [Parameter] = []
         var entries: [CanonicalEntry] = []
         for info in datasets {
@@ -68,9 +69,15 @@ extension HDF5Importer {
             family: try attribute("family")?.stringValue ?? "unknown", layers: try number("layers"), width: try number("width"),
             feedForward: try number("feed_forward"), heads: try number("heads"), keyValueHeads: try number("kv_heads"),
             entries: entries)
+        let vocabulary = file.contains(vocabularyPath) ? VocabularySource {
+            guard case let .strings(tokens) = try file.readData(vocabularyPath).data else {
+                throw EngineError.malformed(path: file.path, message: "'\(vocabularyPath)' does not hold token strings")
+            }
+            return tokens
+        } : nil
         return Model(name: try attribute("name")?.stringValue ?? prefix, source: try attribute("source")?.stringValue ?? self.file.path,
                      kind: try attribute("mvs_type")?.stringValue == "delta" ? .delta : .weights, config: config,
-                     parameters: parameters, architecture: architecture,
+                     parameters: parameters, architecture: architecture, vocabulary: vocabulary,
                      onlyInLeft: try attribute("only_in_left")?.stringsValue ?? [],
                      onlyInRight: try attribute("only_in_right")?.stringsValue ?? [])
     }

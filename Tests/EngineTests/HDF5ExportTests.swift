@@ -10,7 +10,7 @@ private func tensor(_ shape: [Int], seed: Double, storedType: DType = .f32) thro
 }
 
 /// A two-layer BERT (width 4, feed-forward 6, vocabulary 5) built from tensors, with biases, a norm and int ids.
-func tinyBERT(seed: Double = 0, name: String = "tiny") throws -> Model {
+func tinyBERT(seed: Double = 0, name: String = "tiny", vocabulary: VocabularySource? = nil) throws -> Model {
     var shapes: [(String, [Int], DType)] = [("embeddings.word_embeddings.weight", [5, 4], .f32),
                                             ("embeddings.LayerNorm.weight", [4], .f32),
                                             ("embeddings.position_ids", [1, 7], .i64)]
@@ -29,7 +29,7 @@ func tinyBERT(seed: Double = 0, name: String = "tiny") throws -> Model {
         return Parameter(name: rawName, shape: shape, dtype: dtype) { value }
     }
     let config = try JSONValue.parse(Data(#"{"model_type": "bert", "num_attention_heads": 2, "hidden_size": 4, "note": "a \"quoted\" é"}"#.utf8), path: "config.json")
-    return Model(name: name, source: "/models/\(name)", config: config, parameters: parameters)
+    return Model(name: name, source: "/models/\(name)", config: config, parameters: parameters, vocabulary: vocabulary)
 }
 
 /// A small table of every column type.
@@ -332,4 +332,27 @@ func expectH5dumpClean(_ path: String) throws {
     #expect(group.map(\.key) == ["mask", "w", "@w"])
     guard case let .list(mask) = group[0].value, case let .number(five) = group[1].value else { Issue.record("g members"); return }
     #expect(mask.count == 2 && five == 5)
+}
+
+private struct UnreadableVocabulary: Error, CustomStringConvertible { var description: String { "vocab.txt: unreadable" } }
+
+@Test func hdf5ModelsCarryTheirVocabulary() throws {
+    let directory = try HDF5TempDirectory()
+    let path = directory.file("vocab.h5")
+    let tokens = ["[PAD]", "the", "##s", "ü", "[SEP]"]
+    let model = try tinyBERT(vocabulary: VocabularySource { tokens })
+    let broken = try tinyBERT(name: "broken", vocabulary: VocabularySource { throw UnreadableVocabulary() })
+    try Export.hdf5([("m", .model(model)), ("b", .model(broken))], to: path)
+    try PythonPeer.run("""
+    import sys, h5py
+    f = h5py.File(sys.argv[1], "r")
+    assert list(f["m/mvs_vocabulary"].asstr()[()]) == ["[PAD]", "the", "##s", "ü", "[SEP]"]
+    assert "mvs_vocabulary" not in f["b"] and f["b"].attrs["vocabulary_error"] == "vocab.txt: unreadable"
+    """, [path])
+    guard case let .record(fields) = try Import.hdf5(path), case let .model(back) = fields[0].value else {
+        Issue.record("the model must import")
+        return
+    }
+    #expect(try back.vocabulary?.tokens() == tokens)
+    #expect(!back.names.contains("mvs_vocabulary"))
 }
