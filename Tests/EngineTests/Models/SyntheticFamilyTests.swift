@@ -19,7 +19,7 @@ import Testing
     }
 
     @Test(arguments: ["gpt2", "gpt2-f16", "mistral", "llama-sharded", "distilbert", "t5", "bart", "roberta-bf16",
-                      "mpnet", "opt", "st-modules"])
+                      "mpnet", "opt", "st-modules", "keras-distilbert", "keras-gpt2"])
     func canonicalMatricesMatchNumpy(name: String) throws {
         let (model, reference) = try load(name)
         try CanonicalCheck.compare(model, with: reference)

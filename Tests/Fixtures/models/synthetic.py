@@ -255,6 +255,52 @@ def sentence_transformers_modules(root):
                            "layer.0.q": t["encoder.layer.0.attention.self.query.weight"].T}}
 
 
+def keras(root):
+    """Keras `save_weights` files as transformers' TF classes write them: a DistilBERT (kernels in × out) and a
+    GPT-2 (TF Conv1D `weight`, in × out like PyTorch's), each weight listed in its layer's weight_names."""
+    import h5py
+
+    def write_h5(name, layer, weights):
+        path = os.path.join(root, name)
+        os.makedirs(path, exist_ok=True)
+        with h5py.File(os.path.join(path, "tf_model.h5"), "w") as f:
+            f.attrs["layer_names"] = np.array([layer.encode()])
+            group = f.create_group(layer)
+            group.attrs["weight_names"] = np.array([n.encode() for n in weights])
+            for n, value in weights.items():
+                group[n] = value
+
+    scope = "tf_distil_bert_for_masked_lm/distilbert/"
+    weights, canon = {scope + "embeddings/word_embeddings/weight:0": r(V, D)}, {}
+    for i in range(L):
+        for component, raw, shape in [("q", "attention/q_lin", (D, D)), ("k", "attention/k_lin", (D, D)),
+                                      ("v", "attention/v_lin", (D, D)), ("o", "attention/out_lin", (D, D)),
+                                      ("ff1", "ffn/lin1", (D, FF)), ("ff2", "ffn/lin2", (FF, D))]:
+            name = f"{scope}transformer/layer_._{i}/{raw}/kernel:0"
+            weights[name] = r(*shape)
+            weights[name.replace("kernel", "bias")] = r(shape[1])
+            canon[f"layer.{i}.{component}"] = weights[name]
+    canon["embed"] = weights[scope + "embeddings/word_embeddings/weight:0"]
+    write_h5("keras-distilbert", "distilbert", weights)
+
+    scope = "tfgp_t2lm_head_model/transformer/"
+    weights, gcanon = {scope + "wte/weight:0": r(V, D)}, {}
+    for i in range(L):
+        p = f"{scope}h_._{i}/"
+        weights[p + "attn/c_attn/weight:0"] = r(D, 3 * D)
+        weights[p + "attn/c_proj/weight:0"] = r(D, D)
+        weights[p + "mlp/c_fc/weight:0"] = r(D, 4 * D)
+        weights[p + "mlp/c_proj/weight:0"] = r(4 * D, D)
+        fused = weights[p + "attn/c_attn/weight:0"]
+        gcanon.update({f"layer.{i}.q": fused[:, :D], f"layer.{i}.k": fused[:, D:2 * D], f"layer.{i}.v": fused[:, 2 * D:],
+                       f"layer.{i}.o": weights[p + "attn/c_proj/weight:0"], f"layer.{i}.ff1": weights[p + "mlp/c_fc/weight:0"],
+                       f"layer.{i}.ff2": weights[p + "mlp/c_proj/weight:0"]})
+    weights[scope + "ln_f/gamma:0"] = r(D)
+    gcanon.update({"embed": weights[scope + "wte/weight:0"], "final_norm": weights[scope + "ln_f/gamma:0"]})
+    write_h5("keras-gpt2", "transformer", weights)
+    return {"keras-distilbert": canon, "keras-gpt2": gcanon}
+
+
 def unknown(root):
     write_dir(root, "unknown", {"encoder.blocks.0.mixer.weight": r(D, D), "head.weight": r(3, D)}, {"model_type": "mamba-ish"})
     return {"unknown": {}}
@@ -274,5 +320,6 @@ if __name__ == "__main__":
     reference.update(mpnet(out))
     reference.update(opt(out))
     reference.update(sentence_transformers_modules(out))
+    reference.update(keras(out))
     reference.update(unknown(out))
     json.dump({name: {k: stats(np.asarray(v)) for k, v in canon.items()} for name, canon in reference.items()}, sys.stdout)
