@@ -34,7 +34,7 @@ struct HDF5Layout {
     /// float32 as stored; integer tensors (e.g. `position_ids`) as int64; `orig_dtype` records the stored type.
     private func writeTensor(_ tensor: Tensor, at path: String) throws {
         let payload = tensor.storedType.isInteger
-            ? try HDF5Payload.integers(tensor.values.map { Int($0.rounded()) }, shape: tensor.shape)
+            ? try HDF5Payload.integers(try Export.integers(of: tensor, name: path), shape: tensor.shape)
             : try HDF5Payload.floats(tensor)
         try writer.writeDataset(path, payload, compress: options.compress)
         try writer.setAttribute("orig_dtype", .string(tensor.storedType.displayName), on: path)

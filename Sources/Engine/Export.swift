@@ -83,6 +83,17 @@ public enum Export {
         }
     }
 
+    /// The elements of an integer-typed tensor as integers; a non-finite or out-of-range element (which no
+    /// integer file holds, but arithmetic could produce) is an error rather than a trap.
+    static func integers(of tensor: Tensor, name: String) throws -> [Int] {
+        try tensor.buffer.map { element in
+            guard element.isFinite, abs(element) < 9.2e18 else {
+                throw EngineError.invalidArgument("cannot write '\(name)' as integers (\(tensor.storedType.displayName)): it holds \(element)")
+            }
+            return Int(element.rounded())
+        }
+    }
+
     /// HDF5 link names cannot contain `/` (it separates groups) and cannot be `.`; mvs reserves `mvs_…`.
     static func validateName(_ name: String, what: String) throws {
         if name.isEmpty || name == "." || name == ".." || name.contains("/") {

@@ -50,7 +50,7 @@ public enum SafetensorsWriter {
                         throw EngineError.shapeMismatch(operation: "save", lhs: entry.shape, rhs: tensor.shape, name: entry.name)
                     }
                     if entry.integer {
-                        let values = tensor.values.map { Int64($0.rounded()).littleEndian }
+                        let values = try Export.integers(of: tensor, name: entry.name).map { Int64($0).littleEndian }
                         try values.withUnsafeBytes { try writeAll(descriptor, $0, path: path) }
                     } else {
                         // Float32 is stored little-endian, as on every machine mvs runs on.

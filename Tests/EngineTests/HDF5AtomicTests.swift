@@ -123,3 +123,14 @@ private struct Broken: Error {}
     #expect(header["layer.0.q"]?["shape"] == .array([.number(4), .number(4)]))
     #expect(header["__metadata__"]?["mvs_names"] == .string("canonical"))
 }
+
+@Test func integerTensorsWithNonFiniteValuesAreAnErrorNotATrap() throws {
+    let directory = try HDF5TempDirectory()
+    let bad = try Tensor(shape: [2], values: [1, .infinity], storedType: .i64)
+    #expect(throws: EngineError.invalidArgument("cannot write 'ids' as integers (i64): it holds inf")) {
+        try Export.hdf5([("ids", .tensor(bad))], to: directory.file("bad.h5"))
+    }
+    let model = Model(name: "m", source: "m", config: nil, parameters: [Parameter(name: "ids", shape: [2], dtype: .i64) { bad }])
+    #expect(throws: EngineError.self) { try SafetensorsWriter.write(model, to: directory.file("bad.safetensors")) }
+    #expect(try directory.listing() == [])
+}

@@ -4,7 +4,8 @@ import Foundation
 
 /// Data ready to be written as a dataset or attribute; frees what it allocated when released.
 ///
-/// Every type is an owned copy (`H5Tcopy`), so predefined types are never closed by mistake.
+/// Every type is an owned copy (`H5Tcopy`), so predefined types are never closed by mistake. Payloads are built
+/// outside the writer, so every libhdf5 call here takes the HDF5 lock itself.
 final class HDF5Payload {
     /// How the elements are stored in the file.
     let fileType: HDF5Datatype
@@ -32,19 +33,20 @@ final class HDF5Payload {
 
     deinit { release() }
 
-    private static func copy(_ type: hid_t) throws -> HDF5Datatype {
-        try .make(H5Tcopy(type), "cannot copy an HDF5 type", path: "")
+    private static func copy(_ type: @autoclosure () -> hid_t) throws -> HDF5Datatype {
+        try HDF5Library.locked { try .make(H5Tcopy(type()), "cannot copy an HDF5 type", path: "") }
     }
 
     /// Copies `values` into memory this payload owns.
-    private static func owned<Element>(_ values: [Element], fileType: hid_t, memoryType: hid_t, shape: [Int]?,
+    private static func owned<Element>(_ values: [Element], fileType: @autoclosure () -> hid_t,
+                                       memoryType: @autoclosure () -> hid_t, shape: [Int]?,
                                        elementSize: Int) throws -> HDF5Payload {
         let bytes = UnsafeMutableRawPointer.allocate(byteCount: max(1, values.count * MemoryLayout<Element>.stride),
                                                      alignment: MemoryLayout<Element>.alignment)
         values.withUnsafeBytes { source in
             if let base = source.baseAddress { bytes.copyMemory(from: base, byteCount: source.count) }
         }
-        return HDF5Payload(fileType: try copy(fileType), memoryType: try copy(memoryType), shape: shape,
+        return HDF5Payload(fileType: try copy(fileType()), memoryType: try copy(memoryType()), shape: shape,
                            pointer: UnsafeRawPointer(bytes), elementSize: elementSize, release: { bytes.deallocate() })
     }
 
@@ -68,19 +70,24 @@ final class HDF5Payload {
 
     /// Booleans as h5py stores them: an int8 enum {FALSE = 0, TRUE = 1}, which numpy reads as `bool`.
     static func bools(_ values: [Bool], shape: [Int]) throws -> HDF5Payload {
-        let type = try HDF5Datatype.make(H5Tenum_create(mvs_h5t_native_int8()), "cannot make a boolean type", path: "")
-        var no: Int8 = 0, yes: Int8 = 1
-        H5Tenum_insert(type.id, "FALSE", &no)
-        H5Tenum_insert(type.id, "TRUE", &yes)
+        let type = try HDF5Library.locked { () throws -> HDF5Datatype in
+            let type = try HDF5Datatype.make(H5Tenum_create(mvs_h5t_native_int8()), "cannot make a boolean type", path: "")
+            var no: Int8 = 0, yes: Int8 = 1
+            H5Tenum_insert(type.id, "FALSE", &no)
+            H5Tenum_insert(type.id, "TRUE", &yes)
+            return type
+        }
         return try owned(values.map { $0 ? Int8(1) : 0 }, fileType: type.id, memoryType: type.id, shape: shape, elementSize: 1)
     }
 
     /// Variable-length UTF-8 strings, h5py's `str` (its `string_dtype()`).
     static func strings(_ values: [String], shape: [Int]) throws -> HDF5Payload {
         let type = try copy(mvs_h5t_c_s1())
-        H5Tset_size(type.id, mvs_h5t_variable())
-        H5Tset_cset(type.id, H5T_CSET_UTF8)
-        H5Tset_strpad(type.id, H5T_STR_NULLTERM)
+        HDF5Library.locked {
+            H5Tset_size(type.id, mvs_h5t_variable())
+            H5Tset_cset(type.id, H5T_CSET_UTF8)
+            H5Tset_strpad(type.id, H5T_STR_NULLTERM)
+        }
         // HDF5 reads a char* per element; each is a strdup that `release` frees.
         let pointers = UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>.allocate(capacity: max(1, values.count))
         for (index, value) in values.enumerated() { pointers[index] = strdup(value) }
@@ -116,10 +123,12 @@ final class HDF5Payload {
 
     /// A dataspace for `shape` (scalar, simple or null).
     func dataspace() throws -> HDF5Dataspace {
-        guard let shape else { return try .make(H5Screate(H5S_NULL), "cannot make a dataspace", path: "") }
-        if shape.isEmpty { return try .make(H5Screate(H5S_SCALAR), "cannot make a dataspace", path: "") }
-        let dims = shape.map { hsize_t($0) }
-        return try .make(H5Screate_simple(Int32(dims.count), dims, nil), "cannot make a dataspace", path: "")
+        try HDF5Library.locked {
+            guard let shape else { return try .make(H5Screate(H5S_NULL), "cannot make a dataspace", path: "") }
+            if shape.isEmpty { return try .make(H5Screate(H5S_SCALAR), "cannot make a dataspace", path: "") }
+            let dims = shape.map { hsize_t($0) }
+            return try .make(H5Screate_simple(Int32(dims.count), dims, nil), "cannot make a dataspace", path: "")
+        }
     }
 
     /// Number of elements.
