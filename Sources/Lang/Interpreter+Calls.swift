@@ -39,32 +39,51 @@ extension Interpreter {
         }
     }
 
-    private func callBuiltin(_ builtin: Builtin, _ positional: [Value], _ keywords: [Keyword], range: SourceRange) throws -> Value {
-        let names = builtin.parameters.map(\.name)
-        let usage = Diagnostic.Note("usage: \(builtin.signature)")
-        if !builtin.variadic, positional.count > names.count {
-            throw RuntimeError("\(builtin.name)() takes \(Interpreter.count(names.count, "argument")), got \(positional.count)",
-                               at: range, notes: [usage])
+    /// What a call is checked against: a builtin's registry record or a user function's parameters.
+    private struct Signature {
+        let callee: String
+        let names: [String]
+        let required: [Bool]
+        var variadic = false
+        var openKeywords = false
+        /// Attached to every error (`usage: …`, or where the function is defined).
+        let notes: [Diagnostic.Note]
+    }
+
+    /// Checks arity and keywords (unknown ones get a "did you mean"); returns the keyword arguments by name.
+    private func bind(_ signature: Signature, _ positional: [Value], _ keywords: [Keyword], range: SourceRange) throws -> [String: Value] {
+        let callee = signature.callee, names = signature.names
+        if !signature.variadic, positional.count > names.count {
+            throw RuntimeError("\(callee)() takes \(Interpreter.count(names.count, "argument")), got \(positional.count)",
+                               at: range, notes: signature.notes)
         }
         var byName: [String: Value] = [:]
         for keyword in keywords {
             if let position = names.firstIndex(of: keyword.label) {
                 if position < positional.count {
-                    throw RuntimeError("\(builtin.name)() got '\(keyword.label)' both by position and by keyword", at: keyword.range, notes: [usage])
+                    throw RuntimeError("\(callee)() got '\(keyword.label)' both by position and by keyword", at: keyword.range, notes: signature.notes)
                 }
-            } else if !builtin.openKeywords {
-                var message = "\(builtin.name)() has no parameter '\(keyword.label)'"
+            } else if !signature.openKeywords {
+                var message = "\(callee)() has no parameter '\(keyword.label)'"
                 if let suggestion = Suggest.closest(to: keyword.label, in: names) { message += "; did you mean '\(suggestion)'?" }
-                throw RuntimeError(message, at: keyword.range, notes: [usage])
+                throw RuntimeError(message, at: keyword.range, notes: signature.notes)
             }
             byName[keyword.label] = keyword.value
         }
-        for (position, parameter) in builtin.parameters.enumerated() where parameter.required {
-            if position >= positional.count, byName[parameter.name] == nil {
-                throw RuntimeError("\(builtin.name)() missing argument '\(parameter.name)'", at: range, notes: [usage])
+        for (position, name) in names.enumerated() where signature.required[position] {
+            if position >= positional.count, byName[name] == nil {
+                throw RuntimeError("\(callee)() missing argument '\(name)'", at: range, notes: signature.notes)
             }
         }
-        let arguments = Arguments(callee: builtin.name, parameterNames: names, positional: positional, keywords: byName, context: self)
+        return byName
+    }
+
+    private func callBuiltin(_ builtin: Builtin, _ positional: [Value], _ keywords: [Keyword], range: SourceRange) throws -> Value {
+        let signature = Signature(callee: builtin.name, names: builtin.parameters.map(\.name), required: builtin.parameters.map(\.required),
+                                  variadic: builtin.variadic, openKeywords: builtin.openKeywords,
+                                  notes: [Diagnostic.Note("usage: \(builtin.signature)")])
+        let byName = try bind(signature, positional, keywords, range: range)
+        let arguments = Arguments(callee: builtin.name, parameterNames: signature.names, positional: positional, keywords: byName, context: self)
         let saved = currentCallRange
         currentCallRange = range
         defer { currentCallRange = saved }
@@ -77,37 +96,22 @@ extension Interpreter {
 
     private func callUser(_ function: UserFunction, name: String, _ positional: [Value], _ keywords: [Keyword], range: SourceRange) throws -> Value {
         let definition = function.definition
-        let names = definition.parameters.map(\.name)
-        if positional.count > names.count {
-            throw RuntimeError("\(name)() takes \(Interpreter.count(names.count, "argument")), got \(positional.count)", at: range,
-                               notes: [Diagnostic.Note("'\(name)' is defined here", at: definition.range)])
-        }
+        let signature = Signature(callee: name, names: definition.parameters.map(\.name),
+                                  required: definition.parameters.map { $0.defaultValue == nil },
+                                  notes: [Diagnostic.Note("'\(name)' is defined here", at: definition.range)])
+        let byName = try bind(signature, positional, keywords, range: range)
         guard callDepth < maxCallDepth else {
             throw RuntimeError("recursion too deep: more than \(maxCallDepth) nested calls", at: range)
         }
         let scope = Environment(parent: function.closure)
-        for (position, value) in positional.enumerated() { scope.define(names[position], value) }
-        for keyword in keywords {
-            guard let position = names.firstIndex(of: keyword.label) else {
-                var message = "\(name)() has no parameter '\(keyword.label)'"
-                if let suggestion = Suggest.closest(to: keyword.label, in: names) { message += "; did you mean '\(suggestion)'?" }
-                throw RuntimeError(message, at: keyword.range)
-            }
-            if position < positional.count {
-                throw RuntimeError("\(name)() got '\(keyword.label)' both by position and by keyword", at: keyword.range)
-            }
-            scope.define(keyword.label, keyword.value)
-        }
+        for (position, value) in positional.enumerated() { scope.define(signature.names[position], value) }
+        for (label, value) in byName { scope.define(label, value) }
         callDepth += 1
         defer { callDepth -= 1 }
         do {
             // Defaults are evaluated at each call, in the new scope, so they may use earlier parameters.
-            for (position, parameter) in definition.parameters.enumerated()
-            where position >= positional.count && !keywords.contains(where: { $0.label == parameter.name }) {
-                guard let defaultValue = parameter.defaultValue else {
-                    throw RuntimeError("\(name)() missing argument '\(parameter.name)'", at: range)
-                }
-                scope.define(parameter.name, try evaluate(defaultValue, in: scope))
+            for (position, parameter) in definition.parameters.enumerated() where position >= positional.count && byName[parameter.name] == nil {
+                if let defaultValue = parameter.defaultValue { scope.define(parameter.name, try evaluate(defaultValue, in: scope)) }
             }
             switch definition.body {
             case let .expression(body):
