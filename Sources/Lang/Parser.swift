@@ -401,24 +401,25 @@ struct Parser {
         return left
     }
 
-    private mutating func parseOr() throws -> Expr {
-        var left = try parseAnd()
-        while match(.or) != nil {
+    /// One left-associative level: operands from `operand`, joined while `join` recognises an operator.
+    private mutating func leftAssociative(_ operand: (inout Parser) throws -> Expr,
+                                          _ join: (inout Parser) -> ((Expr, Expr) -> Expr.Kind)?) throws -> Expr {
+        var left = try operand(&self)
+        while let make = join(&self) {
+            advance()
             skipNewlines()
-            let right = try parseAnd()
-            left = Expr(.or(left, right), left.range.to(right.range))
+            let right = try operand(&self)
+            left = Expr(make(left, right), left.range.to(right.range))
         }
         return left
     }
 
+    private mutating func parseOr() throws -> Expr {
+        try leftAssociative({ try $0.parseAnd() }) { $0.check(.or) ? { .or($0, $1) } : nil }
+    }
+
     private mutating func parseAnd() throws -> Expr {
-        var left = try parseNot()
-        while match(.and) != nil {
-            skipNewlines()
-            let right = try parseNot()
-            left = Expr(.and(left, right), left.range.to(right.range))
-        }
-        return left
+        try leftAssociative({ try $0.parseNot() }) { $0.check(.and) ? { .and($0, $1) } : nil }
     }
 
     private mutating func parseNot() throws -> Expr {
@@ -457,29 +458,17 @@ struct Parser {
     }
 
     private mutating func parseAdditive() throws -> Expr {
-        var left = try parseMultiplicative()
-        while true {
-            let op: BinaryOperator
-            if check(.plus) { op = .add } else if check(.minus) { op = .subtract } else { break }
-            advance()
-            skipNewlines()
-            let right = try parseMultiplicative()
-            left = Expr(.binary(op, left, right), left.range.to(right.range))
+        try leftAssociative({ try $0.parseMultiplicative() }) { parser in
+            let op: BinaryOperator? = parser.check(.plus) ? .add : (parser.check(.minus) ? .subtract : nil)
+            return op.map { op in { .binary(op, $0, $1) } }
         }
-        return left
     }
 
     private mutating func parseMultiplicative() throws -> Expr {
-        var left = try parseUnary()
-        while true {
-            let op: BinaryOperator
-            if check(.star) { op = .multiply } else if check(.slash) { op = .divide } else if check(.percent) { op = .remainder } else { break }
-            advance()
-            skipNewlines()
-            let right = try parseUnary()
-            left = Expr(.binary(op, left, right), left.range.to(right.range))
+        try leftAssociative({ try $0.parseUnary() }) { parser in
+            let op: BinaryOperator? = parser.check(.star) ? .multiply : (parser.check(.slash) ? .divide : (parser.check(.percent) ? .remainder : nil))
+            return op.map { op in { .binary(op, $0, $1) } }
         }
-        return left
     }
 
     private mutating func parseUnary() throws -> Expr {
