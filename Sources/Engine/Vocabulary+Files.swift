@@ -40,11 +40,14 @@ enum VocabularyFiles {
 
     /// `vocab.txt`: token i on line i (WordPiece; `##` continuation pieces kept as written).
     static func lines(_ data: Data, path: String) throws -> [String] {
-        guard let text = String(data: data, encoding: .utf8) else {
-            throw EngineError.malformed(path: path, message: "vocabulary is not UTF-8 text")
-        }
-        var tokens = text.split(separator: "\n", omittingEmptySubsequences: false).map { line in
-            line.hasSuffix("\r") ? String(line.dropLast()) : String(line)
+        // Split on bytes: in Swift strings "\r\n" is one Character and would not split on "\n".
+        var tokens: [String] = []
+        for line in data.split(separator: 0x0A, omittingEmptySubsequences: false) {
+            let bytes = line.last == 0x0D ? line.dropLast() : line
+            guard let token = String(validating: bytes, as: UTF8.self) else {
+                throw EngineError.malformed(path: path, message: "line \(tokens.count + 1) is not UTF-8 text")
+            }
+            tokens.append(token)
         }
         if tokens.last == "" { tokens.removeLast() }
         return tokens
@@ -96,8 +99,9 @@ enum VocabularyFiles {
             throw EngineError.malformed(path: path, message: "tokenizer model has no 'vocab'")
         }
         let byteLevel = mentions(json["decoder"], type: "ByteLevel") || mentions(json["pre_tokenizer"], type: "ByteLevel")
+        // SentencePiece vocabularies mark spaces with ▁: Metaspace, Unigram, or (Llama 2) a Replace decoder step.
         let metaspace = mentions(json["decoder"], type: "Metaspace") || mentions(json["pre_tokenizer"], type: "Metaspace")
-            || model["type"]?.stringValue == "Unigram"
+            || mentions(json["decoder"], type: "Replace") || model["type"]?.stringValue == "Unigram"
         var decoded = pairs.map { id, token -> (Int, String) in
             if byteLevel { return (id, ByteLevel.decode(token)) }
             if metaspace { return (id, token.replacingOccurrences(of: "\u{2581}", with: " ")) }
