@@ -21,6 +21,11 @@ enum IOBuiltins {
                 summary: "the same as import(path): read an HDF5 file as a record", example: "h5(\"results.h5\").rank") { arguments in
             try importFile(arguments)
         },
+        Builtin(name: "h5ls", parameters: [.required("path")], group: "io",
+                summary: "a table of every dataset in an HDF5 file (path, shape, dtype) without reading the data",
+                example: "h5ls(\"results.h5\") |> show") { arguments in
+            .table(try listing(HDF5File(readingAt: expandedPath(arguments))))
+        },
         Builtin(name: "save", parameters: [.required("path"), .required("model"), .optional("names", "\"raw\""),
                                            .optional("overwrite", "false")], group: "io",
                 summary: "write a model or delta as safetensors (raw names by default; names=\"canonical\" for canonical ones)",
@@ -61,6 +66,16 @@ enum IOBuiltins {
             throw ArgumentError("export(): nothing to write; name each value: export(\"\(path)\", name=value)")
         }
         try Export.hdf5(try values.map { name, value in (name, try exportValue(value, name: name)) }, to: path, options: options)
+    }
+
+    /// One row per dataset: its path, shape (`2×3`, `scalar`) and element type.
+    private static func listing(_ file: HDF5File) throws -> Table {
+        let datasets = try file.datasets()
+        var table = Table()
+        try table.append("path", .string(datasets.map(\.path)))
+        try table.append("shape", .string(datasets.map { Shape.describe($0.shape) }))
+        try table.append("dtype", .string(datasets.map { $0.elementType.description }))
+        return table
     }
 
     private static func importFile(_ arguments: Arguments) throws -> Value {

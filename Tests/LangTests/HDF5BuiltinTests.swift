@@ -53,6 +53,12 @@ private func temporaryDirectory() throws -> String {
     guard case let .number(k)? = meta["k"], case let .list(tags)? = meta["tags"] else { Issue.record("record fields"); return }
     #expect(k == 4 && tags.count == 2)
 
+    guard case let .table(listing) = try call("h5ls", [.string(path)]) else { Issue.record("h5ls must give a table"); return }
+    // the record's short fields are attributes, so only the tensor and the table columns are datasets
+    #expect(try listing.column("path") == .string(["t", "table/name", "table/score"]))
+    #expect(try listing.column("shape") == .string(["2×2", "2", "2"]))
+    #expect(try listing.column("dtype") == .string(["float32", "string", "float64"]))
+
     // mode="a" adds; an existing name needs overwrite=true
     _ = try call("export", [.string(path)], ["mode": .string("a"), "extra": .string("more")])
     #expect(throws: EngineError.io(path: path, message: "already holds 'extra'; pass overwrite=true to replace it")) {
