@@ -25,8 +25,27 @@ public enum Help {
         return lines.joined(separator: "\n")
     }
 
-    /// Details of one builtin: signature, summary, example; nil when there is none by that name.
+    /// The language's keywords, for `help("for")` / `.help for`.
+    static let keywords: [String: String] = [
+        "if": "if CONDITION { … } else if CONDITION { … } else { … }   CONDITION must be true or false",
+        "else": "if CONDITION { … } else { … }   (at the prompt, write '} else {' on one line)",
+        "for": "for NAME in VALUE { … }   over a list, string (characters), record (field names), tensor (rows), table (rows) or zoo",
+        "in": "for NAME in VALUE { … }, and X in Y: list membership, substring, record field, model parameter",
+        "while": "while CONDITION { … }   stop a runaway loop with Ctrl-C",
+        "break": "break   leaves the innermost loop",
+        "continue": "continue   goes on with the next iteration of the innermost loop",
+        "fn": "fn NAME(a, b=1) = EXPRESSION   or   fn NAME(a) { … return VALUE }   or a lambda fn(x) = x * 2",
+        "return": "return VALUE   ends a function with VALUE (none when omitted)",
+        "and": "A and B   both true (B is not evaluated when A is false)",
+        "or": "A or B   either true (B is not evaluated when A is true)",
+        "not": "not A   negates a bool",
+        "true": "the bool values true and false", "false": "the bool values true and false",
+        "none": "none   the absent value (what a function without return gives)",
+    ]
+
+    /// Details of one builtin (signature, summary, example) or keyword; nil when there is none by that name.
     public static func topic(_ name: String) -> String? {
+        if let keyword = keywords[name] { return "\(name) (keyword)\n  \(keyword)" }
         guard let builtin = BuiltinRegistry.byName[name] else { return nil }
         return "\(builtin.signature)\n  \(builtin.summary)\n  example: \(builtin.example)"
     }
