@@ -1,0 +1,102 @@
+// Hand-written backward passes (GELU, LayerNorm, one layer, the whole encoder, an FF neuron) against central differences.
+import Foundation
+import Testing
+@testable import Engine
+
+struct BackwardTests {
+    typealias F = ForwardFixtures
+
+    /// Float32 forward passes carry ~1e-6 relative noise; with step 3e-3 the central difference's truncation
+    /// error (h²) and rounding error (1e-6·|f|/h) left at most 3e-4 relative error when this was written, while a
+    /// missing or wrong term of a backward pass is off by 1e-1 or more.
+    static let step: Float = 3e-3
+    static let tolerance = 2e-3
+
+    func expectClose(_ analytic: Double, _ numeric: Double, _ what: String) {
+        let scale = max(1, abs(numeric))
+        #expect(abs(analytic - numeric) / scale < Self.tolerance, "\(what): analytic \(analytic), finite difference \(numeric)")
+    }
+
+    @Test func geluDerivativeMatchesDifferences() {
+        for x: Float in [-3, -1.2, -0.3, 0, 0.4, 1.1, 2.5] {
+            let h: Float = 1e-2
+            let numeric = (Double(BERTWeights.gelu(x + h)) - Double(BERTWeights.gelu(x - h))) / Double(2 * h)
+            expectClose(Double(BERTWeights.geluDerivative(x)), numeric, "gelu' at \(x)")
+        }
+    }
+
+    @Test func layerNormBackwardMatchesDifferences() {
+        let rows = 3, width = 6
+        let x = F.normal(rows * width, seed: 11), weight = F.normal(width, seed: 12), bias = F.normal(width, seed: 13)
+        let r = F.normal(rows * width, seed: 14)
+        let (_, cache) = BERTWeights.layerNorm(x, rows: rows, width: width, weight: weight, bias: bias, epsilon: 1e-12)
+        let gradient = BERTWeights.layerNormBackward(r, cache: cache, weight: weight, rows: rows, width: width)
+        for seed in UInt64(20)..<23 {
+            let u = F.normal(x.count, seed: seed)
+            let numeric = F.directional({ F.dot(r, BERTWeights.layerNorm($0, rows: rows, width: width, weight: weight, bias: bias, epsilon: 1e-12).0) },
+                                        at: x, along: u, step: Self.step)
+            expectClose(F.dot(gradient, u), numeric, "layer norm along direction \(seed)")
+        }
+    }
+
+    @Test func oneLayerBackwardMatchesDifferences() throws {
+        let weights = try BERTWeights(model: F.bert())
+        let tokens = 5
+        let x = F.normal(tokens * weights.width, seed: 31), r = F.normal(tokens * weights.width, seed: 32)
+        let layer = weights.layers[0]
+        let (_, cache) = weights.forward(layer, embedded: x, tokens: tokens, mask: nil)
+        let gradient = weights.backward(layer, cache: cache, tokens: tokens, output: r)
+        for seed in UInt64(40)..<43 {
+            let u = F.normal(x.count, seed: seed)
+            let numeric = F.directional({ F.dot(r, weights.forward(layer, embedded: $0, tokens: tokens, mask: nil).0) },
+                                        at: x, along: u, step: Self.step)
+            expectClose(F.dot(gradient, u), numeric, "layer 0 along direction \(seed)")
+        }
+    }
+
+    @Test(arguments: [0, 1, 2])
+    func encoderBackwardToEachStateMatchesDifferences(state: Int) throws {
+        let weights = try BERTWeights(model: F.bert())
+        let tokens = 4
+        let x = F.normal(tokens * weights.width, seed: 51), r = F.normal(tokens * weights.width, seed: 52)
+        let pass = try weights.run(inputs: x, tokens: tokens, through: state)
+        let gradient = weights.backward(pass, state: state, gradient: r)
+        for seed in UInt64(60)..<63 {
+            let u = F.normal(x.count, seed: seed)
+            let numeric = try F.directional({ try F.dot(r, weights.run(inputs: $0, tokens: tokens, through: state).states[state]) },
+                                            at: x, along: u, step: Self.step)
+            expectClose(F.dot(gradient, u), numeric, "state \(state) along direction \(seed)")
+        }
+    }
+
+    @Test func feedForwardNeuronBackwardMatchesDifferences() throws {
+        let weights = try BERTWeights(model: F.bert())
+        let tokens = 4, layer = 1, neuron = 5
+        let x = F.normal(tokens * weights.width, seed: 71)
+        var selector = [Float](repeating: 0, count: tokens * weights.feedForward)
+        for t in 0..<tokens { selector[t * weights.feedForward + neuron] = 1 }
+        let pass = try weights.run(inputs: x, tokens: tokens, through: layer + 1)
+        let gradient = weights.backward(pass, layer: layer, preActivation: selector)
+        for seed in UInt64(80)..<83 {
+            let u = F.normal(x.count, seed: seed)
+            let numeric = try F.directional({ try F.dot(selector, weights.run(inputs: $0, tokens: tokens, through: layer + 1).layers[layer].preActivation) },
+                                            at: x, along: u, step: Self.step)
+            expectClose(F.dot(gradient, u), numeric, "neuron \(neuron) of layer \(layer) along direction \(seed)")
+        }
+    }
+
+    @Test func paddingMaskLeavesTheRealTokensAsIfAlone() throws {
+        let weights = try BERTWeights(model: F.bert())
+        let alone = try weights.hiddenStates(ids: [2, 7, 9])
+        let padded = try weights.hiddenStates(ids: [2, 7, 9, 0, 0], mask: [true, true, true, false, false])
+        let d = weights.width
+        for state in 0...2 {
+            for t in 0..<3 {
+                for column in 0..<d {
+                    let a = alone.buffer[(state * 3 + t) * d + column], b = padded.buffer[(state * 5 + t) * d + column]
+                    #expect(abs(a - b) < 1e-5)
+                }
+            }
+        }
+    }
+}
