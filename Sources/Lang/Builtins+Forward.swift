@@ -20,5 +20,128 @@ enum ForwardBuiltins {
             let ids = try WordPieceTokenizer.of(model).encode(arguments.string("text")).map(\.id)
             return .tensor(try BERTWeights(model: model).hiddenStates(ids: ids))
         },
+        Builtin(name: "reconstruct", parameters: [
+            .required("model"), .required("text"), .optional("layer", "0"), .optional("layers", "none"),
+            .optional("steps", "300"), .optional("lr", "0.01"), .optional("seed", "0"), .optional("loss", "\"l2\""),
+        ], group: "forward",
+        summary: "recover a text from hidden state `layer` (0 = embeddings) by Adam on input embeddings from noise; layers=\"all\" gives the by-depth table",
+        example: "reconstruct(m, \"The cat sat.\", layer=2, steps=200)") { arguments in
+            try reconstruct(arguments)
+        },
+        Builtin(name: "visualize", parameters: [
+            .required("model"), .required("layer"), .required("neuron"), .optional("length", "5"),
+            .optional("position", "none"), .optional("steps", "200"), .optional("lr", "0.01"), .optional("seed", "0"),
+            .optional("top", "5"),
+        ], group: "forward",
+        summary: "gradient ascent on input embeddings to excite FF neuron `neuron` of layer `layer`; the tokens nearest each optimised position",
+        example: "visualize(m, layer=3, neuron=17, length=4)") { arguments in
+            try visualize(arguments)
+        },
     ]
+
+    private static func visualize(_ arguments: Arguments) throws -> Value {
+        let model = try arguments.model("model")
+        let weights = try BERTWeights(model: model)
+        var options = VisualizationOptions()
+        options.length = try arguments.int("length", default: options.length)
+        options.steps = try arguments.int("steps", default: options.steps)
+        options.learningRate = Float(try arguments.number("lr", default: Double(options.learningRate)))
+        options.top = try arguments.int("top", default: options.top)
+        if arguments.has("position") { options.position = try arguments.int("position") }
+        let seed = try arguments.int("seed", default: 0)
+        guard seed >= 0 else { throw ArgumentError("visualize(): 'seed' must be a non-negative whole number, got \(seed)") }
+        options.seed = UInt64(seed)
+        let layer = try arguments.int("layer"), neuron = try arguments.int("neuron")
+        let result = try Progress.run("visualize", total: options.steps) { advance in
+            try Visualization.run(weights, layer: layer, neuron: neuron, options: options, report: advance)
+        }
+        let vocabulary = try model.vocabulary?.tokens() ?? []
+        var positions: [Int] = [], ranks: [Int] = [], tokens: [String] = [], ids: [Int] = [], cosines: [Double] = []
+        for (position, nearest) in result.nearest.enumerated() {
+            for (rank, entry) in nearest.enumerated() {
+                positions.append(position); ranks.append(rank + 1); ids.append(entry.id); cosines.append(Double(entry.cosine))
+                tokens.append(entry.id < vocabulary.count ? vocabulary[entry.id] : String(entry.id))
+            }
+        }
+        var table = Table()
+        try table.append("position", .int(positions))
+        try table.append("rank", .int(ranks))
+        try table.append("token", .string(tokens))
+        try table.append("id", .int(ids))
+        try table.append("cosine", .double(cosines))
+        return .record(Record([
+            ("layer", .number(Double(layer))), ("neuron", .number(Double(neuron))),
+            ("start", .number(result.startObjective)), ("objective", .number(result.finalObjective)),
+            ("activations", .tensor(try Tensor(shape: [result.activations.count], values: result.activations))),
+            ("inputs", .tensor(try Tensor(shape: [options.length, weights.width], values: result.inputs))),
+            ("tokens", .table(table)),
+        ]))
+    }
+
+    /// The encoder's weights and the token ids of the `text` argument.
+    static func encoded(_ arguments: Arguments) throws -> (BERTWeights, [TokenPiece]) {
+        let model = try arguments.model("model")
+        let pieces = try WordPieceTokenizer.of(model).encode(arguments.string("text"))
+        return (try BERTWeights(model: model), pieces)
+    }
+
+    private static func reconstruct(_ arguments: Arguments) throws -> Value {
+        let (weights, pieces) = try encoded(arguments)
+        var options = ReconstructionOptions()
+        options.steps = try arguments.int("steps", default: options.steps)
+        options.learningRate = Float(try arguments.number("lr", default: Double(options.learningRate)))
+        let seed = try arguments.int("seed", default: 0)
+        guard seed >= 0 else { throw ArgumentError("reconstruct(): 'seed' must be a non-negative whole number, got \(seed)") }
+        options.seed = UInt64(seed)
+        let lossName = try arguments.string("loss", default: "l2")
+        guard let loss = ReconstructionLoss(rawValue: lossName) else {
+            throw ArgumentError("reconstruct(): 'loss' must be \"l2\" or \"l1\", got \"\(lossName)\"")
+        }
+        options.loss = loss
+        let layers: [Int]
+        if arguments.has("layers") {
+            if case .string("all")? = arguments.value("layers") {
+                layers = Array(0...weights.layerCount)
+            } else {
+                layers = try AnalysisBuiltins.ints(arguments, "layers")
+            }
+        } else {
+            layers = [try arguments.int("layer", default: 0)]
+        }
+        for layer in layers where layer < 0 || layer > weights.layerCount {
+            throw ArgumentError("reconstruct(): layer \(layer) is outside 0…\(weights.layerCount) (0 = embedding output)")
+        }
+        let ids = pieces.map(\.id)
+        let results = try Progress.run("reconstruct", total: layers.count * options.steps) { advance in
+            try layers.enumerated().map { position, layer in
+                try Reconstruction.run(weights, ids: ids, layer: layer, options: options) { advance(position * options.steps + $0) }
+            }
+        }
+        let vocabulary = try arguments.model("model").vocabulary?.tokens() ?? []
+        func token(_ id: Int) -> String { id < vocabulary.count ? vocabulary[id] : String(id) }
+        if !arguments.has("layers"), let result = results.first {
+            var positions = Table()
+            try positions.append("position", .int(Array(ids.indices)))
+            try positions.append("true", .string(pieces.map(\.piece)))
+            try positions.append("recovered", .string(result.recoveredIds.map(token)))
+            try positions.append("match", .int(zip(ids, result.recoveredIds).map { $0 == $1 ? 1 : 0 }))
+            try positions.append("cosine", .double(result.cosines))
+            try positions.append("error", .double(result.errors))
+            return .record(Record([
+                ("layer", .number(Double(result.layer))), ("exact", .bool(result.exactMatch)),
+                ("accuracy", .number(result.tokenAccuracy)), ("cosine", .number(result.meanCosine)),
+                ("loss", .number(result.finalLoss)), ("text", .string(result.recoveredIds.map(token).joined(separator: " "))),
+                ("positions", .table(positions)),
+                ("inputs", .tensor(try Tensor(shape: [ids.count, weights.width], values: result.inputs))),
+            ]))
+        }
+        var table = Table()
+        try table.append("layer", .int(results.map(\.layer)))
+        try table.append("exact", .int(results.map { $0.exactMatch ? 1 : 0 }))
+        try table.append("accuracy", .double(results.map(\.tokenAccuracy)))
+        try table.append("cosine", .double(results.map(\.meanCosine)))
+        try table.append("loss", .double(results.map(\.finalLoss)))
+        try table.append("recovered", .string(results.map { $0.recoveredIds.map(token).joined(separator: " ") }))
+        return .table(table)
+    }
 }
