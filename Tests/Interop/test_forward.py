@@ -98,12 +98,16 @@ def layer_norm(x, w, b, eps):
 
 
 def bert_hidden(get, ids, layers, heads, eps):
-    """get(name) → float64 array in PyTorch layout (Linear weights out × in)."""
-    t = len(ids)
-    x = get("embeddings.word_embeddings.weight")[ids] + get("embeddings.position_embeddings.weight")[:t] \
-        + get("embeddings.token_type_embeddings.weight")[0]
+    """Hidden states (layers + 1) × tokens × d; get(name) → float64 array in PyTorch layout (Linear out × in)."""
+    return bert_states(get, get("embeddings.word_embeddings.weight")[ids], layers, heads, eps)[0]
+
+
+def bert_states(get, inputs, layers, heads, eps):
+    """Hidden states and each layer's FF pre-activations for input word embeddings (tokens × d)."""
+    t = len(inputs)
+    x = inputs + get("embeddings.position_embeddings.weight")[:t] + get("embeddings.token_type_embeddings.weight")[0]
     x = layer_norm(x, get("embeddings.LayerNorm.weight"), get("embeddings.LayerNorm.bias"), eps)
-    states = [x]
+    states, pre = [x], []
     for layer in range(layers):
         p = f"encoder.layer.{layer}."
         lin = lambda h, name: h @ get(p + name + ".weight").T + get(p + name + ".bias")
@@ -118,10 +122,11 @@ def bert_hidden(get, ids, layers, heads, eps):
             ctx[:, s] = (scores / scores.sum(1, keepdims=True)) @ v[:, s]
         x = layer_norm(lin(ctx, "attention.output.dense") + x, get(p + "attention.output.LayerNorm.weight"),
                        get(p + "attention.output.LayerNorm.bias"), eps)
-        f = lin(gelu(lin(x, "intermediate.dense")), "output.dense")
+        pre.append(lin(x, "intermediate.dense"))
+        f = lin(gelu(pre[-1]), "output.dense")
         x = layer_norm(f + x, get(p + "output.LayerNorm.weight"), get(p + "output.LayerNorm.bias"), eps)
         states.append(x)
-    return np.stack(states)
+    return np.stack(states), pre
 
 
 def quote(text):
@@ -179,3 +184,61 @@ def test_keras_bert_hidden_states_match_numpy(mvs, tmp_path, categorium_dir):
     reference = bert_hidden(get, ids, layers=2, heads=2, eps=1e-12)
     error = np.abs(hidden - reference).max() / np.abs(reference).max()
     assert error < 1e-4
+
+
+def run_script(mvs, tmp_path, lines):
+    out = tmp_path / "out.h5"
+    script = tmp_path / "script.mvs"
+    script.write_text("\n".join(lines).replace("OUT", quote(out)) + "\n", encoding="utf-8")
+    mvs(str(script))
+    return h5py.File(out, "r")
+
+
+def nearest_by_cosine(inputs, embedding):
+    scores = (inputs / np.linalg.norm(inputs, axis=1, keepdims=True)) @ (embedding / np.linalg.norm(embedding, axis=1, keepdims=True)).T
+    return scores.argmax(1), scores
+
+
+def test_minilm_reconstruction_at_layer_zero_is_exact_and_its_report_checks_out(mvs, tmp_path, minilm_dir):
+    text = "the cat sat on the mat."
+    f = run_script(mvs, tmp_path, [f"m = load({quote(minilm_dir)})",
+                                   f"export(OUT, r0=reconstruct(m, {quote(text)}, layer=0, steps=60, seed=1),"
+                                   f" r2=reconstruct(m, {quote(text)}, layer=2, steps=20, seed=1, loss=\"l1\"))"])
+    weights = load_file(str(minilm_dir / "model.safetensors"))
+    get = lambda n: weights[n].astype(np.float64)
+    embedding = get("embeddings.word_embeddings.weight")
+    ids = wordpiece(text, read_vocab(minilm_dir / "vocab.txt"))
+    assert f["r0"].attrs["exact"] and f["r0"].attrs["accuracy"] == 1.0
+    for name, layer in [("r0", 0), ("r2", 2)]:
+        group = f[name]
+        assert group.attrs["layer"] == layer
+        positions = group["positions"]
+        assert list(positions["id"][()]) == ids
+        inputs = group["inputs"][()].astype(np.float64)
+        nearest, _ = nearest_by_cosine(inputs, embedding)
+        assert list(positions["recovered_id"][()]) == list(nearest)
+        assert group.attrs["accuracy"] == pytest.approx(np.mean(nearest == np.array(ids)))
+        # Per-position error: ‖h_l(inputs) − h_l(true)‖ / ‖h_l(true)‖ from the numpy encoder.
+        found = bert_states(get, inputs, layer, 12, 1e-12)[0][layer]
+        truth = bert_states(get, embedding[ids], layer, 12, 1e-12)[0][layer]
+        expected = np.linalg.norm(found - truth, axis=1) / np.linalg.norm(truth, axis=1)
+        assert np.allclose(positions["error"][()], expected, rtol=1e-3, atol=1e-5)
+        cosines = np.sum(inputs * embedding[ids], 1) / np.linalg.norm(inputs, axis=1) / np.linalg.norm(embedding[ids], axis=1)
+        assert np.allclose(positions["cosine"][()], cosines, atol=1e-5)
+
+
+def test_minilm_visualization_reports_the_activation_numpy_computes(mvs, tmp_path, minilm_dir):
+    f = run_script(mvs, tmp_path, [f"m = load({quote(minilm_dir)})",
+                                   "v = visualize(m, layer=1, neuron=7, length=3, steps=40, seed=2, top=3)",
+                                   "export(OUT, v=v)"])
+    weights = load_file(str(minilm_dir / "model.safetensors"))
+    get = lambda n: weights[n].astype(np.float64)
+    group = f["v"]
+    inputs = group["inputs"][()].astype(np.float64)
+    pre = bert_states(get, inputs, 2, 12, 1e-12)[1][1][:, 7]
+    assert np.allclose(group["activations"][()], pre, rtol=1e-4, atol=1e-4)
+    assert group.attrs["objective"] == pytest.approx(pre.sum(), rel=1e-4)
+    assert group.attrs["objective"] > group.attrs["start"]
+    _, scores = nearest_by_cosine(inputs, get("embeddings.word_embeddings.weight"))
+    top = np.argsort(-scores, axis=1)[:, :3].reshape(-1)
+    assert list(group["tokens"]["id"][()]) == list(top)
