@@ -6,9 +6,10 @@ import Testing
 final class TmuxSession {
     private let socket = "mvs-test-\(UUID().uuidString.prefix(8))"
 
-    init(environment: [String: String]) throws {
+    init(environment: [String: String], arguments: [String] = ["--no-init"]) throws {
         let assignments = environment.map { "\($0.key)='\($0.value)'" }.joined(separator: " ")
-        try tmux(["new-session", "-d", "-s", "t", "-x", "120", "-y", "50", "env \(assignments) '\(MVS.binary)' --no-init"])
+        let flags = arguments.map { "'\($0)'" }.joined(separator: " ")
+        try tmux(["new-session", "-d", "-s", "t", "-x", "120", "-y", "50", "env \(assignments) '\(MVS.binary)' \(flags)"])
     }
 
     deinit { try? tmux(["kill-server"]) }
@@ -65,6 +66,15 @@ final class TmuxSession {
             Thread.sleep(forTimeInterval: 0.05)
         }
         return condition(screen)
+    }
+
+    /// Types a line, presses Enter and waits for the next prompt, so nothing is typed ahead (the
+    /// terminal would echo type-ahead into the middle of the output).
+    func enter(_ line: String) throws {
+        let prompts = screen.components(separatedBy: "\n").filter { $0.hasPrefix("mvs>") }.count
+        try type(line)
+        try press("Enter")
+        wait { $0.components(separatedBy: "\n").filter { $0.hasPrefix("mvs>") }.count > prompts }
     }
 
     /// Lines of the screen that are exactly `line`.
@@ -158,5 +168,33 @@ struct TerminalTests {
         try next.press("Enter")
         #expect(next.wait { _ in next.count("from history") == 1 }, "history not reloaded:\n\(next.screen)")
         try next.press("C-d")
+    }
+
+    @Test func initFileDotCommandsAndTimer() throws {
+        let directory = try MVS.temporaryDirectory()
+        try "from_init = 99\n".write(toFile: directory.appendingPathComponent(".mvsrc").path, atomically: true, encoding: .utf8)
+        let script = directory.appendingPathComponent("part.mvs").path
+        try "from_read = from_init + 1\n".write(toFile: script, atomically: true, encoding: .utf8)
+        let environment = ["HOME": directory.path, "MVS_HISTORY": directory.appendingPathComponent("h").path, "TERM": "xterm"]
+
+        let session = try TmuxSession(environment: environment, arguments: [])
+        #expect(session.wait { $0.contains("mvs>") })
+        for line in [".read \(script)", ".vars", ".timer on", "from_read * 2", ".timer off", ".nope", ".help if"] {
+            try session.enter(line)
+        }
+        #expect(session.wait { $0.contains("from_read  number    100") }, "init file or .read not run:\n\(session.screen)")
+        #expect(session.wait { $0.contains("200\ntime: ") && $0.contains(" s wall, ") }, "no timer:\n\(session.screen)")
+        #expect(session.wait { $0.contains("unknown command '.nope'") })
+        #expect(session.wait { $0.contains("if (keyword)") })
+        try session.type(".quit")
+        try session.press("Enter")
+        #expect(session.wait { _ in !session.isRunning })
+
+        // --no-init skips the init file.
+        let plain = try TmuxSession(environment: environment)
+        try plain.type("from_init")
+        try plain.press("Enter")
+        #expect(plain.wait { $0.contains("unknown name 'from_init'") })
+        try plain.press("C-d")
     }
 }
