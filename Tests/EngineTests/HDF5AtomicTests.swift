@@ -27,7 +27,7 @@ private struct Broken: Error {}
     let path = directory.file("model.h5")
     try Export.hdf5([("a", .number(1))], to: path)
     let before = try bytes(path)
-    let good = try tinyBERT()
+    let good = try hdf5TinyBERT()
     // A model whose last parameter fails to load, after others were written.
     let failing = Parameter(name: "z.broken", shape: [2], dtype: .f32) { throw Broken() }
     let model = Model(name: "bad", source: "bad", config: good.config, parameters: good.parameters + [failing])
@@ -106,7 +106,7 @@ private struct Broken: Error {}
 @Test func safetensorsSaveRefusesExistingFilesUnlessOverwrite() throws {
     let directory = try HDF5TempDirectory()
     let path = directory.file("d.safetensors")
-    let model = try tinyBERT()
+    let model = try hdf5TinyBERT()
     try SafetensorsWriter.write(model, to: path)
     let before = try bytes(path)
     #expect(throws: EngineError.io(path: path, message: "already exists; pass overwrite=true to replace it or mode=\"a\" to add to it")) {

@@ -10,7 +10,7 @@ private func tensor(_ shape: [Int], seed: Double, storedType: DType = .f32) thro
 }
 
 /// A two-layer BERT (width 4, feed-forward 6, vocabulary 5) built from tensors, with biases, a norm and int ids.
-func tinyBERT(seed: Double = 0, name: String = "tiny", vocabulary: VocabularySource? = nil) throws -> Model {
+func hdf5TinyBERT(seed: Double = 0, name: String = "tiny", vocabulary: VocabularySource? = nil) throws -> Model {
     var shapes: [(String, [Int], DType)] = [("embeddings.word_embeddings.weight", [5, 4], .f32),
                                             ("embeddings.LayerNorm.weight", [4], .f32),
                                             ("embeddings.position_ids", [1, 7], .i64)]
@@ -33,7 +33,7 @@ func tinyBERT(seed: Double = 0, name: String = "tiny", vocabulary: VocabularySou
 }
 
 /// A small table of every column type.
-func sampleTable() throws -> Table {
+func hdf5SampleTable() throws -> Table {
     var table = Table()
     try table.append("layer", .int([0, 0, 1]))
     try table.append("component", .string(["q", "k", "ünïcode"]))
@@ -78,7 +78,7 @@ func sampleTable() throws -> Table {
 @Test func hdf5ExportsTablesThatRebuildWithoutPandas() throws {
     let directory = try HDF5TempDirectory()
     let path = directory.file("table.h5")
-    var table = try sampleTable()
+    var table = try hdf5SampleTable()
     table.attachments["spectrum"] = try tensor([3], seed: 0)
     try Export.hdf5([("rank", .table(table))], to: path)
     try PythonPeer.run("""
@@ -115,7 +115,7 @@ func sampleTable() throws -> Table {
 
 @Test func hdf5ExportsModelsWithCanonicalAndRawNamesReadableByH5pyAndSafetensors() throws {
     let directory = try HDF5TempDirectory()
-    let model = try tinyBERT()
+    let model = try hdf5TinyBERT()
     let h5 = directory.file("model.h5"), raw = directory.file("raw.h5")
     let weights = directory.file("model.safetensors"), canonical = directory.file("canonical.safetensors")
     try Export.hdf5([("m", .model(model))], to: h5)
@@ -179,7 +179,7 @@ func sampleTable() throws -> Table {
 @Test func hdf5ExportThenImportGivesBackEqualValues() throws {
     let directory = try HDF5TempDirectory()
     let path = directory.file("round.h5")
-    let base = try tinyBERT(seed: 0, name: "base"), tuned = try tinyBERT(seed: 0.5, name: "ft")
+    let base = try hdf5TinyBERT(seed: 0, name: "base"), tuned = try hdf5TinyBERT(seed: 0.5, name: "ft")
     let delta = try ModelArithmetic.delta(tuned, base)
     let zeroD = try Tensor(shape: [], values: [4])
     let record: ExportValue = .record([("alpha", .number(0.5)), ("label", .string("x")), ("ok", .bool(false)),
@@ -191,7 +191,7 @@ func sampleTable() throws -> Table {
         ("t", .tensor(try tensor([3, 2, 2], seed: 4))), ("scalar_tensor", .tensor(zeroD)), ("n", .number(-3)),
         ("s", .string("ß")), ("b", .bool(true)), ("none", .none), ("empty", .list([])),
         ("mixed", .list([.number(1), .string("a"), .tensor(try tensor([2], seed: 5))])),
-        ("r", record), ("table", .table(try sampleTable())), ("base", .model(base)), ("delta", .model(delta)),
+        ("r", record), ("table", .table(try hdf5SampleTable())), ("base", .model(base)), ("delta", .model(delta)),
     ]
     try Export.hdf5(values, to: path, options: Export.Options(compress: true))
     guard case let .record(fields) = try Import.hdf5(path) else { Issue.record("import must give a record"); return }
@@ -340,8 +340,8 @@ private struct UnreadableVocabulary: Error, CustomStringConvertible { var descri
     let directory = try HDF5TempDirectory()
     let path = directory.file("vocab.h5")
     let tokens = ["[PAD]", "the", "##s", "ü", "[SEP]"]
-    let model = try tinyBERT(vocabulary: VocabularySource { tokens })
-    let broken = try tinyBERT(name: "broken", vocabulary: VocabularySource { throw UnreadableVocabulary() })
+    let model = try hdf5TinyBERT(vocabulary: VocabularySource { tokens })
+    let broken = try hdf5TinyBERT(name: "broken", vocabulary: VocabularySource { throw UnreadableVocabulary() })
     try Export.hdf5([("m", .model(model)), ("b", .model(broken))], to: path)
     try PythonPeer.run("""
     import sys, h5py
