@@ -101,30 +101,39 @@ public struct Heatmap: Sendable, Equatable {
         return (lower, upper)
     }
 
-    /// Whether values have both signs: then colours diverge from a neutral zero instead of running low to high.
-    public var diverging: Bool {
-        guard let range else { return false }
-        return range.lower < 0 && range.upper > 0
-    }
-
-    /// The values the colours span: the data range, or ± the largest magnitude when `diverging`, so that
-    /// zero is the middle colour and equal magnitudes get equally strong colours.
-    public var colourRange: (lower: Double, upper: Double)? {
+    /// How values map to colours; compute it once per drawing (it scans every cell).
+    public var colours: HeatmapColours? {
         guard let range else { return nil }
-        guard diverging else { return range }
+        return HeatmapColours(range: range)
+    }
+}
+
+/// The colour mapping of a heatmap: sequential low to high for values of one sign; for values of both
+/// signs, diverging over ± the largest magnitude so that zero is the neutral middle and equal magnitudes
+/// get equally strong colours.
+public struct HeatmapColours: Sendable, Equatable {
+    /// Whether values have both signs.
+    public let diverging: Bool
+    /// The values the colours span (lower, upper).
+    public let lower: Double
+    public let upper: Double
+
+    /// The mapping for data spanning `range`.
+    public init(range: (lower: Double, upper: Double)) {
+        diverging = range.lower < 0 && range.upper > 0
         let magnitude = max(-range.lower, range.upper)
-        return (-magnitude, magnitude)
+        lower = diverging ? -magnitude : range.lower
+        upper = diverging ? magnitude : range.upper
     }
 
-    /// The colour at fraction `t` of `colourRange`.
+    /// The colour at fraction `t` of the span.
     public func colour(at t: Double) -> RGB {
         diverging ? ColourScale.diverging(t) : ColourScale.sequential(t)
     }
 
     /// The colour of a value.
     public func colour(of value: Double) -> RGB {
-        guard let span = colourRange else { return ColourScale.sequential(0.5) }
-        return colour(at: ColourScale.fraction(value, lower: span.lower, upper: span.upper))
+        colour(at: ColourScale.fraction(value, lower: lower, upper: upper))
     }
 }
 

@@ -195,7 +195,7 @@ public enum SVGRenderer {
     // MARK: heatmaps
 
     private static func drawHeatmap(_ heatmap: Heatmap, chart: Chart, width: Double, height: Double, on svg: inout SVGBuilder) {
-        guard heatmap.range != nil else {
+        guard let colours = heatmap.colours else {
             svg.element("text", ["x": fmt(width / 2), "y": fmt(height / 2), "text-anchor": "middle"], text: "nothing to draw: no finite values")
             return
         }
@@ -216,7 +216,7 @@ public enum SVGRenderer {
                     svg.empty("rect", attributes.merging(["class": "missing", "fill": "#f0f0f0"]) { $1 })
                     continue
                 }
-                let cell = attributes.merging(["class": "cell", "fill": heatmap.colour(of: value).hex]) { $1 }
+                let cell = attributes.merging(["class": "cell", "fill": colours.colour(of: value).hex]) { $1 }
                 guard tooltips else { svg.empty("rect", cell); continue }
                 svg.open("rect", cell)
                 svg.element("title", text: "\(chart.y.label) \(heatmap.rows[row]), \(chart.x.label) \(heatmap.columns[column]): \(Ticks.shortLabel(value))")
@@ -242,22 +242,23 @@ public enum SVGRenderer {
                     text: chart.x.label)
         svg.element("text", ["class": "y-label", "x": "0", "y": "0", "text-anchor": "middle",
                              "transform": "translate(16,\(fmt(top + gridHeight / 2))) rotate(-90)"], text: chart.y.label)
-        drawColourBar(heatmap, x: width - 80, top: top, height: gridHeight, on: &svg)
+        drawColourBar(colours, label: heatmap.scaleLabel, x: width - 80, top: top, height: gridHeight, on: &svg)
     }
 
     /// A vertical gradient from the lowest (bottom) to the highest value (top), with ticks and the scale's name;
     /// for values of both signs it spans ± the largest magnitude with zero in the middle.
-    private static func drawColourBar(_ heatmap: Heatmap, x: Double, top: Double, height: Double, on svg: inout SVGBuilder) {
-        guard let range = heatmap.colourRange else { return }
+    private static func drawColourBar(_ colours: HeatmapColours, label: String, x: Double, top: Double, height: Double,
+                                      on svg: inout SVGBuilder) {
+        let range = (lower: colours.lower, upper: colours.upper)
         svg.open("defs")
         svg.open("linearGradient", ["id": "colour-scale", "x1": "0", "y1": "1", "x2": "0", "y2": "0"])
         for stop in 0...8 {
-            svg.empty("stop", ["offset": fmt(Double(stop) / 8), "stop-color": heatmap.colour(at: Double(stop) / 8).hex])
+            svg.empty("stop", ["offset": fmt(Double(stop) / 8), "stop-color": colours.colour(at: Double(stop) / 8).hex])
         }
         svg.close("linearGradient")
         svg.close("defs")
         svg.open("g", ["class": "colour-scale"])
-        svg.element("text", ["x": fmt(x), "y": fmt(top - 8)], text: heatmap.scaleLabel)
+        svg.element("text", ["x": fmt(x), "y": fmt(top - 8)], text: label)
         svg.empty("rect", ["x": fmt(x), "y": fmt(top), "width": "16", "height": fmt(height), "fill": "url(#colour-scale)",
                            "stroke": "#222222", "stroke-width": "0.5"])
         let ticks = range.upper > range.lower

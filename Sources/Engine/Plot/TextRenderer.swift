@@ -202,7 +202,7 @@ public enum TextRenderer {
         let cellHeight = max(1, min(available.height / max(rowGroups.count, 1), cellWidth / 4))
         var canvas = TextCanvas(width: width, height: 3 + rowGroups.count * cellHeight)
         canvas.write(chart.y.label, row: 0, column: 0)
-        guard let range = heatmap.range else {
+        guard let range = heatmap.range, let colours = heatmap.colours else {
             canvas.write("(nothing to draw: no finite values)", row: 1, column: 0)
             return canvas
         }
@@ -218,7 +218,7 @@ public enum TextRenderer {
                 for dy in 0..<cellHeight {
                     for dx in 0..<cellWidth {
                         canvas.set(row: top + dy, column: left + columnIndex * cellWidth + dx, character,
-                                   colour: colour ? heatmap.colour(of: mean) : nil)
+                                   colour: colour ? colours.colour(of: mean) : nil)
                     }
                 }
             }
@@ -268,10 +268,11 @@ public enum TextRenderer {
             }
             return scatter.markers.map { [("\($0.key) \($0.meaning)", nil)] }
         case let .heatmap(heatmap):
-            // Shades band the data range; colours span colourRange (symmetric about zero for signed data).
-            guard let range = colour ? heatmap.colourRange : heatmap.range else { return [] }
+            // Shades band the data range; colours span HeatmapColours (symmetric about zero for signed data).
+            guard let data = heatmap.range, let colours = heatmap.colours else { return [] }
+            let range = colour ? (lower: colours.lower, upper: colours.upper) : data
             let ramp: [(String, RGB?)] = colour
-                ? (0..<9).map { (String(Glyphs.unicode.full), heatmap.colour(at: Double($0) / 8)) }
+                ? (0..<9).map { (String(Glyphs.unicode.full), colours.colour(at: Double($0) / 8)) }
                 : [(String(ColourScale.shades), nil)]
             var entry: [(String, RGB?)] = [("\(heatmap.scaleLabel) \(Ticks.shortLabel(range.lower)) ", nil)]
             entry += ramp

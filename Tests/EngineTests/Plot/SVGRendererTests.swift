@@ -129,8 +129,8 @@ private func rankChart() throws -> Chart {
     let matrix = try Tensor(shape: [1, 3], values: [-1, 0, 0.5])
     let chart = try Chart.from(matrix)
     guard case let .heatmap(heatmap) = chart.marks else { Issue.record("expected a heatmap"); return }
-    #expect(heatmap.diverging)
-    #expect(heatmap.colourRange! == (-1, 1))
+    let colours = try #require(heatmap.colours)
+    #expect(colours.diverging && colours.lower == -1 && colours.upper == 1)
     let svg = SVGRenderer.render(chart)
     #expect(svg.contains("fill=\"#2166ac\"") && svg.contains("fill=\"#f7f7f7\"") && svg.contains("fill=\"#f4a582\""))
     // The colour bar's ticks are symmetric: −1 … 1 in steps of 0.5.
@@ -140,5 +140,6 @@ private func rankChart() throws -> Chart {
     // Values of one sign keep the sequential scale.
     let positive = try Chart.from(try Tensor(shape: [1, 2], values: [1, 2]))
     guard case let .heatmap(sequential) = positive.marks else { Issue.record("expected a heatmap"); return }
-    #expect(!sequential.diverging && sequential.colour(of: 1) == ColourScale.sequential(0))
+    let one = try #require(sequential.colours)
+    #expect(!one.diverging && one.colour(of: 1) == ColourScale.sequential(0) && one.colour(of: 2) == ColourScale.sequential(1))
 }
