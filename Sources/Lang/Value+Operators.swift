@@ -89,8 +89,9 @@ extension Value {
     private static func compare(_ op: BinaryOperator, _ a: Value, _ b: Value) throws -> Bool {
         let order: Int
         switch (a, b) {
-        case let (.number(x), .number(y)): order = x < y ? -1 : (x > y ? 1 : 0)
+        case let (.number(x), .number(y)):
             if x.isNaN || y.isNaN { return false }
+            order = x < y ? -1 : (x > y ? 1 : 0)
         case let (.string(x), .string(y)): order = x < y ? -1 : (x > y ? 1 : 0)
         default: throw RuntimeError("cannot compare \(a.typeName) and \(b.typeName) with '\(op.rawValue)'")
         }
@@ -128,7 +129,7 @@ extension Value {
         case let (.list(x), .list(y)): return x.count == y.count && zip(x, y).allSatisfy { $0.isEqual(to: $1) }
         case let (.record(x), .record(y)):
             return x.fields.count == y.fields.count && x.fields.allSatisfy { field in y[field.key].map { field.value.isEqual(to: $0) } ?? false }
-        case let (.tensor(x), .tensor(y)): return x.shape == y.shape && x.storage === y.storage || (x.shape == y.shape && x.values == y.values)
+        case let (.tensor(x), .tensor(y)): return x.shape == y.shape && (x.storage === y.storage || x.buffer.elementsEqual(y.buffer))
         case let (.model(x), .model(y)): return x === y
         case let (.table(x), .table(y)): return x == y
         case let (.function(x), .function(y)): return x === y
