@@ -7,19 +7,27 @@ public struct Diagnostic: Error, @unchecked Sendable {
 
     /// A secondary message, optionally pointing at its own range (where a bracket opened, a call site).
     public struct Note: @unchecked Sendable {
+        /// Where the note points, if anywhere.
         public let range: SourceRange?
+        /// The note's text.
         public let message: String
+        /// A note, optionally at a range.
         public init(_ message: String, at range: SourceRange? = nil) {
             self.message = message
             self.range = range
         }
     }
 
+    /// What the diagnostic is about.
     public let range: SourceRange
+    /// Error, warning or note.
     public let severity: Severity
+    /// The one-line message.
     public let message: String
+    /// Secondary messages, rendered after the main one.
     public var notes: [Note]
 
+    /// A diagnostic at `range`.
     public init(_ message: String, at range: SourceRange, severity: Severity = .error, notes: [Note] = []) {
         self.range = range
         self.severity = severity

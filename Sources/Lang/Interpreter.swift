@@ -25,10 +25,12 @@ public final class Interpreter: CallContext {
         case returnValue(Value)
     }
 
+    /// An interpreter with no variables that writes output through `output`.
     public init(output: @escaping (String) -> Void) {
         self.output = output
     }
 
+    /// `CallContext`: writes a line of program output.
     public func write(_ text: String) { output(text) }
 
     /// Binds a global (`args`, `ans`).

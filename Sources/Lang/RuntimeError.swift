@@ -5,20 +5,27 @@ import Engine
 public struct RuntimeError: Error, @unchecked Sendable {
     /// One frame of the call stack: a user function and where it was called from.
     public struct Frame: @unchecked Sendable {
+        /// The function's name.
         public let function: String
+        /// Where it was called.
         public let callSite: SourceRange
     }
 
     /// What kind of failure, for the exit status of a script.
     public enum Kind: Sendable { case general, io, interrupted }
 
+    /// The one-line message.
     public let message: String
+    /// The failing expression (nil until the evaluator attaches it).
     public internal(set) var range: SourceRange?
+    /// Extra notes (usage of a builtin, where a function is defined).
     public internal(set) var notes: [Diagnostic.Note]
     /// Innermost call first.
     public internal(set) var callStack: [Frame] = []
+    /// General, I/O or interruption.
     public let kind: Kind
 
+    /// An error without a range yet.
     public init(_ message: String, kind: Kind = .general, notes: [Diagnostic.Note] = []) {
         self.message = message
         self.kind = kind
@@ -70,5 +77,6 @@ public struct RuntimeError: Error, @unchecked Sendable {
 
 /// Thrown by `exit(code)`; the shell ends the program with that status.
 public struct ExitRequest: Error, Sendable {
+    /// The requested exit status.
     public let status: Int32
 }

@@ -35,6 +35,7 @@ public final class Session: @unchecked Sendable {
         }
     }
 
+    /// A session writing program output through `output` and diagnostics through `report`.
     public init(output: @escaping (String) -> Void, report: @escaping (Diagnostic) -> Void) {
         self.interpreter = Interpreter(output: output)
         self.report = report

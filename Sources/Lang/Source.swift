@@ -10,6 +10,7 @@ public final class Source: @unchecked Sendable {
     let characters: [Character]
     private let lineStarts: [Int]
 
+    /// A source named `name` holding `text`.
     public init(name: String, text: String) {
         self.name = name
         self.text = text
@@ -44,14 +45,19 @@ public final class Source: @unchecked Sendable {
 
 /// A position in a source: character offset, 1-based line and column.
 public struct SourceLocation: Sendable, Equatable {
+    /// Characters from the start of the source.
     public let offset: Int
+    /// 1-based line.
     public let line: Int
+    /// 1-based column, in characters.
     public let column: Int
 }
 
 /// A half-open range of characters in one source.
 public struct SourceRange: @unchecked Sendable {
+    /// The source the range lies in.
     public let source: Source
+    /// The first character.
     public let start: SourceLocation
     /// One past the last character.
     public let end: SourceLocation
