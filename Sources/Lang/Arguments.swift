@@ -51,9 +51,12 @@ public struct Arguments {
     /// The interpreter.
     public unowned let context: CallContext
     private let parameterNames: [String]
+    private let keywordOrder: [String]
 
-    public init(callee: String, parameterNames: [String], positional: [Value], keywords: [String: Value], context: CallContext) {
+    public init(callee: String, parameterNames: [String], positional: [Value], keywords: [String: Value],
+                keywordOrder: [String] = [], context: CallContext) {
         self.callee = callee
+        self.keywordOrder = keywordOrder
         self.parameterNames = parameterNames
         self.positional = positional
         self.keywords = keywords
@@ -154,8 +157,10 @@ public struct Arguments {
         return list
     }
 
-    /// Keyword arguments that are not declared parameters (for builtins with open keywords), in call order.
+    /// Keyword arguments that are not declared parameters (for builtins with open keywords), in call order
+    /// (`export("f.h5", rank=r, vectors=v)` writes `rank` first); by name when the order is unknown.
     public var extraKeywords: [(String, Value)] {
-        keywords.filter { !parameterNames.contains($0.key) }.sorted { $0.key < $1.key }
+        let order = keywordOrder.isEmpty ? keywords.keys.sorted() : keywordOrder
+        return order.filter { !parameterNames.contains($0) }.compactMap { name in keywords[name].map { (name, $0) } }
     }
 }

@@ -83,7 +83,8 @@ extension Interpreter {
                                   variadic: builtin.variadic, openKeywords: builtin.openKeywords,
                                   notes: [Diagnostic.Note("usage: \(builtin.signature)")])
         let byName = try bind(signature, positional, keywords, range: range)
-        let arguments = Arguments(callee: builtin.name, parameterNames: signature.names, positional: positional, keywords: byName, context: self)
+        let arguments = Arguments(callee: builtin.name, parameterNames: signature.names, positional: positional, keywords: byName,
+                                  keywordOrder: keywords.map(\.label), context: self)
         let saved = currentCallRange
         currentCallRange = range
         defer { currentCallRange = saved }

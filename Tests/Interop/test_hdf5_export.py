@@ -355,3 +355,10 @@ def test_vectors_and_clusterings(tmp_path):
         for k in range(2):
             assert np.allclose(c["centroids"][k], matrix[labels == k].astype(np.float64).mean(axis=0), atol=1e-5)
         assert c.attrs["k"] == 2 and -1 <= c.attrs["silhouette"] <= 1 and "ari" in c.attrs
+
+
+def test_values_are_written_in_call_order(tmp_path):
+    out = tmp_path / "order.h5"
+    run_mvs("-c", f'export("{out}", zeta=1, alpha=[1, 2], mid="m")')
+    with h5py.File(out) as f:
+        assert list(f.keys()) == ["zeta", "alpha", "mid"]
