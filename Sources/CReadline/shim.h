@@ -5,6 +5,19 @@
 #include <stdlib.h>
 #include <readline/readline.h>
 #include <readline/history.h>
+#include <poll.h>
+#include <signal.h>
+#include <time.h>
+
+// glibc declares ppoll only under _GNU_SOURCE, which Swift's Glibc module does not set.
+int ppoll(struct pollfd *fds, nfds_t nfds, const struct timespec *timeout, const sigset_t *sigmask);
+
+/// Waits until `fd` is readable with `mask` as the signal mask meanwhile (atomically), so a signal
+/// blocked outside the wait can only be delivered while waiting; -1 with errno EINTR when one is.
+static inline int mvs_wait_readable(int fd, const sigset_t *mask) {
+    struct pollfd descriptor = { fd, POLLIN, 0 };
+    return ppoll(&descriptor, 1, NULL, mask);
+}
 
 typedef char **(*mvs_completion_fn)(const char *, int, int);
 typedef char *(*mvs_generator_fn)(const char *, int);

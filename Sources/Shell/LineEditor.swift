@@ -53,22 +53,31 @@ final class LineEditor {
     /// Reads one line, showing `prompt`.
     func read(prompt: String) -> Input {
         LineEditor.received = nil
+        // A Ctrl-C that stopped the previous command must not also cancel this prompt.
+        Interruption.reset()
+        // SIGINT stays blocked except inside ppoll, which unblocks it atomically: a Ctrl-C can then
+        // only arrive while waiting (waking it) or be pending for the next wait — never slip between
+        // the flag check and the wait.
+        var interrupt = sigset_t(), waiting = sigset_t()
+        sigemptyset(&interrupt)
+        sigaddset(&interrupt, SIGINT)
+        pthread_sigmask(SIG_BLOCK, &interrupt, &waiting)
+        defer { pthread_sigmask(SIG_SETMASK, &waiting, nil) }
+        sigdelset(&waiting, SIGINT)
         rl_callback_handler_install(prompt, LineEditor.lineHandler)
         while LineEditor.received == nil {
-            var descriptor = pollfd(fd: STDIN_FILENO, events: Int16(POLLIN), revents: 0)
-            let ready = poll(&descriptor, 1, -1)
-            if ready < 0 {
+            if Interruption.isRequested {
+                Interruption.reset()
+                // Throw the half-typed line away and start a fresh prompt, as bash and Python do.
+                FileHandle.standardOutput.write(Data("^C\n".utf8))
+                rl_free_line_state()
+                rl_callback_sigcleanup()
+                rl_cleanup_after_signal()
+                rl_callback_handler_remove()
+                return .interrupted
+            }
+            if mvs_wait_readable(STDIN_FILENO, &waiting) < 0 {
                 guard errno == EINTR else { rl_callback_handler_remove(); return .end }
-                if Interruption.isRequested {
-                    Interruption.reset()
-                    // Throw the half-typed line away and start a fresh prompt, as bash and Python do.
-                    FileHandle.standardOutput.write(Data("^C\n".utf8))
-                    rl_free_line_state()
-                    rl_callback_sigcleanup()
-                    rl_cleanup_after_signal()
-                    rl_callback_handler_remove()
-                    return .interrupted
-                }
                 continue
             }
             rl_callback_read_char()
