@@ -70,9 +70,11 @@ public enum TextRenderer {
         canvas.set(row: axisRow, column: labelWidth, glyphs.corner)
         for column in left..<(left + plotWidth) { canvas.set(row: axisRow, column: column, glyphs.horizontal) }
         let frame = PlotFrame(left: left, top: top, width: plotWidth, height: plotHeight, x: xTicks, y: yTicks)
+        var labelled = Set<Int>()
         for (value, label) in zip(yTicks.values, yTicks.labels) {
             let row = frame.row(value, subdivisions: 1)
-            guard row >= 0, row < plotHeight else { continue }
+            // Two ticks on one row (a short plot): keep the first rather than print one label over another.
+            guard row >= 0, row < plotHeight, labelled.insert(row).inserted else { continue }
             canvas.write(String(repeating: " ", count: labelWidth - label.count) + label, row: top + row, column: 0)
             canvas.set(row: top + row, column: labelWidth, glyphs.yTick)
         }

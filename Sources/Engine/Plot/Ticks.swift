@@ -60,7 +60,8 @@ public struct Ticks: Sendable, Equatable {
     }
 
     /// Logarithmic ticks at powers of ten (every k-th decade when there are many), with 2× and 5× added when
-    /// fewer than three decades fall inside; the domain is rounded outwards to 1, 2 or 5 × 10ⁿ.
+    /// every decade is ticked and fewer than three fall inside; the domain is rounded outwards to 1, 2 or 5 × 10ⁿ
+    /// and its ends are ticks.
     public static func logarithmic(_ range: ClosedRange<Double>, target: Int, exact: Bool = false) -> Ticks {
         var lower = range.lowerBound, upper = range.upperBound
         if !(lower > 0) { lower = upper > 0 ? upper / 10 : 1 }
@@ -72,9 +73,16 @@ public struct Ticks: Sendable, Equatable {
         let every = max(1, Int((Double(highDecade - lowDecade) / Double(max(target, 1))).rounded(.up)))
         let decades = stride(from: lowDecade, through: highDecade, by: 1).filter { ($0 - lowDecade) % every == 0 }
         var values = decades.map { Foundation.pow(10, Double($0)) }.filter(inside)
-        if values.count < 3 {
-            values = (values + decades.flatMap { decade in [2.0, 5.0].map { $0 * Foundation.pow(10, Double(decade)) } }.filter(inside)).sorted()
+        if every == 1, values.count < 3 {
+            values += decades.flatMap { decade in [2.0, 5.0].map { $0 * Foundation.pow(10, Double(decade)) } }.filter(inside)
         }
+        // The rounded ends (0.02, 2) are labelled too, so the reader sees where the axis stops.
+        if !exact {
+            for end in [domain.lowerBound, domain.upperBound] where !values.contains(where: { abs($0 / end - 1) < 1e-9 }) {
+                values.append(end)
+            }
+        }
+        values.sort()
         return Ticks(values: values, labels: values.map(logLabel), domain: domain, log: true)
     }
 

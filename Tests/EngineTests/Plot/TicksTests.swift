@@ -36,19 +36,21 @@ import Testing
 }
 
 @Test func logTicksFallOnDecades() {
-    // 0.026 rounds down to 0.02 (1, 2, 5 × 10ⁿ); decades 0.1 … 100 lie inside.
+    // 0.026 rounds down to 0.02 (1, 2, 5 × 10ⁿ), which is labelled; decades 0.1 … 100 lie inside.
     let ticks = Ticks.logarithmic(0.026...100, target: 5)
     #expect(ticks.domain == 0.02...100)
-    #expect(ticks.values == [0.1, 1, 10, 100])
-    #expect(ticks.labels == ["0.1", "1", "10", "100"])
+    #expect(ticks.values == [0.02, 0.1, 1, 10, 100])
+    #expect(ticks.labels == ["0.02", "0.1", "1", "10", "100"])
     #expect(abs(Ticks.logarithmic(0.1...100, target: 5).position(of: 1) - 1.0 / 3) < 1e-12)
     // Eight decades over ~3 ticks: every third decade.
-    #expect(Ticks.logarithmic(1e-6...90, target: 3).labels == ["1e-6", "0.001", "1"])
+    #expect(Ticks.logarithmic(1e-6...90, target: 3).labels == ["1e-6", "0.001", "1", "100"])
     // A singular-value spectrum from 0.53 to 9.7: domain 0.5…10, too few decades, so 2× and 5× too.
     let spectrum = Ticks.logarithmic(0.53...9.7, target: 4)
     #expect(spectrum.domain == 0.5...10)
     #expect(spectrum.labels == ["0.5", "1", "2", "5", "10"])
     #expect(Ticks.logarithmic(2...8, target: 4).values == [2, 5, 10])
+    // Every other decade (0.0017…0.8 over ~2 ticks): no 2× and 5× in between, which would crowd a short axis.
+    #expect(Ticks.logarithmic(0.0017...0.8, target: 2).values == [0.001, 0.1, 1])
 }
 
 @Test func sequentialScaleIsViridisAndShadesAreEqualBands() {
