@@ -136,3 +136,22 @@ import Testing
         }
     }
 }
+
+@Suite struct FinalNormTests {
+    @Test func layerNormAndRMSNormByHand() {
+        // x = (1, 2, 3, 6): mean 3, variance (4 + 1 + 0 + 9)/4 = 3.5.
+        var values: [Float] = [1, 2, 3, 6]
+        let layer = FinalNorm(weight: [1, 2, 1, 1], bias: [0, 0, 1, 0], epsilon: 0)
+        values.withUnsafeMutableBufferPointer { layer.apply($0) }
+        let s = Float(3.5).squareRoot()
+        let expected: [Float] = [-2 / s, -2 / s, 1, 3 / s]
+        for (got, want) in zip(values, expected) { #expect(abs(got - want) < 1e-6) }
+        // RMS: mean square (1 + 4 + 9 + 36)/4 = 12.5, no centring.
+        var rms: [Float] = [1, 2, 3, 6]
+        let norm = FinalNorm(weight: [1, 1, 1, 2], bias: nil, epsilon: 0)
+        rms.withUnsafeMutableBufferPointer { norm.apply($0) }
+        let r = Float(12.5).squareRoot()
+        let wantRMS: [Float] = [1 / r, 2 / r, 3 / r, 12 / r]
+        for (got, want) in zip(rms, wantRMS) { #expect(abs(got - want) < 1e-6) }
+    }
+}
