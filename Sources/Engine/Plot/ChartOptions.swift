@@ -25,8 +25,9 @@ public struct ChartOptions: Sendable, Equatable {
     public static func kind(named name: String) throws -> Chart.Kind {
         guard let kind = Chart.Kind(rawValue: name) else {
             let names = Chart.Kind.allCases.map(\.rawValue)
-            throw EngineError.unknownName(name, context: "plot kind (\(names.joined(separator: ", ")))",
-                                          suggestion: Suggest.closest(to: name, in: names))
+            var message = "unknown plot kind '\(name)'"
+            if let suggestion = Suggest.closest(to: name, in: names) { message += "; did you mean '\(suggestion)'?" }
+            throw EngineError.invalidArgument(message + " (kinds: \(names.joined(separator: ", ")))")
         }
         return kind
     }
