@@ -4,9 +4,9 @@ import Engine
 enum ForwardBuiltins {
     static let all: [Builtin] = [
         Builtin(name: "tokens", parameters: [.required("model"), .required("text")], group: "forward",
-                summary: "the model's WordPiece tokens of a text ([CLS] … [SEP]): a table of position, piece and id",
+                summary: "the model's tokens of a text (WordPiece with [CLS] … [SEP], or GPT-2 byte-level BPE): a table of position, piece and id",
                 example: "tokens(m, \"The cat sat.\")") { arguments in
-            let pieces = try WordPieceTokenizer.of(arguments.model("model")).encode(arguments.string("text"))
+            let pieces = try Tokenizer.of(arguments.model("model")).encode(arguments.string("text"))
             var table = Table()
             try table.append("position", .int(Array(pieces.indices)))
             try table.append("piece", .string(pieces.map(\.piece)))
@@ -14,10 +14,11 @@ enum ForwardBuiltins {
             return .table(table)
         },
         Builtin(name: "hidden", parameters: [.required("model"), .required("text")], group: "forward",
-                summary: "hidden states of a BERT-family encoder for a text: a (layers+1) × tokens × d tensor, 0 = embeddings",
+                summary: "hidden states of a BERT-family encoder or GPT-2 for a text: a (layers+1) × tokens × d tensor, 0 = embeddings",
                 example: "h = hidden(m, \"The cat sat.\")") { arguments in
             let model = try arguments.model("model")
-            let ids = try WordPieceTokenizer.of(model).encode(arguments.string("text")).map(\.id)
+            let ids = try Tokenizer.of(model).encode(arguments.string("text")).map(\.id)
+            if GPT2Weights.matches(model) { return .tensor(try GPT2Weights(model: model).hiddenStates(ids: ids)) }
             return .tensor(try BERTWeights(model: model).hiddenStates(ids: ids))
         },
         Builtin(name: "reconstruct", parameters: [

@@ -242,3 +242,137 @@ def test_minilm_visualization_reports_the_activation_numpy_computes(mvs, tmp_pat
     _, scores = nearest_by_cosine(inputs, get("embeddings.word_embeddings.weight"))
     top = np.argsort(-scores, axis=1)[:, :3].reshape(-1)
     assert list(group["tokens"]["id"][()]) == list(top)
+
+
+# --- GPT-2: byte-level BPE and a pre-norm causal decoder, on a synthetic model written here ----------
+def bytes_to_unicode():
+    """GPT-2's printable alphabet for the 256 bytes (encoder.py)."""
+    bs = list(range(ord("!"), ord("~") + 1)) + list(range(ord("¡"), ord("¬") + 1)) + list(range(ord("®"), ord("ÿ") + 1))
+    cs = bs[:]
+    n = 0
+    for b in range(256):
+        if b not in bs:
+            bs.append(b)
+            cs.append(256 + n)
+            n += 1
+    return dict(zip(bs, map(chr, cs)))
+
+
+def kind(ch):
+    cat = unicodedata.category(ch)
+    return "space" if ch.isspace() else "L" if cat.startswith("L") else "N" if cat.startswith("N") else "O"
+
+
+def pretokenize(text):
+    """GPT-2's pattern 's|'t|'re|'ve|'m|'ll|'d| ?\\p{L}+| ?\\p{N}+| ?[^\\s\\p{L}\\p{N}]+|\\s+(?!\\S)|\\s+ by hand."""
+    out, i, n = [], 0, len(text)
+    while i < n:
+        if text[i] == "'":
+            found = next((c for c in ["s", "t", "re", "ve", "m", "ll", "d"] if text.startswith(c, i + 1)), None)
+            if found:
+                out.append(text[i:i + 1 + len(found)])
+                i += 1 + len(found)
+                continue
+        j = i + 1 if text[i] == " " and i + 1 < n and not text[i + 1].isspace() else i
+        if kind(text[j]) != "space":
+            k = j
+            while k < n and kind(text[k]) == kind(text[j]):
+                k += 1
+            out.append(text[i:k])
+            i = k
+            continue
+        k = i
+        while k < n and text[k].isspace():
+            k += 1
+        end = k - 1 if k < n and k - i > 1 else k
+        out.append(text[i:end])
+        i = end
+    return out
+
+
+def bpe_ids(text, vocab, merges):
+    alphabet = bytes_to_unicode()
+    ranks = {pair: r for r, pair in enumerate(merges)}
+    ids = []
+    for word in pretokenize(text):
+        symbols = [alphabet[b] for b in word.encode("utf-8")]
+        while len(symbols) > 1:
+            pairs = [(ranks.get((a, b), 1 << 30), a, b) for a, b in zip(symbols, symbols[1:])]
+            rank, a, b = min(pairs)
+            if rank == 1 << 30:
+                break
+            merged, k = [], 0
+            while k < len(symbols):
+                if k + 1 < len(symbols) and symbols[k] == a and symbols[k + 1] == b:
+                    merged.append(a + b)
+                    k += 2
+                else:
+                    merged.append(symbols[k])
+                    k += 1
+            symbols = merged
+        ids += [vocab[s] for s in symbols]
+    return ids
+
+
+def gelu_tanh(x):
+    return 0.5 * x * (1 + np.tanh(np.sqrt(2 / np.pi) * (x + 0.044715 * x ** 3)))
+
+
+def gpt2_hidden(w, ids, layers, heads, eps=1e-5):
+    t = len(ids)
+    x = w["wte.weight"][ids] + w["wpe.weight"][:t]
+    states = [x]
+    for layer in range(layers):
+        p = f"h.{layer}."
+        a = layer_norm(x, w[p + "ln_1.weight"], w[p + "ln_1.bias"], eps)
+        qkv = a @ w[p + "attn.c_attn.weight"] + w[p + "attn.c_attn.bias"]
+        d = x.shape[1]
+        hw = d // heads
+        ctx = np.zeros_like(x)
+        for h in range(heads):
+            q, k, v = (qkv[:, part * d + h * hw: part * d + (h + 1) * hw] for part in range(3))
+            s = q @ k.T / np.sqrt(hw) + np.triu(np.full((t, t), -np.inf), 1)
+            s = np.exp(s - s.max(1, keepdims=True))
+            ctx[:, h * hw:(h + 1) * hw] = (s / s.sum(1, keepdims=True)) @ v
+        x = x + ctx @ w[p + "attn.c_proj.weight"] + w[p + "attn.c_proj.bias"]
+        m = layer_norm(x, w[p + "ln_2.weight"], w[p + "ln_2.bias"], eps)
+        x = x + gelu_tanh(m @ w[p + "mlp.c_fc.weight"] + w[p + "mlp.c_fc.bias"]) @ w[p + "mlp.c_proj.weight"] + w[p + "mlp.c_proj.bias"]
+        states.append(x)
+    states[-1] = layer_norm(x, w["ln_f.weight"], w["ln_f.bias"], eps)
+    return np.stack(states)
+
+
+def test_gpt2_bpe_tokens_and_hidden_states_match_numpy(mvs, tmp_path):
+    from safetensors.numpy import save_file
+    rng = np.random.default_rng(3)
+    alphabet = list(bytes_to_unicode().values())
+    merges = [("Ġ", "t"), ("h", "e"), ("Ġt", "he"), ("Ġ", "c"), ("a", "t"), ("Ġc", "at"), ("i", "n"), ("in", "g"),
+              ("'", "s"), ("Ã", "©"), ("Ġ", "Ġ"), ("1", "2")]
+    pieces = alphabet + [a + b for a, b in merges]
+    vocab = {piece: i for i, piece in enumerate(pieces)}
+    d, heads, layers, ff = 16, 4, 2, 32
+    w = {"wte.weight": rng.normal(0, 0.5, (len(vocab), d)), "wpe.weight": rng.normal(0, 0.2, (64, d)),
+         "ln_f.weight": 1 + rng.normal(0, 0.1, d), "ln_f.bias": rng.normal(0, 0.1, d)}
+    for layer in range(layers):
+        p = f"h.{layer}."
+        for name, shape in [("ln_1.weight", d), ("ln_1.bias", d), ("attn.c_attn.weight", (d, 3 * d)), ("attn.c_attn.bias", 3 * d),
+                            ("attn.c_proj.weight", (d, d)), ("attn.c_proj.bias", d), ("ln_2.weight", d), ("ln_2.bias", d),
+                            ("mlp.c_fc.weight", (d, ff)), ("mlp.c_fc.bias", ff), ("mlp.c_proj.weight", (ff, d)), ("mlp.c_proj.bias", d)]:
+            w[p + name] = (1.0 if name.startswith("ln") and name.endswith("weight") else 0) + rng.normal(0, 0.3, shape)
+    w = {k: v.astype(np.float32) for k, v in w.items()}
+    model = tmp_path / "gpt2"
+    model.mkdir()
+    save_file(w, str(model / "model.safetensors"))
+    (model / "config.json").write_text(json.dumps({"model_type": "gpt2", "n_head": heads, "n_embd": d}))
+    (model / "vocab.json").write_text(json.dumps(vocab, ensure_ascii=False), encoding="utf-8")
+    (model / "merges.txt").write_text("#version: 0.2\n" + "\n".join(f"{a} {b}" for a, b in merges) + "\n", encoding="utf-8")
+    text = "The cat's thing  sings 123 café!?\n  end"
+    ids, hidden = run_mvs_forward(mvs, tmp_path, model, text)
+    expected = bpe_ids(text, vocab, merges)
+    assert ids == expected
+    assert vocab["Ġcat"] in ids and vocab["'s"] in ids and vocab["Ã©"] in ids  # merges were applied
+    reference = gpt2_hidden({k: v.astype(np.float64) for k, v in w.items()}, ids, layers, heads)
+    assert hidden.shape == reference.shape
+    for layer in range(layers + 1):
+        error = np.abs(hidden[layer] - reference[layer]).max() / np.abs(reference[layer]).max()
+        assert error < 1e-4, f"state {layer}: relative max error {error}"

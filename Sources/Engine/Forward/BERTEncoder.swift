@@ -121,15 +121,16 @@ extension BERTWeights {
         return (out, NormCache(normalized: normalized, inverseDeviation: inverse))
     }
 
-    /// Row-wise softmax in place; masked-out columns get probability 0.
-    static func softmaxRows(_ values: inout [Float], offset: Int, rows: Int, columns: Int, mask: [Bool]?) {
+    /// Row-wise softmax in place; masked-out columns (and, when causal, columns after the row) get probability 0.
+    static func softmaxRows(_ values: inout [Float], offset: Int, rows: Int, columns: Int, mask: [Bool]?, causal: Bool = false) {
         for row in 0..<rows {
             let start = offset + row * columns
+            func visible(_ column: Int) -> Bool { (mask?[column] ?? true) && (!causal || column <= row) }
             var largest = -Float.infinity
-            for column in 0..<columns where mask?[column] ?? true { largest = max(largest, values[start + column]) }
+            for column in 0..<columns where visible(column) { largest = max(largest, values[start + column]) }
             var total: Float = 0
             for column in 0..<columns {
-                if mask?[column] ?? true {
+                if visible(column) {
                     let e = Foundation.exp(values[start + column] - largest)
                     values[start + column] = e
                     total += e

@@ -180,9 +180,7 @@ extension WordPieceTokenizer {
             throw EngineError.unsupported("\(model.name) has no vocabulary file (tokenizer.json, vocab.json or vocab.txt beside its weights)")
         }
         let tokens = try source.tokens()
-        var isDirectory: ObjCBool = false
-        let directory = FileManager.default.fileExists(atPath: model.source, isDirectory: &isDirectory) && isDirectory.boolValue
-            ? model.source : (model.source as NSString).deletingLastPathComponent
+        let directory = Tokenizer.directory(of: model)
         func json(_ name: String) -> JSONValue? {
             let path = (directory as NSString).appendingPathComponent(name)
             guard let data = FileManager.default.contents(atPath: path) else { return nil }

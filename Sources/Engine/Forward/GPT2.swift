@@ -1,0 +1,135 @@
+// GPT-2's forward pass: pre-norm blocks, causal attention, Conv1D (d_in × d_out) weights, tanh GELU, final LayerNorm.
+import Foundation
+
+/// One GPT-2 block's weights, as stored (Conv1D: d_in × d_out).
+struct GPT2BlockWeights {
+    let norm1Weight, norm1Bias, attention, attentionBias, projection, projectionBias: [Float]
+    let norm2Weight, norm2Bias, ff1, ff1Bias, ff2, ff2Bias: [Float]
+}
+
+/// A GPT-2 decoder's weights and its forward pass (hidden states only; no gradients yet).
+public struct GPT2Weights {
+    let width, heads, feedForward, vocabularySize, maximumPositions: Int
+    let token, position: [Float]
+    let blocks: [GPT2BlockWeights]
+    let finalNormWeight, finalNormBias: [Float]
+    let epsilon: Float
+    /// `gelu_new` / `gelu_pytorch_tanh` (tanh form, GPT-2's default) or `gelu` (erf form).
+    let tanhGELU: Bool
+
+    /// Whether `model` is laid out as GPT-2 (`h.0.attn.c_attn.weight` and `wte.weight`).
+    public static func matches(_ model: Model) -> Bool {
+        let names = ParameterNames(config: model.config, parameters: model.parameters)
+        return names.prefix(among: ["", "transformer."], having: "h.0.attn.c_attn.weight") != nil
+    }
+
+    /// Reads every weight; missing biases read as zeros (some checkpoints drop them).
+    public init(model: Model) throws {
+        let names = ParameterNames(config: model.config, parameters: model.parameters)
+        guard let prefix = names.prefix(among: ["", "transformer."], having: "h.0.attn.c_attn.weight"),
+              names.has(prefix + "wte.weight") else {
+            throw EngineError.unsupported("\(model.name) is not laid out as GPT-2 (no h.0.attn.c_attn.weight and wte.weight)")
+        }
+        let architecture = model.architecture
+        let d = architecture.width, heads = architecture.heads, ff = architecture.feedForward
+        guard d > 0, heads > 0, d % heads == 0, ff > 0 else {
+            throw EngineError.unsupported("\(model.name): width \(d) and \(heads) heads do not give a whole head width (is n_head in config.json?)")
+        }
+        func raw(_ key: String, count: Int, zeroIfMissing: Bool = false) throws -> [Float] {
+            guard let name = names.raw(prefix + key) else {
+                if zeroIfMissing { return [Float](repeating: 0, count: count) }
+                throw EngineError.unknownName(prefix + key, context: "parameter in \(model.name) (needed by the forward pass)", suggestion: nil)
+            }
+            let values = try model.tensor(name).values
+            guard values.count == count else {
+                throw EngineError.malformed(path: model.source, message: "\(name) has \(values.count) elements, the forward pass expects \(count)")
+            }
+            return values
+        }
+        let activation = model.config?["activation_function"]?.stringValue ?? "gelu_new"
+        guard ["gelu_new", "gelu_pytorch_tanh", "gelu"].contains(activation) else {
+            throw EngineError.unsupported("\(model.name): activation_function '\(activation)' is not supported by the forward pass")
+        }
+        tanhGELU = activation != "gelu"
+        width = d
+        self.heads = heads
+        feedForward = ff
+        guard let embedShape = names.shape(prefix + "wte.weight"), embedShape.count == 2, embedShape[1] == d,
+              let positionShape = names.shape(prefix + "wpe.weight"), positionShape.count == 2 else {
+            throw EngineError.unsupported("\(model.name): wte/wpe are missing or not \(d) wide")
+        }
+        vocabularySize = embedShape[0]
+        maximumPositions = positionShape[0]
+        token = try raw("wte.weight", count: vocabularySize * d)
+        position = try raw("wpe.weight", count: maximumPositions * d)
+        epsilon = Float(model.config?["layer_norm_epsilon"]?.doubleValue ?? 1e-5)
+        finalNormWeight = try raw("ln_f.weight", count: d)
+        finalNormBias = try raw("ln_f.bias", count: d, zeroIfMissing: true)
+        blocks = try (0..<architecture.layers).map { layer in
+            let base = "h.\(layer)."
+            return GPT2BlockWeights(
+                norm1Weight: try raw(base + "ln_1.weight", count: d), norm1Bias: try raw(base + "ln_1.bias", count: d, zeroIfMissing: true),
+                attention: try raw(base + "attn.c_attn.weight", count: d * 3 * d),
+                attentionBias: try raw(base + "attn.c_attn.bias", count: 3 * d, zeroIfMissing: true),
+                projection: try raw(base + "attn.c_proj.weight", count: d * d),
+                projectionBias: try raw(base + "attn.c_proj.bias", count: d, zeroIfMissing: true),
+                norm2Weight: try raw(base + "ln_2.weight", count: d), norm2Bias: try raw(base + "ln_2.bias", count: d, zeroIfMissing: true),
+                ff1: try raw(base + "mlp.c_fc.weight", count: d * ff), ff1Bias: try raw(base + "mlp.c_fc.bias", count: ff, zeroIfMissing: true),
+                ff2: try raw(base + "mlp.c_proj.weight", count: ff * d), ff2Bias: try raw(base + "mlp.c_proj.bias", count: d, zeroIfMissing: true))
+        }
+    }
+
+    /// Hidden states (layers + 1) × tokens × d as Hugging Face reports them: 0 = token + position embeddings,
+    /// l = output of block l − 1, and the last one after the final LayerNorm.
+    public func hiddenStates(ids: [Int]) throws -> Tensor {
+        let t = ids.count, d = width
+        guard t > 0 else { throw EngineError.invalidArgument("the forward pass needs at least one token") }
+        guard t <= maximumPositions else { throw EngineError.invalidArgument("\(t) tokens exceed the model's \(maximumPositions) positions") }
+        var x = [Float](repeating: 0, count: t * d)
+        for (row, id) in ids.enumerated() {
+            guard id >= 0, id < vocabularySize else {
+                throw EngineError.invalidArgument("token id \(id) is outside the vocabulary (0..<\(vocabularySize))")
+            }
+            for column in 0..<d { x[row * d + column] = token[id * d + column] + position[row * d + column] }
+        }
+        var states = [x]
+        for block in blocks {
+            try Interruption.check()
+            x = forward(block, x, tokens: t)
+            states.append(x)
+        }
+        states[states.count - 1] = BERTWeights.layerNorm(x, rows: t, width: d, weight: finalNormWeight, bias: finalNormBias, epsilon: epsilon).0
+        return try Tensor(shape: [blocks.count + 1, t, d], values: states.flatMap { $0 })
+    }
+
+    /// x + Attention(LN1(x)), then + MLP(LN2(·)).
+    func forward(_ w: GPT2BlockWeights, _ x: [Float], tokens t: Int) -> [Float] {
+        let d = width, headWidth = width / heads
+        let normed = BERTWeights.layerNorm(x, rows: t, width: d, weight: w.norm1Weight, bias: w.norm1Bias, epsilon: epsilon).0
+        let qkv = Dense.linear(normed, rows: t, w.attention, inner: d, outer: 3 * d, bias: w.attentionBias)
+        var scores = [Float](repeating: 0, count: t * t)
+        var context = [Float](repeating: 0, count: t * d)
+        for head in 0..<heads {
+            let column = head * headWidth
+            Dense.gemm(qkv, MatrixView(offset: column, stride: 3 * d), qkv, MatrixView(offset: d + column, stride: 3 * d),
+                       transposeB: true, m: t, n: t, k: headWidth, into: &scores, MatrixView(stride: t),
+                       alpha: 1 / Float(headWidth).squareRoot())
+            BERTWeights.softmaxRows(&scores, offset: 0, rows: t, columns: t, mask: nil, causal: true)
+            Dense.gemm(scores, MatrixView(stride: t), qkv, MatrixView(offset: 2 * d + column, stride: 3 * d),
+                       m: t, n: headWidth, k: t, into: &context, MatrixView(offset: column, stride: d))
+        }
+        var out = Dense.linear(context, rows: t, w.projection, inner: d, outer: d, bias: w.projectionBias)
+        for index in out.indices { out[index] += x[index] }
+        let normed2 = BERTWeights.layerNorm(out, rows: t, width: d, weight: w.norm2Weight, bias: w.norm2Bias, epsilon: epsilon).0
+        let activated = Dense.linear(normed2, rows: t, w.ff1, inner: d, outer: feedForward, bias: w.ff1Bias)
+            .map(tanhGELU ? GPT2Weights.tanhGELU : BERTWeights.gelu)
+        let mlp = Dense.linear(activated, rows: t, w.ff2, inner: feedForward, outer: d, bias: w.ff2Bias)
+        for index in out.indices { out[index] += mlp[index] }
+        return out
+    }
+
+    /// GPT-2's `gelu_new`: 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³))).
+    static func tanhGELU(_ x: Float) -> Float {
+        0.5 * x * (1 + Foundation.tanh(Float((2 / Double.pi).squareRoot()) * (x + 0.044715 * x * x * x)))
+    }
+}

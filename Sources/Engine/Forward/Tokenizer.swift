@@ -1,0 +1,74 @@
+// The tokenizer of a model, chosen by its files: byte-level BPE for GPT-2-style models, WordPiece otherwise.
+import Foundation
+
+/// A model's tokenizer.
+public enum Tokenizer: Sendable {
+    case wordPiece(WordPieceTokenizer)
+    case byteLevelBPE(ByteLevelBPETokenizer)
+
+    /// The pieces of `text`, with the special tokens the model expects (`[CLS] … [SEP]` for WordPiece, none for GPT-2).
+    public func encode(_ text: String) throws -> [TokenPiece] {
+        switch self {
+        case let .wordPiece(tokenizer): return tokenizer.encode(text)
+        case let .byteLevelBPE(tokenizer): return try tokenizer.encode(text)
+        }
+    }
+
+    /// Byte-level BPE when the model's `tokenizer.json` is a BPE model or it has `vocab.json` + `merges.txt`;
+    /// WordPiece from its vocabulary otherwise.
+    public static func of(_ model: Model) throws -> Tokenizer {
+        let directory = Tokenizer.directory(of: model)
+        func path(_ name: String) -> String { (directory as NSString).appendingPathComponent(name) }
+        if let data = FileManager.default.contents(atPath: path("tokenizer.json")) {
+            let json = try JSONValue.parse(data, path: path("tokenizer.json"))
+            if json["model"]?["type"]?.stringValue == "BPE" { return .byteLevelBPE(try bpe(json, path: path("tokenizer.json"))) }
+        } else if let vocabulary = FileManager.default.contents(atPath: path("vocab.json")),
+                  let merges = FileManager.default.contents(atPath: path("merges.txt")) {
+            let json = try JSONValue.parse(vocabulary, path: path("vocab.json"))
+            let lines = String(decoding: merges, as: UTF8.self).split(whereSeparator: \.isNewline)
+            let pairs = lines.filter { !$0.hasPrefix("#version") }.compactMap { line -> (String, String)? in
+                let parts = line.split(separator: " ")
+                return parts.count == 2 ? (String(parts[0]), String(parts[1])) : nil
+            }
+            return .byteLevelBPE(ByteLevelBPETokenizer(vocabulary: try pieceIds(json, path: path("vocab.json")), merges: pairs))
+        }
+        return .wordPiece(try WordPieceTokenizer.of(model))
+    }
+
+    /// The directory holding the model's tokenizer files.
+    static func directory(of model: Model) -> String {
+        var isDirectory: ObjCBool = false
+        let exists = FileManager.default.fileExists(atPath: model.source, isDirectory: &isDirectory)
+        return exists && isDirectory.boolValue ? model.source : (model.source as NSString).deletingLastPathComponent
+    }
+
+    private static func bpe(_ json: JSONValue, path: String) throws -> ByteLevelBPETokenizer {
+        guard let vocabulary = json["model"]?["vocab"] else { throw EngineError.malformed(path: path, message: "BPE model has no 'vocab'") }
+        var merges: [(String, String)] = []
+        for merge in json["model"]?["merges"]?.arrayValue ?? [] {
+            // Older files write "a b", newer ones ["a", "b"].
+            if let text = merge.stringValue {
+                let parts = text.split(separator: " ")
+                if parts.count == 2 { merges.append((String(parts[0]), String(parts[1]))) }
+            } else if let pair = merge.arrayValue, pair.count == 2, let left = pair[0].stringValue, let right = pair[1].stringValue {
+                merges.append((left, right))
+            }
+        }
+        var ids = try pieceIds(vocabulary, path: path)
+        for added in json["added_tokens"]?.arrayValue ?? [] {
+            if let id = added["id"]?.intValue, let content = added["content"]?.stringValue { ids[content] = id }
+        }
+        let prefixSpace = json["pre_tokenizer"]?["add_prefix_space"]?.boolValue ?? false
+        return ByteLevelBPETokenizer(vocabulary: ids, merges: merges, prefixSpace: prefixSpace)
+    }
+
+    private static func pieceIds(_ json: JSONValue, path: String) throws -> [String: Int] {
+        guard case let .object(members) = json else { throw EngineError.malformed(path: path, message: "vocabulary is not an object of piece → id") }
+        var ids: [String: Int] = [:]
+        for (piece, value) in members {
+            guard let id = value.intValue, id >= 0 else { throw EngineError.malformed(path: path, message: "piece '\(piece)' has an invalid id") }
+            ids[piece] = id
+        }
+        return ids
+    }
+}
