@@ -41,7 +41,8 @@ public enum SVGRenderer {
         }
         let labelWidth = Double(probe.y.labels.map(\.count).max() ?? 1) * characterWidth
         let left = 28 + labelWidth + 8
-        let plotWidth = width - left - 16 - legendWidth
+        // Long tick labels and legends in a narrow picture overlap rather than leave a negative plot width.
+        let plotWidth = max(40, width - left - 16 - legendWidth)
         guard let xTicks = chart.ticks(xTarget: max(2, Int(plotWidth / 80)), yTarget: 1, scatterMargin: true)?.x else { return }
         let frame = Frame(left: left, top: top, width: plotWidth, height: plotHeight, x: xTicks, y: probe.y)
         svg.open("g", ["class": "axes", "stroke": "#222222", "stroke-width": "1"])
@@ -201,7 +202,7 @@ public enum SVGRenderer {
         }
         let rowLabelWidth = Double(heatmap.rows.map(\.count).max() ?? 1) * characterWidth
         let left = 28 + rowLabelWidth + 8, top = 40.0
-        let gridWidth = width - left - 110, gridHeight = height - top - 56
+        let gridWidth = max(40, width - left - 110), gridHeight = height - top - 56
         let columns = heatmap.columns.count, rows = heatmap.rows.count
         let cellWidth = gridWidth / Double(max(columns, 1)), cellHeight = gridHeight / Double(max(rows, 1))
         // Tooltips on every cell of a large matrix would triple the file for little use.

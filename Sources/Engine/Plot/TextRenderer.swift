@@ -61,7 +61,8 @@ public enum TextRenderer {
         }
         let yTicks = probe.y
         let labelWidth = yTicks.labels.map(\.count).max() ?? 1
-        let left = labelWidth + 1, plotWidth = width - left - 1
+        // Absurdly long tick labels are cut at the edge rather than leave no room to plot.
+        let left = labelWidth + 1, plotWidth = max(4, width - left - 1)
         guard let xTicks = chart.ticks(xTarget: max(2, plotWidth / 8), yTarget: 1)?.x else { return canvas }
         let top = 1, axisRow = top + plotHeight
         canvas.write(chart.y.label, row: 0, column: 0)

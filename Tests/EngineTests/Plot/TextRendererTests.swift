@@ -80,3 +80,28 @@ func everyKindFitsTheWidthAndHeight(width: Int) throws {
     #expect(rows.contains { $0.hasPrefix("1 ") && $0.dropFirst(2).allSatisfy { $0 == "@" } })
     #expect(rows.last == "rel -3 .:-=+*#%@ 7")
 }
+
+@Test func longLabelsInNarrowPicturesDoNotBreakTheLayout() throws {
+    // Values near 1 that differ in the twelfth decimal give 14-character tick labels and the series names are
+    // 60 characters: the text stays within 24 columns. In a 240-pixel SVG the legend (260 px) and, for the
+    // heatmap, a 42-character row label would leave a negative plot width; it is kept at 40 px instead.
+    var table = Table()
+    try table.append("layer", .int([0, 1]))
+    try table.append("component", .string([String(repeating: "c", count: 60), String(repeating: "c", count: 60)]))
+    try table.append("erank", .double([1, 1 + 3e-12]))
+    try table.append("srank", .double([1, 2]))
+    let chart = try Chart.from(table)
+    for colour in [false, true] {
+        let text = visible(TextRenderer.render(chart, width: 24, height: 10, colour: colour))
+        #expect(text.split(separator: "\n").allSatisfy { $0.count <= 24 })
+    }
+    var heatmap = Table()
+    try heatmap.append("stack", .string([String(repeating: "s", count: 40)]))
+    try heatmap.append("layer", .int([0]))
+    try heatmap.append("component", .string(["q"]))
+    try heatmap.append("rel", .double([1]))
+    let svg = SVGRenderer.render(try Chart.from(heatmap), width: 240, height: 180)
+    #expect(!svg.contains("width=\"-"))
+    let lines = SVGRenderer.render(chart, width: 240, height: 180)
+    #expect(!lines.contains("width=\"-"))
+}
