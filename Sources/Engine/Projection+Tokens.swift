@@ -10,7 +10,7 @@ public struct TokenText: Sendable {
     /// WordPiece continuation pieces keep their `##`, which is how BERT users read them.
     public init(raw: [String]) {
         if TokenText.isByteLevel(raw) {
-            tokens = raw.map(TokenText.decodeByteLevel)
+            tokens = raw.map(ByteLevel.decode)
         } else {
             tokens = raw
         }
@@ -38,31 +38,6 @@ public struct TokenText: Sendable {
     static func isByteLevel(_ raw: [String]) -> Bool {
         let marked = raw.lazy.filter { $0.hasPrefix("Ġ") }.count
         return marked * 20 > raw.count
-    }
-
-    /// GPT-2's byte ↔ printable-character table, inverted: printable scalar → byte.
-    private static let byteForScalar: [UInt32: UInt8] = {
-        var printable = Array(33...126) + Array(161...172) + Array(174...255)
-        var scalars = printable
-        var extra = 0
-        for byte in 0...255 where !printable.contains(byte) {
-            printable.append(byte)
-            scalars.append(256 + extra)
-            extra += 1
-        }
-        var table: [UInt32: UInt8] = [:]
-        for (byte, scalar) in zip(printable, scalars) { table[UInt32(scalar)] = UInt8(byte) }
-        return table
-    }()
-
-    /// The text a byte-level token stands for; tokens with other characters (`<s>`) are kept as they are.
-    static func decodeByteLevel(_ token: String) -> String {
-        var bytes: [UInt8] = []
-        for scalar in token.unicodeScalars {
-            guard let byte = byteForScalar[scalar.value] else { return token }
-            bytes.append(byte)
-        }
-        return String(decoding: bytes, as: UTF8.self)
     }
 }
 

@@ -55,6 +55,19 @@ def bfloat16(array):
     return bits.astype("<u2").tobytes(), (bits.astype(np.uint32) << 16).view(np.float32)
 
 
+def linear_layers(t, canon, layer_prefix, names, bias=False):
+    """L layers of PyTorch Linear weights (out × in) named `layer_prefix.format(i) + names[component]`; their
+    canonical matrices are the transposes."""
+    shapes = {"q": (D, D), "k": (D, D), "v": (D, D), "o": (D, D), "ff1": (FF, D), "ff2": (D, FF)}
+    for i in range(L):
+        p = layer_prefix.format(i)
+        for component, raw in names.items():
+            t[p + raw + ".weight"] = r(*shapes[component])
+            if bias:
+                t[p + raw + ".bias"] = r(shapes[component][0])
+            canon[f"layer.{i}.{component}"] = t[p + raw + ".weight"].T
+
+
 def gpt2(root):
     t, canon = {}, {}
     t["wte.weight"] = r(V, D)
@@ -127,14 +140,9 @@ def llama(root, name, config, heads, kv_heads, shards):
 def distilbert(root):
     t, canon = {}, {}
     t["distilbert.embeddings.word_embeddings.weight"] = r(V, D)
-    for i in range(L):
-        p = f"distilbert.transformer.layer.{i}."
-        for component, raw, shape in [("q", "attention.q_lin", (D, D)), ("k", "attention.k_lin", (D, D)),
-                                      ("v", "attention.v_lin", (D, D)), ("o", "attention.out_lin", (D, D)),
-                                      ("ff1", "ffn.lin1", (FF, D)), ("ff2", "ffn.lin2", (D, FF))]:
-            t[p + raw + ".weight"] = r(*shape)
-            t[p + raw + ".bias"] = r(shape[0])
-            canon[f"layer.{i}.{component}"] = t[p + raw + ".weight"].T
+    linear_layers(t, canon, "distilbert.transformer.layer.{}.", {
+        "q": "attention.q_lin", "k": "attention.k_lin", "v": "attention.v_lin", "o": "attention.out_lin",
+        "ff1": "ffn.lin1", "ff2": "ffn.lin2"}, bias=True)
     t["vocab_projector.weight"] = r(V, D)
     canon.update({"embed": t["distilbert.embeddings.word_embeddings.weight"], "unembed": t["vocab_projector.weight"]})
     words = "\n".join(["[PAD]", "[UNK]", "hello", "##ing"] + [f"w{i}" for i in range(4, V)]) + "\n"
@@ -216,13 +224,9 @@ def roberta_bf16(root):
 def mpnet(root):
     """MPNet (all-mpnet-base-v2's family): BERT's layout with attention named `attention.attn.q k v o`."""
     t, canon = {"mpnet.embeddings.word_embeddings.weight": r(V, D)}, {}
-    for i in range(L):
-        p = f"mpnet.encoder.layer.{i}."
-        for component, raw, shape in [("q", "attention.attn.q", (D, D)), ("k", "attention.attn.k", (D, D)),
-                                      ("v", "attention.attn.v", (D, D)), ("o", "attention.attn.o", (D, D)),
-                                      ("ff1", "intermediate.dense", (FF, D)), ("ff2", "output.dense", (D, FF))]:
-            t[p + raw + ".weight"] = r(*shape)
-            canon[f"layer.{i}.{component}"] = t[p + raw + ".weight"].T
+    linear_layers(t, canon, "mpnet.encoder.layer.{}.", {
+        "q": "attention.attn.q", "k": "attention.attn.k", "v": "attention.attn.v", "o": "attention.attn.o",
+        "ff1": "intermediate.dense", "ff2": "output.dense"})
     canon["embed"] = t["mpnet.embeddings.word_embeddings.weight"]
     write_dir(root, "mpnet", t, {"model_type": "mpnet", "num_attention_heads": 2})
     return {"mpnet": canon}
@@ -231,13 +235,9 @@ def mpnet(root):
 def opt(root):
     """OPT: decoder-only with BART-style names under `model.decoder.`."""
     t, canon = {"model.decoder.embed_tokens.weight": r(V, D), "model.decoder.final_layer_norm.weight": r(D)}, {}
-    for i in range(L):
-        p = f"model.decoder.layers.{i}."
-        for component, raw, shape in [("q", "self_attn.q_proj", (D, D)), ("k", "self_attn.k_proj", (D, D)),
-                                      ("v", "self_attn.v_proj", (D, D)), ("o", "self_attn.out_proj", (D, D)),
-                                      ("ff1", "fc1", (FF, D)), ("ff2", "fc2", (D, FF))]:
-            t[p + raw + ".weight"] = r(*shape)
-            canon[f"layer.{i}.{component}"] = t[p + raw + ".weight"].T
+    linear_layers(t, canon, "model.decoder.layers.{}.", {
+        "q": "self_attn.q_proj", "k": "self_attn.k_proj", "v": "self_attn.v_proj", "o": "self_attn.out_proj",
+        "ff1": "fc1", "ff2": "fc2"})
     canon.update({"embed": t["model.decoder.embed_tokens.weight"], "final_norm": t["model.decoder.final_layer_norm.weight"]})
     write_dir(root, "opt", t, {"model_type": "opt", "num_attention_heads": 2})
     return {"opt": canon}
