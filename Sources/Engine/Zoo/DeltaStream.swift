@@ -18,16 +18,25 @@ public struct DeltaSelection: Sendable {
 }
 
 enum DeltaStream {
-    /// ft − base for one canonical matrix, with the base matrix (for relative statistics).
-    static func delta(_ entry: CanonicalEntry, ft: Model, base: Model) throws -> (delta: Tensor, base: Tensor) {
-        let baseTensor = try base.tensor(entry.name)
+    /// ft − base for one canonical matrix, in canonical orientation.
+    ///
+    /// The canonical transforms (transpose, column/row slices) are linear, so when both models store the matrix
+    /// under the same raw name the difference is taken on the raw (memory-mapped, zero-copy) tensors and
+    /// transformed once, instead of transforming both operands.
+    static func delta(_ entry: CanonicalEntry, ft: Model, base: Model) throws -> Tensor {
+        let name = "\(ft.name): \(entry.name)"
+        if let ftEntry = ft.architecture.entry(canonical: entry.name), ftEntry.rawName == entry.rawName,
+           ftEntry.transform == entry.transform,
+           let ftRaw = ft.parameter(raw: entry.rawName), let baseRaw = base.parameter(raw: entry.rawName) {
+            let difference = try TensorMath.apply(.subtract, try ftRaw.load(), try baseRaw.load(), name: name)
+            return try entry.transform.apply(to: difference, rawName: entry.rawName)
+        }
         let ftTensor: Tensor
         do {
             ftTensor = try ft.tensor(entry.name)
         } catch EngineError.unknownName {
             throw EngineError.unknownName(entry.name, context: "canonical matrix in \(ft.name) (present in the base \(base.name))", suggestion: nil)
         }
-        let delta = try TensorMath.apply(.subtract, ftTensor, baseTensor, name: "\(ft.name): \(entry.name)")
-        return (delta, baseTensor)
+        return try TensorMath.apply(.subtract, ftTensor, try base.tensor(entry.name), name: name)
     }
 }

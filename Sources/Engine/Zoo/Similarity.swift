@@ -17,7 +17,7 @@ public enum DeltaSimilarity {
                 let size = try base.tensor(entry.name).count
                 var stacked = [Float](repeating: 0, count: count * size)
                 for (row, model) in models.enumerated() {
-                    let (delta, _) = try DeltaStream.delta(entry, ft: model, base: base)
+                    let delta = try DeltaStream.delta(entry, ft: model, base: base)
                     stacked.withUnsafeMutableBufferPointer { buffer in
                         (buffer.baseAddress! + row * size).update(from: delta.storage.pointer, count: size)
                     }

@@ -12,7 +12,7 @@ public enum Vectorize {
             var accumulator = [Float](repeating: 0, count: dimension)
             for entry in entries {
                 try Interruption.check()
-                let (delta, _) = try DeltaStream.delta(entry, ft: model, base: base)
+                let delta = try DeltaStream.delta(entry, ft: model, base: base)
                 try sketch.accumulate(delta, name: entry.name, into: &accumulator)
             }
             return accumulator
@@ -31,8 +31,8 @@ public enum Vectorize {
         let rows = try eachModel(zoo, label: "vectorize") { model -> [Float] in
             var row = try entries.map { entry -> Double in
                 try Interruption.check()
-                let (delta, baseTensor) = try DeltaStream.delta(entry, ft: model, base: base)
-                return try statistic(delta, baseTensor)
+                let delta = try DeltaStream.delta(entry, ft: model, base: base)
+                return try statistic(delta, try base.tensor(entry.name))
             }
             if normalizePerModel {
                 let finite = row.filter(\.isFinite)
