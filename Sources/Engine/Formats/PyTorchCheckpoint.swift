@@ -160,7 +160,10 @@ struct TorchPickleHost: PickleHost {
         let qualified = "\(module).\(name)"
         if module == "torch", PyTorchCheckpoint.storageTypes[name] != nil { return .global(module: module, name: name) }
         guard PyTorchCheckpoint.allowedCallables.contains(qualified) else {
-            throw EngineError.malformed(path: path, message: "data.pkl asks for global '\(qualified)', which is refused: only torch tensor rebuilding and OrderedDict are allowed (nothing in a checkpoint is executed)")
+            // `torch.save(model)` pickles the model's own classes; say how to get a loadable file.
+            let wholeModel = ["transformers.", "torch.nn.", "__main__"].contains { module.hasPrefix($0) }
+            let hint = wholeModel ? "; it pickles a whole model object: save model.state_dict() or safetensors instead" : ""
+            throw EngineError.malformed(path: path, message: "data.pkl asks for global '\(qualified)', which is refused: only torch tensor rebuilding and OrderedDict are allowed (nothing in a checkpoint is executed)\(hint)")
         }
         return .global(module: module, name: name)
     }

@@ -118,6 +118,8 @@ torch_file("pt/os-system.bin", pickle_bytes=globl("os", "system", b"X\x02\x00\x0
 torch_file("pt/eval.bin", pickle_bytes=globl("builtins", "eval"), error="global 'builtins.eval', which is refused")
 torch_file("pt/stack-global-popen.bin", pickle_bytes=b"\x80\x04\x8c\nsubprocess\x8c\x05Popen\x93)R.",
            error="global 'subprocess.Popen', which is refused")
+torch_file("pt/whole-model.bin", pickle_bytes=globl("transformers.models.bert.modeling_bert", "BertModel"),
+           error="global 'transformers.models.bert.modeling_bert.BertModel', which is refused: only torch tensor rebuilding and OrderedDict are allowed (nothing in a checkpoint is executed); it pickles a whole model object: save model.state_dict() or safetensors instead")
 torch_file("pt/getattr.bin", pickle_bytes=globl("builtins", "getattr"), error="global 'builtins.getattr', which is refused")
 storage = tc.Storage("0", np.arange(6, dtype=np.float32))
 torch_file("pt/compressed.bin", {"w": tc.Tensor(storage, 0, (6,), (1,))}, [storage], compress_data=True,
