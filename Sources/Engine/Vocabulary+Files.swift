@@ -116,7 +116,7 @@ enum VocabularyFiles {
     }
 
     /// Whether a tokenizer component (or any step of a `Sequence`) has the given `type`.
-    private static func mentions(_ component: JSONValue?, type: String) -> Bool {
+    static func mentions(_ component: JSONValue?, type: String) -> Bool {
         guard let component else { return false }
         if component["type"]?.stringValue == type { return true }
         for key in ["decoders", "pretokenizers"] {

@@ -14,10 +14,16 @@ enum ForwardBuiltins {
             return .table(table)
         },
         Builtin(name: "hidden", parameters: [.required("model"), .required("text")], group: "forward",
-                summary: "hidden states of a BERT-family encoder or GPT-2 for a text: a (layers+1) × tokens × d tensor, 0 = embeddings",
+                summary: "hidden states for a text (or a list of token ids) of a BERT-like, GPT-2 or Llama: a (layers+1) × tokens × d tensor",
                 example: "h = hidden(m, \"The cat sat.\")") { arguments in
             let model = try arguments.model("model")
-            let ids = try Tokenizer.of(model).encode(arguments.string("text")).map(\.id)
+            let ids: [Int]
+            if case .list? = arguments.value("text") {
+                ids = try AnalysisBuiltins.ints(arguments, "text")
+            } else {
+                ids = try Tokenizer.of(model).encode(arguments.string("text")).map(\.id)
+            }
+            if LlamaWeights.matches(model) { return .tensor(try LlamaWeights(model: model).hiddenStates(ids: ids)) }
             if GPT2Weights.matches(model) { return .tensor(try GPT2Weights(model: model).hiddenStates(ids: ids)) }
             return .tensor(try BERTWeights(model: model).hiddenStates(ids: ids))
         },

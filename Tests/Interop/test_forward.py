@@ -376,3 +376,70 @@ def test_gpt2_bpe_tokens_and_hidden_states_match_numpy(mvs, tmp_path):
     for layer in range(layers + 1):
         error = np.abs(hidden[layer] - reference[layer]).max() / np.abs(reference[layer]).max()
         assert error < 1e-4, f"state {layer}: relative max error {error}"
+
+
+# --- Llama: RMSNorm, rotary (rotate_half), grouped-query attention, SwiGLU, on a synthetic model -------
+def llama_hidden(w, ids, layers, heads, kv_heads, eps=1e-6, theta=10000.0):
+    x = w["model.embed_tokens.weight"][ids]
+    t, d = x.shape
+    hw = d // heads
+    rms = lambda h, g: h / np.sqrt((h ** 2).mean(-1, keepdims=True) + eps) * g
+    freqs = np.outer(np.arange(t), theta ** (-np.arange(0, hw, 2) / hw))
+    cos, sin = np.cos(np.concatenate([freqs, freqs], 1)), np.sin(np.concatenate([freqs, freqs], 1))
+    rotate_half = lambda h: np.concatenate([-h[:, hw // 2:], h[:, :hw // 2]], 1)
+    rope = lambda h: h * cos + rotate_half(h) * sin
+    states = [x]
+    for layer in range(layers):
+        p = f"model.layers.{layer}."
+        a = rms(x, w[p + "input_layernorm.weight"])
+        proj = lambda name: a @ w[p + f"self_attn.{name}.weight"].T + w.get(p + f"self_attn.{name}.bias", 0)
+        q, k, v = proj("q_proj"), proj("k_proj"), proj("v_proj")
+        ctx = np.zeros((t, heads * hw))
+        for h in range(heads):
+            g = h // (heads // kv_heads)
+            qh, kh, vh = rope(q[:, h * hw:(h + 1) * hw]), rope(k[:, g * hw:(g + 1) * hw]), v[:, g * hw:(g + 1) * hw]
+            s = qh @ kh.T / np.sqrt(hw) + np.triu(np.full((t, t), -np.inf), 1)
+            s = np.exp(s - s.max(1, keepdims=True))
+            ctx[:, h * hw:(h + 1) * hw] = (s / s.sum(1, keepdims=True)) @ vh
+        x = x + ctx @ w[p + "self_attn.o_proj.weight"].T
+        m = rms(x, w[p + "post_attention_layernorm.weight"])
+        gate, up = m @ w[p + "mlp.gate_proj.weight"].T, m @ w[p + "mlp.up_proj.weight"].T
+        x = x + (gate / (1 + np.exp(-gate)) * up) @ w[p + "mlp.down_proj.weight"].T
+        states.append(x)
+    states[-1] = rms(x, w["model.norm.weight"])
+    return np.stack(states)
+
+
+def test_llama_hidden_states_match_numpy(mvs, tmp_path):
+    from safetensors.numpy import save_file
+    rng = np.random.default_rng(5)
+    d, heads, kv, ff, layers, vocab = 16, 4, 2, 24, 2, 40
+    hw = d // heads
+    w = {"model.embed_tokens.weight": rng.normal(0, 1, (vocab, d)), "model.norm.weight": 1 + rng.normal(0, 0.1, d)}
+    for layer in range(layers):
+        p = f"model.layers.{layer}."
+        for name, shape in [("input_layernorm.weight", d), ("post_attention_layernorm.weight", d),
+                            ("self_attn.q_proj.weight", (heads * hw, d)), ("self_attn.q_proj.bias", heads * hw),
+                            ("self_attn.k_proj.weight", (kv * hw, d)), ("self_attn.k_proj.bias", kv * hw),
+                            ("self_attn.v_proj.weight", (kv * hw, d)), ("self_attn.v_proj.bias", kv * hw),
+                            ("self_attn.o_proj.weight", (d, heads * hw)), ("mlp.gate_proj.weight", (ff, d)),
+                            ("mlp.up_proj.weight", (ff, d)), ("mlp.down_proj.weight", (d, ff))]:
+            scale = 0.1 if name.endswith("layernorm.weight") else 0.4
+            w[p + name] = (1.0 if name.endswith("layernorm.weight") else 0) + rng.normal(0, scale, shape)
+    w = {k: v.astype(np.float32) for k, v in w.items()}
+    model = tmp_path / "llama"
+    model.mkdir()
+    save_file(w, str(model / "model.safetensors"))
+    (model / "config.json").write_text(json.dumps({"model_type": "llama", "num_attention_heads": heads, "num_key_value_heads": kv,
+                                                   "hidden_size": d, "rms_norm_eps": 1e-6, "rope_theta": 10000.0,
+                                                   "hidden_act": "silu"}))
+    ids = [3, 17, 5, 39, 0, 12, 12, 8]
+    out = tmp_path / "llama.h5"
+    mvs("-c", f"export({quote(out)}, h=hidden(load({quote(model)}), {ids}))")
+    with h5py.File(out, "r") as f:
+        hidden = f["h"][()]
+    reference = llama_hidden({k: v.astype(np.float64) for k, v in w.items()}, ids, layers, heads, kv)
+    assert hidden.shape == reference.shape == (layers + 1, len(ids), d)
+    for layer in range(layers + 1):
+        error = np.abs(hidden[layer] - reference[layer]).max() / np.abs(reference[layer]).max()
+        assert error < 1e-4, f"state {layer}: relative max error {error}"

@@ -69,17 +69,9 @@ extension BERTWeights {
         let q = Dense.linear(x, rows: t, w.query, inner: d, outer: d, bias: w.queryBias)
         let k = Dense.linear(x, rows: t, w.key, inner: d, outer: d, bias: w.keyBias)
         let v = Dense.linear(x, rows: t, w.value, inner: d, outer: d, bias: w.valueBias)
-        var probabilities = [Float](repeating: 0, count: heads * t * t)
-        var context = [Float](repeating: 0, count: t * d)
-        let scale = 1 / Float(headWidth).squareRoot()
-        for head in 0..<heads {
-            let column = head * headWidth, block = head * t * t
-            Dense.gemm(q, MatrixView(offset: column, stride: d), k, MatrixView(offset: column, stride: d), transposeB: true,
-                       m: t, n: t, k: headWidth, into: &probabilities, MatrixView(offset: block, stride: t), alpha: scale)
-            BERTWeights.softmaxRows(&probabilities, offset: block, rows: t, columns: t, mask: mask)
-            Dense.gemm(probabilities, MatrixView(offset: block, stride: t), v, MatrixView(offset: column, stride: d),
-                       m: t, n: headWidth, k: t, into: &context, MatrixView(offset: column, stride: d))
-        }
+        let columns = HeadLayout(stride: d) { $0 * headWidth }
+        let (context, probabilities) = Attention.heads(query: q, columns, key: k, columns, value: v, columns, heads: heads,
+                                                       headWidth: headWidth, tokens: t, causal: false, mask: mask)
         var attended = Dense.linear(context, rows: t, w.output, inner: d, outer: d, bias: w.outputBias)
         for index in attended.indices { attended[index] += x[index] }
         let (h, attentionNorm) = BERTWeights.layerNorm(attended, rows: t, width: d, weight: w.attentionNormWeight,
@@ -119,28 +111,6 @@ extension BERTWeights {
             }
         }
         return (out, NormCache(normalized: normalized, inverseDeviation: inverse))
-    }
-
-    /// Row-wise softmax in place; masked-out columns (and, when causal, columns after the row) get probability 0.
-    static func softmaxRows(_ values: inout [Float], offset: Int, rows: Int, columns: Int, mask: [Bool]?, causal: Bool = false) {
-        for row in 0..<rows {
-            let start = offset + row * columns
-            func visible(_ column: Int) -> Bool { (mask?[column] ?? true) && (!causal || column <= row) }
-            var largest = -Float.infinity
-            for column in 0..<columns where visible(column) { largest = max(largest, values[start + column]) }
-            var total: Float = 0
-            for column in 0..<columns {
-                if visible(column) {
-                    let e = Foundation.exp(values[start + column] - largest)
-                    values[start + column] = e
-                    total += e
-                } else {
-                    values[start + column] = 0
-                }
-            }
-            // A row whose every key is masked stays all zero rather than dividing by zero.
-            if total > 0 { for column in 0..<columns { values[start + column] /= total } }
-        }
     }
 
     /// GELU in its exact erf form, as BERT's `hidden_act: gelu`.

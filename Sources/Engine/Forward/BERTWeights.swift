@@ -42,7 +42,7 @@ public struct BERTWeights {
         let architecture = model.architecture
         guard let prefix = names.prefix(among: prefixes, having: "embeddings.word_embeddings.weight"),
               names.has(prefix + "encoder.layer.0.attention.self.query.weight"), architecture.layers > 0 else {
-            throw EngineError.unsupported("\(model.name): not a BERT-family encoder (family \(architecture.family)): hidden() covers BERT-likes and GPT-2, reconstruct() and visualize() BERT-likes only")
+            throw EngineError.unsupported("\(model.name): not a BERT-family encoder (family \(architecture.family)): hidden() covers BERT-likes, GPT-2 and Llama, reconstruct() and visualize() BERT-likes only")
         }
         let d = architecture.width
         let heads = architecture.heads

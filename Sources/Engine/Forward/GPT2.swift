@@ -107,17 +107,10 @@ public struct GPT2Weights {
         let d = width, headWidth = width / heads
         let normed = BERTWeights.layerNorm(x, rows: t, width: d, weight: w.norm1Weight, bias: w.norm1Bias, epsilon: epsilon).0
         let qkv = Dense.linear(normed, rows: t, w.attention, inner: d, outer: 3 * d, bias: w.attentionBias)
-        var scores = [Float](repeating: 0, count: t * t)
-        var context = [Float](repeating: 0, count: t * d)
-        for head in 0..<heads {
-            let column = head * headWidth
-            Dense.gemm(qkv, MatrixView(offset: column, stride: 3 * d), qkv, MatrixView(offset: d + column, stride: 3 * d),
-                       transposeB: true, m: t, n: t, k: headWidth, into: &scores, MatrixView(stride: t),
-                       alpha: 1 / Float(headWidth).squareRoot())
-            BERTWeights.softmaxRows(&scores, offset: 0, rows: t, columns: t, mask: nil, causal: true)
-            Dense.gemm(scores, MatrixView(stride: t), qkv, MatrixView(offset: 2 * d + column, stride: 3 * d),
-                       m: t, n: headWidth, k: t, into: &context, MatrixView(offset: column, stride: d))
-        }
+        let context = Attention.heads(query: qkv, HeadLayout(stride: 3 * d) { $0 * headWidth },
+                                      key: qkv, HeadLayout(stride: 3 * d) { d + $0 * headWidth },
+                                      value: qkv, HeadLayout(stride: 3 * d) { 2 * d + $0 * headWidth },
+                                      heads: heads, headWidth: headWidth, tokens: t, causal: true, mask: nil).context
         var out = Dense.linear(context, rows: t, w.projection, inner: d, outer: d, bias: w.projectionBias)
         for index in out.indices { out[index] += x[index] }
         let normed2 = BERTWeights.layerNorm(out, rows: t, width: d, weight: w.norm2Weight, bias: w.norm2Bias, epsilon: epsilon).0

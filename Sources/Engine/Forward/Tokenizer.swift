@@ -21,7 +21,12 @@ public enum Tokenizer: Sendable {
         func path(_ name: String) -> String { (directory as NSString).appendingPathComponent(name) }
         if let data = FileManager.default.contents(atPath: path("tokenizer.json")) {
             let json = try JSONValue.parse(data, path: path("tokenizer.json"))
-            if json["model"]?["type"]?.stringValue == "BPE" { return .byteLevelBPE(try bpe(json, path: path("tokenizer.json"))) }
+            if json["model"]?["type"]?.stringValue == "BPE" {
+                guard VocabularyFiles.mentions(json["pre_tokenizer"], type: "ByteLevel") || VocabularyFiles.mentions(json["decoder"], type: "ByteLevel") else {
+                    throw EngineError.unsupported("\(model.name): its tokenizer is a SentencePiece-style BPE (not byte-level), which mvs does not implement yet; give token ids instead of text")
+                }
+                return .byteLevelBPE(try bpe(json, path: path("tokenizer.json")))
+            }
         } else if let vocabulary = FileManager.default.contents(atPath: path("vocab.json")),
                   let merges = FileManager.default.contents(atPath: path("merges.txt")) {
             let json = try JSONValue.parse(vocabulary, path: path("vocab.json"))
