@@ -13,11 +13,16 @@ public protocol ProgressReporter: AnyObject, Sendable {
 
 /// The currently installed reporter (none by default: Engine used as a library stays silent).
 public enum Progress {
+    /// The process-wide reporter (Shell installs its progress bar here once, at start-up).
     nonisolated(unsafe) public static var reporter: ProgressReporter?
+
+    /// A reporter for the current task only, overriding `reporter` (so concurrent callers, such as tests
+    /// running in parallel, each see only their own progress).
+    @TaskLocal public static var scoped: ProgressReporter?
 
     /// Runs `body` with progress begun and always ended.
     public static func run<T>(_ label: String, total: Int, _ body: (_ step: (Int) -> Void) throws -> T) rethrows -> T {
-        let current = reporter
+        let current = scoped ?? reporter
         current?.begin(label, total: total)
         defer { current?.end() }
         return try body { done in current?.advance(done) }

@@ -77,9 +77,7 @@ import Testing
     @Test func progressCountsEveryMatrix() throws {
         let model = try Fixtures.bert(layers: 2)
         let recorder = ProgressRecorder()
-        Progress.reporter = recorder
-        defer { Progress.reporter = nil }
-        _ = try Rank.table(model)
+        try Progress.$scoped.withValue(recorder) { _ = try Rank.table(model) }
         #expect(recorder.events.first == "begin rank 12")
         #expect(recorder.events.contains("advance 12"))
         #expect(recorder.events.last == "end")
