@@ -85,6 +85,8 @@ def main():
     env = dict(os.environ, OPENBLAS_NUM_THREADS=str(os.cpu_count()), PYTHONPATH=HERE, NO_COLOR="1")
     with tempfile.TemporaryDirectory() as scratch:
         table, mvs_script, peer = jobs(inputs, scratch)
+        if args.tiny:
+            table = [(title.split(" (")[0] + " (tiny)", name, job_args) for title, name, job_args in table]
         print(f"{'job':32} {'mvs s':>8} {'peer s':>8} {'ratio':>6} {'mvs MiB':>8} {'peer MiB':>8}")
         for title, name, job_args in table:
             if args.only and name not in args.only.split(","):
