@@ -14,9 +14,42 @@ enum ModelFixtures {
         return try JSONValue.parse(Data(output.utf8), path: script)
     }
 
+    /// Runs `script` into a fresh directory kept for the whole test process (and removed when it exits);
+    /// returns the directory and the script's JSON output.
+    static func generate(_ script: String) throws -> (directory: String, output: JSONValue) {
+        let directory = FileManager.default.temporaryDirectory.path + "/mvs-model-fixtures-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        FixtureCleanup.register(directory)
+        return (directory, try json(script, [directory]))
+    }
+
     /// Whether the real-model cache holds `relative` (tests on real models are skipped without it).
     static func hasRealModel(_ relative: String) -> Bool {
         FileManager.default.fileExists(atPath: ModelCache.directory + "/" + relative)
+    }
+}
+
+/// Removes the shared fixture directories at process exit (suite-wide fixtures live in statics, which are
+/// never deinitialised).
+enum FixtureCleanup {
+    private static let lock = NSLock()
+    nonisolated(unsafe) private static var directories: [String] = []
+    nonisolated(unsafe) private static var installed = false
+
+    static func register(_ directory: String) {
+        lock.lock()
+        defer { lock.unlock() }
+        directories.append(directory)
+        if !installed {
+            installed = true
+            atexit { FixtureCleanup.removeAll() }
+        }
+    }
+
+    private static func removeAll() {
+        lock.lock()
+        defer { lock.unlock() }
+        for directory in directories { try? FileManager.default.removeItem(atPath: directory) }
     }
 }
 

@@ -4,15 +4,12 @@ import Testing
 @testable import Engine
 
 @Suite struct PyTorchCheckpointTests {
-    static let fixtures: Result<(directory: HDF5TempDirectory, reference: JSONValue), Error> = Result {
-        let directory = try HDF5TempDirectory()
-        let reference = try ModelFixtures.json("torch_checkpoints.py", [directory.path])
-        return (directory, reference)
-    }
+    /// The fixtures and numpy's readings, written once for the suite.
+    static let fixtures = Result { try ModelFixtures.generate("torch_checkpoints.py") }
 
     @Test func stateDictMapsOntoTheSchemaWithStridedAndSharedStorages() throws {
         let (directory, reference) = try Self.fixtures.get()
-        let model = try ModelLoader.load(directory.file("bert-torch"))
+        let model = try ModelLoader.load(directory + "/bert-torch")
         #expect(model.format == "pytorch zip checkpoint")
         #expect(model.architecture.family == "bert")
         #expect(model.architecture.layers == 2)
@@ -25,7 +22,7 @@ import Testing
 
     @Test func shardedCheckpointReadsEveryShardThroughItsIndex() throws {
         let (directory, reference) = try Self.fixtures.get()
-        let model = try ModelLoader.load(directory.file("bert-torch-sharded"))
+        let model = try ModelLoader.load(directory + "/bert-torch-sharded")
         #expect(model.format == "2 shards, pytorch zip checkpoint")
         #expect(model.parameters.count == 16)
         try CanonicalCheck.compare(model, with: try #require(reference["bert-torch-sharded"]), exactNames: false)
@@ -33,13 +30,13 @@ import Testing
 
     @Test func contiguousFloat32StoragesAreViewedNotCopied() throws {
         let (directory, _) = try Self.fixtures.get()
-        let parameter = try #require(try ModelLoader.load(directory.file("bert-torch")).parameter(raw: "encoder.layer.0.attention.self.query.weight"))
+        let parameter = try #require(try ModelLoader.load(directory + "/bert-torch").parameter(raw: "encoder.layer.0.attention.self.query.weight"))
         #expect(try parameter.load().storage.pointer == parameter.load().storage.pointer)
     }
 
     @Test func trainingCheckpointUnwrapsStateDictAndParameters() throws {
         let (directory, reference) = try Self.fixtures.get()
-        let model = try ModelLoader.load(directory.file("checkpoint.pt"))
+        let model = try ModelLoader.load(directory + "/checkpoint.pt")
         #expect(model.name == "checkpoint")
         #expect(model.architecture.family == "bert")
         try CanonicalCheck.compare(model, with: try #require(reference["checkpoint"]), exactNames: false)

@@ -1,20 +1,16 @@
-// Synthetic GPT-2, Mistral, Llama (sharded), DistilBERT, T5, BART and RoBERTa (BF16) checkpoints written by
-// the real safetensors package: every canonical matrix against numpy's independent reading.
+// Synthetic checkpoints of every family (GPT-2, Llama, DistilBERT, T5, BART, RoBERTa BF16, MPNet, OPT, Keras) written by
+// the real safetensors and h5py packages: every canonical matrix against numpy's independent reading.
 import Foundation
 import Testing
 @testable import Engine
 
 @Suite struct SyntheticFamilyTests {
-    /// One directory of fixtures and numpy's readings, shared by the tests of this suite.
-    static let fixtures: Result<(directory: HDF5TempDirectory, reference: JSONValue), Error> = Result {
-        let directory = try HDF5TempDirectory()
-        let reference = try ModelFixtures.json("synthetic.py", [directory.path])
-        return (directory, reference)
-    }
+    /// The fixtures and numpy's readings, written once for the suite.
+    static let fixtures = Result { try ModelFixtures.generate("synthetic.py") }
 
     private func load(_ name: String) throws -> (Model, JSONValue) {
         let (directory, reference) = try Self.fixtures.get()
-        let model = try ModelLoader.load(directory.file(name))
+        let model = try ModelLoader.load(directory + "/" + name)
         return (model, try #require(reference[name]))
     }
 
