@@ -460,3 +460,17 @@ def test_llama_hidden_states_match_numpy(mvs, tmp_path):
     for layer in range(layers + 1):
         error = np.abs(hidden[layer] - reference[layer]).max() / np.abs(reference[layer]).max()
         assert error < 1e-4, f"state {layer}: relative max error {error}"
+
+
+@pytest.mark.parametrize("call, message", [
+    ('reconstruct(m, "a", loss="l3")', "'loss' must be \"l2\" or \"l1\""),
+    ('reconstruct(m, "a", layer=9)', "layer 9 is outside 0…6"),
+    ('reconstruct(m, "a", lr=-1)', "the learning rate must be positive"),
+    ('visualize(m, layer=1, neuron=5000)', "neuron 5000 is outside 0..<1536"),
+    ('visualize(m, layer=1, neuron=1, length=100000)', "length 100000 exceeds the model's 512 positions"),
+    ('hidden(m, [1, 99999])', "token id 99999 is outside the vocabulary"),
+])
+def test_forward_argument_errors_are_runtime_errors_with_messages(mvs, minilm_dir, call, message):
+    result = mvs("-c", f"m = load({quote(minilm_dir)}); {call}", check=False)
+    assert result.returncode == 70
+    assert message in result.stderr

@@ -83,7 +83,10 @@ public struct BERTWeights {
         maximumPositions = position.count / d
         // A model without token types (some RoBERTa variants) behaves as if type 0 were all zeros.
         tokenType = names.raw(prefix + "embeddings.token_type_embeddings.weight") == nil
-            ? [Float](repeating: 0, count: d) : try raw("embeddings.token_type_embeddings.weight")
+            ? [Float](repeating: 0, count: d) : Array(try raw("embeddings.token_type_embeddings.weight").prefix(d))
+        guard tokenType.count == d, position.count >= d else {
+            throw EngineError.malformed(path: model.source, message: "the position or token type embedding of \(model.name) is narrower than its width \(d)")
+        }
         embeddingNormWeight = try raw("embeddings.LayerNorm.weight", count: d)
         embeddingNormBias = try raw("embeddings.LayerNorm.bias", count: d)
         epsilon = Float(model.config?["layer_norm_eps"]?.doubleValue ?? 1e-12)

@@ -47,6 +47,12 @@ public enum Visualization {
         guard options.length > 0, options.steps > 0, options.top > 0 else {
             throw EngineError.invalidArgument("length, steps and top must be positive")
         }
+        guard options.length + weights.positionOffset <= weights.maximumPositions else {
+            throw EngineError.invalidArgument("length \(options.length) exceeds the model's \(weights.maximumPositions - weights.positionOffset) positions")
+        }
+        guard options.learningRate > 0, options.learningRate.isFinite else {
+            throw EngineError.invalidArgument("the learning rate must be positive, got \(options.learningRate)")
+        }
         if let position = options.position, position < 0 || position >= options.length {
             throw EngineError.invalidArgument("position \(position) is outside 0..<\(options.length)")
         }
