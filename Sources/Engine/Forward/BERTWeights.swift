@@ -37,11 +37,10 @@ public struct BERTWeights {
 
     /// Reads every weight of `model`; throws when it is not a BERT-family encoder or a tensor is missing or misshapen.
     public init(model: Model) throws {
-        let names = ParameterNames(config: model.config, parameters: model.parameters)
-        let prefixes = ["", "bert.", "roberta.", "electra.", "model."]
         let architecture = model.architecture
-        guard let prefix = names.prefix(among: prefixes, having: "embeddings.word_embeddings.weight"),
-              names.has(prefix + "encoder.layer.0.attention.self.query.weight"), architecture.layers > 0 else {
+        guard let reader = WeightReader(model: model, prefixes: ["", "bert.", "roberta.", "electra.", "model."],
+                                        probe: "embeddings.word_embeddings.weight"),
+              reader.has("encoder.layer.0.attention.self.query.weight"), architecture.layers > 0 else {
             throw EngineError.unsupported("\(model.name): not a BERT-family encoder (family \(architecture.family)): hidden() covers BERT-likes, GPT-2 and Llama, reconstruct() and visualize() BERT-likes only")
         }
         let d = architecture.width
@@ -49,46 +48,27 @@ public struct BERTWeights {
         guard d > 0, heads > 0, d % heads == 0 else {
             throw EngineError.unsupported("\(model.name): width \(d) and \(heads) heads do not give a whole head width (is num_attention_heads in config.json?)")
         }
-        func raw(_ key: String, count: Int? = nil) throws -> [Float] {
-            guard let name = names.raw(prefix + key) else {
-                throw EngineError.unknownName(prefix + key, context: "parameter in \(model.name) (needed by the forward pass)", suggestion: nil)
-            }
-            let values = try model.tensor(name).values
-            if let count, values.count != count {
-                throw EngineError.malformed(path: model.source, message: "\(name) has \(values.count) elements, the forward pass expects \(count)")
-            }
-            return values
-        }
-        func canonical(_ name: String, rows: Int, columns: Int) throws -> [Float] {
-            let tensor = try model.tensor(name)
-            guard tensor.shape == [rows, columns] else {
-                throw EngineError.shapeMismatch(operation: "the forward pass", lhs: tensor.shape, rhs: [rows, columns], name: name)
-            }
-            return tensor.values
-        }
+        func canonical(_ name: String, rows: Int, columns: Int) throws -> [Float] { try reader.canonical(name, [rows, columns]) }
         if let activation = model.config?["hidden_act"]?.stringValue, activation != "gelu" {
             throw EngineError.unsupported("\(model.name): hidden_act '\(activation)' is not supported by the forward pass (only the erf GELU, 'gelu')")
         }
         let ff = architecture.feedForward
-        let embed = try model.tensor("embed")
-        guard embed.ndim == 2, embed.shape[1] == d else {
-            throw EngineError.unsupported("\(model.name): the word embedding is \(Shape.describe(embed.shape)), the layers are \(d) wide (factorised embeddings are not supported)")
-        }
+        let embed = try reader.embedding(width: d)
         width = d
         self.heads = heads
         feedForward = ff
         vocabularySize = embed.shape[0]
         word = embed.values
-        position = try raw("embeddings.position_embeddings.weight")
+        position = try reader.raw("embeddings.position_embeddings.weight")
         maximumPositions = position.count / d
         // A model without token types (some RoBERTa variants) behaves as if type 0 were all zeros.
-        tokenType = names.raw(prefix + "embeddings.token_type_embeddings.weight") == nil
-            ? [Float](repeating: 0, count: d) : Array(try raw("embeddings.token_type_embeddings.weight").prefix(d))
+        tokenType = !reader.has("embeddings.token_type_embeddings.weight")
+            ? [Float](repeating: 0, count: d) : Array(try reader.raw("embeddings.token_type_embeddings.weight").prefix(d))
         guard tokenType.count == d, position.count >= d else {
             throw EngineError.malformed(path: model.source, message: "the position or token type embedding of \(model.name) is narrower than its width \(d)")
         }
-        embeddingNormWeight = try raw("embeddings.LayerNorm.weight", count: d)
-        embeddingNormBias = try raw("embeddings.LayerNorm.bias", count: d)
+        embeddingNormWeight = try reader.raw("embeddings.LayerNorm.weight", count: d)
+        embeddingNormBias = try reader.raw("embeddings.LayerNorm.bias", count: d)
         epsilon = Float(model.config?["layer_norm_eps"]?.doubleValue ?? 1e-12)
         let modelType = model.config?["model_type"]?.stringValue ?? ""
         positionOffset = ["roberta", "xlm-roberta", "camembert"].contains(modelType)
@@ -96,16 +76,16 @@ public struct BERTWeights {
         layers = try (0..<architecture.layers).map { layer in
             let base = "encoder.layer.\(layer)."
             return BERTLayerWeights(
-                query: try canonical("layer.\(layer).q", rows: d, columns: d), queryBias: try raw(base + "attention.self.query.bias", count: d),
-                key: try canonical("layer.\(layer).k", rows: d, columns: d), keyBias: try raw(base + "attention.self.key.bias", count: d),
-                value: try canonical("layer.\(layer).v", rows: d, columns: d), valueBias: try raw(base + "attention.self.value.bias", count: d),
-                output: try canonical("layer.\(layer).o", rows: d, columns: d), outputBias: try raw(base + "attention.output.dense.bias", count: d),
-                attentionNormWeight: try raw(base + "attention.output.LayerNorm.weight", count: d),
-                attentionNormBias: try raw(base + "attention.output.LayerNorm.bias", count: d),
-                ff1: try canonical("layer.\(layer).ff1", rows: d, columns: ff), ff1Bias: try raw(base + "intermediate.dense.bias", count: ff),
-                ff2: try canonical("layer.\(layer).ff2", rows: ff, columns: d), ff2Bias: try raw(base + "output.dense.bias", count: d),
-                outputNormWeight: try raw(base + "output.LayerNorm.weight", count: d),
-                outputNormBias: try raw(base + "output.LayerNorm.bias", count: d))
+                query: try canonical("layer.\(layer).q", rows: d, columns: d), queryBias: try reader.raw(base + "attention.self.query.bias", count: d),
+                key: try canonical("layer.\(layer).k", rows: d, columns: d), keyBias: try reader.raw(base + "attention.self.key.bias", count: d),
+                value: try canonical("layer.\(layer).v", rows: d, columns: d), valueBias: try reader.raw(base + "attention.self.value.bias", count: d),
+                output: try canonical("layer.\(layer).o", rows: d, columns: d), outputBias: try reader.raw(base + "attention.output.dense.bias", count: d),
+                attentionNormWeight: try reader.raw(base + "attention.output.LayerNorm.weight", count: d),
+                attentionNormBias: try reader.raw(base + "attention.output.LayerNorm.bias", count: d),
+                ff1: try canonical("layer.\(layer).ff1", rows: d, columns: ff), ff1Bias: try reader.raw(base + "intermediate.dense.bias", count: ff),
+                ff2: try canonical("layer.\(layer).ff2", rows: ff, columns: d), ff2Bias: try reader.raw(base + "output.dense.bias", count: d),
+                outputNormWeight: try reader.raw(base + "output.LayerNorm.weight", count: d),
+                outputNormBias: try reader.raw(base + "output.LayerNorm.bias", count: d))
         }
     }
 

@@ -25,26 +25,14 @@ public struct GPT2Weights {
 
     /// Reads every weight; missing biases read as zeros (some checkpoints drop them).
     public init(model: Model) throws {
-        let names = ParameterNames(config: model.config, parameters: model.parameters)
-        guard let prefix = names.prefix(among: ["", "transformer."], having: "h.0.attn.c_attn.weight"),
-              names.has(prefix + "wte.weight") else {
+        guard let reader = WeightReader(model: model, prefixes: ["", "transformer."], probe: "h.0.attn.c_attn.weight"),
+              reader.has("wte.weight") else {
             throw EngineError.unsupported("\(model.name) is not laid out as GPT-2 (no h.0.attn.c_attn.weight and wte.weight)")
         }
         let architecture = model.architecture
         let d = architecture.width, heads = architecture.heads, ff = architecture.feedForward
         guard d > 0, heads > 0, d % heads == 0, ff > 0 else {
             throw EngineError.unsupported("\(model.name): width \(d) and \(heads) heads do not give a whole head width (is n_head in config.json?)")
-        }
-        func raw(_ key: String, count: Int, zeroIfMissing: Bool = false) throws -> [Float] {
-            guard let name = names.raw(prefix + key) else {
-                if zeroIfMissing { return [Float](repeating: 0, count: count) }
-                throw EngineError.unknownName(prefix + key, context: "parameter in \(model.name) (needed by the forward pass)", suggestion: nil)
-            }
-            let values = try model.tensor(name).values
-            guard values.count == count else {
-                throw EngineError.malformed(path: model.source, message: "\(name) has \(values.count) elements, the forward pass expects \(count)")
-            }
-            return values
         }
         let activation = model.config?["activation_function"]?.stringValue ?? "gelu_new"
         guard ["gelu_new", "gelu_pytorch_tanh", "gelu"].contains(activation) else {
@@ -54,28 +42,28 @@ public struct GPT2Weights {
         width = d
         self.heads = heads
         feedForward = ff
-        guard let embedShape = names.shape(prefix + "wte.weight"), embedShape.count == 2, embedShape[1] == d,
-              let positionShape = names.shape(prefix + "wpe.weight"), positionShape.count == 2 else {
-            throw EngineError.unsupported("\(model.name): wte/wpe are missing or not \(d) wide")
+        let embed = try reader.embedding(width: d)
+        vocabularySize = embed.shape[0]
+        token = embed.values
+        position = try reader.raw("wpe.weight")
+        guard position.count >= d, position.count % d == 0 else {
+            throw EngineError.malformed(path: model.source, message: "\(model.name): wpe is not a positions × \(d) matrix")
         }
-        vocabularySize = embedShape[0]
-        maximumPositions = positionShape[0]
-        token = try raw("wte.weight", count: vocabularySize * d)
-        position = try raw("wpe.weight", count: maximumPositions * d)
+        maximumPositions = position.count / d
         epsilon = Float(model.config?["layer_norm_epsilon"]?.doubleValue ?? 1e-5)
-        finalNormWeight = try raw("ln_f.weight", count: d)
-        finalNormBias = try raw("ln_f.bias", count: d, zeroIfMissing: true)
+        finalNormWeight = try reader.raw("ln_f.weight", count: d)
+        finalNormBias = try reader.raw("ln_f.bias", count: d, zeroIfMissing: true)
         blocks = try (0..<architecture.layers).map { layer in
             let base = "h.\(layer)."
             return GPT2BlockWeights(
-                norm1Weight: try raw(base + "ln_1.weight", count: d), norm1Bias: try raw(base + "ln_1.bias", count: d, zeroIfMissing: true),
-                attention: try raw(base + "attn.c_attn.weight", count: d * 3 * d),
-                attentionBias: try raw(base + "attn.c_attn.bias", count: 3 * d, zeroIfMissing: true),
-                projection: try raw(base + "attn.c_proj.weight", count: d * d),
-                projectionBias: try raw(base + "attn.c_proj.bias", count: d, zeroIfMissing: true),
-                norm2Weight: try raw(base + "ln_2.weight", count: d), norm2Bias: try raw(base + "ln_2.bias", count: d, zeroIfMissing: true),
-                ff1: try raw(base + "mlp.c_fc.weight", count: d * ff), ff1Bias: try raw(base + "mlp.c_fc.bias", count: ff, zeroIfMissing: true),
-                ff2: try raw(base + "mlp.c_proj.weight", count: ff * d), ff2Bias: try raw(base + "mlp.c_proj.bias", count: d, zeroIfMissing: true))
+                norm1Weight: try reader.raw(base + "ln_1.weight", count: d), norm1Bias: try reader.raw(base + "ln_1.bias", count: d, zeroIfMissing: true),
+                attention: try reader.raw(base + "attn.c_attn.weight", count: d * 3 * d),
+                attentionBias: try reader.raw(base + "attn.c_attn.bias", count: 3 * d, zeroIfMissing: true),
+                projection: try reader.raw(base + "attn.c_proj.weight", count: d * d),
+                projectionBias: try reader.raw(base + "attn.c_proj.bias", count: d, zeroIfMissing: true),
+                norm2Weight: try reader.raw(base + "ln_2.weight", count: d), norm2Bias: try reader.raw(base + "ln_2.bias", count: d, zeroIfMissing: true),
+                ff1: try reader.raw(base + "mlp.c_fc.weight", count: d * ff), ff1Bias: try reader.raw(base + "mlp.c_fc.bias", count: ff, zeroIfMissing: true),
+                ff2: try reader.raw(base + "mlp.c_proj.weight", count: ff * d), ff2Bias: try reader.raw(base + "mlp.c_proj.bias", count: d, zeroIfMissing: true))
         }
     }
 

@@ -25,8 +25,7 @@ public struct LlamaWeights {
 
     /// Reads every weight; refuses rope scaling, which is not implemented.
     public init(model: Model) throws {
-        let names = ParameterNames(config: model.config, parameters: model.parameters)
-        guard let prefix = names.prefix(among: ["model.", ""], having: "layers.0.self_attn.q_proj.weight") else {
+        guard let reader = WeightReader(model: model, prefixes: ["model.", ""], probe: "layers.0.self_attn.q_proj.weight") else {
             throw EngineError.unsupported("\(model.name) is not laid out as Llama (no layers.0.self_attn.q_proj.weight)")
         }
         let architecture = model.architecture
@@ -42,28 +41,7 @@ public struct LlamaWeights {
         guard d > 0, heads > 0, kv > 0, heads % kv == 0, headWidth > 0, headWidth % 2 == 0, ff > 0 else {
             throw EngineError.unsupported("\(model.name): \(heads) heads, \(kv) key/value heads and width \(d) do not make a Llama attention")
         }
-        func tensor(_ name: String, _ shape: [Int]) throws -> [Float] {
-            let value = try model.tensor(name)
-            guard value.shape == shape else {
-                throw EngineError.shapeMismatch(operation: "the forward pass", lhs: value.shape, rhs: shape, name: name)
-            }
-            return value.values
-        }
-        func raw(_ key: String, count: Int, zeroIfMissing: Bool = false) throws -> [Float] {
-            guard let name = names.raw(prefix + key) else {
-                if zeroIfMissing { return [Float](repeating: 0, count: count) }
-                throw EngineError.unknownName(prefix + key, context: "parameter in \(model.name) (needed by the forward pass)", suggestion: nil)
-            }
-            let values = try model.tensor(name).values
-            guard values.count == count else {
-                throw EngineError.malformed(path: model.source, message: "\(name) has \(values.count) elements, the forward pass expects \(count)")
-            }
-            return values
-        }
-        let embed = try model.tensor("embed")
-        guard embed.ndim == 2, embed.shape[1] == d else {
-            throw EngineError.unsupported("\(model.name): embed_tokens is \(Shape.describe(embed.shape)), expected vocab × \(d)")
-        }
+        let embed = try reader.embedding(width: d)
         width = d
         self.heads = heads
         keyValueHeads = kv
@@ -73,19 +51,19 @@ public struct LlamaWeights {
         embedding = embed.values
         epsilon = Float(config?["rms_norm_eps"]?.doubleValue ?? 1e-6)
         ropeTheta = config?["rope_theta"]?.doubleValue ?? 10000
-        finalNorm = try raw("norm.weight", count: d)
+        finalNorm = try reader.raw("norm.weight", count: d)
         let q = heads * headWidth, k = kv * headWidth
         layers = try (0..<architecture.layers).map { layer in
             let base = "layers.\(layer)."
             return LlamaLayerWeights(
-                inputNorm: try raw(base + "input_layernorm.weight", count: d),
-                query: try tensor("layer.\(layer).q", [d, q]), queryBias: try raw(base + "self_attn.q_proj.bias", count: q, zeroIfMissing: true),
-                key: try tensor("layer.\(layer).k", [d, k]), keyBias: try raw(base + "self_attn.k_proj.bias", count: k, zeroIfMissing: true),
-                value: try tensor("layer.\(layer).v", [d, k]), valueBias: try raw(base + "self_attn.v_proj.bias", count: k, zeroIfMissing: true),
-                output: try tensor("layer.\(layer).o", [q, d]),
-                postNorm: try raw(base + "post_attention_layernorm.weight", count: d),
-                up: try tensor("layer.\(layer).ff1", [d, ff]), gate: try tensor("layer.\(layer).ff1g", [d, ff]),
-                down: try tensor("layer.\(layer).ff2", [ff, d]))
+                inputNorm: try reader.raw(base + "input_layernorm.weight", count: d),
+                query: try reader.canonical("layer.\(layer).q", [d, q]), queryBias: try reader.raw(base + "self_attn.q_proj.bias", count: q, zeroIfMissing: true),
+                key: try reader.canonical("layer.\(layer).k", [d, k]), keyBias: try reader.raw(base + "self_attn.k_proj.bias", count: k, zeroIfMissing: true),
+                value: try reader.canonical("layer.\(layer).v", [d, k]), valueBias: try reader.raw(base + "self_attn.v_proj.bias", count: k, zeroIfMissing: true),
+                output: try reader.canonical("layer.\(layer).o", [q, d]),
+                postNorm: try reader.raw(base + "post_attention_layernorm.weight", count: d),
+                up: try reader.canonical("layer.\(layer).ff1", [d, ff]), gate: try reader.canonical("layer.\(layer).ff1g", [d, ff]),
+                down: try reader.canonical("layer.\(layer).ff2", [ff, d]))
         }
     }
 
