@@ -26,11 +26,14 @@ public struct TerminalInfo: Sendable, Equatable {
     public var height: Int
     /// Whether ANSI colour and Unicode drawing characters may be used (false when `NO_COLOR` is set).
     public var colour: Bool
+    /// Whether the terminal shows 24-bit colour (`COLORTERM=truecolor`); otherwise the 256-colour palette is used.
+    public var trueColour: Bool
 
-    public init(width: Int, height: Int, colour: Bool) {
+    public init(width: Int, height: Int, colour: Bool, trueColour: Bool = false) {
         self.width = width
         self.height = height
         self.colour = colour
+        self.trueColour = trueColour
     }
 }
 

@@ -28,7 +28,8 @@ enum PlotBuiltins {
             guard (24...1_000).contains(width), (8...1_000).contains(height) else {
                 throw ArgumentError("plot(): width must be 24–1000 columns and height 8–1000 lines, got \(width)×\(height)")
             }
-            arguments.context.write(TextRenderer.render(chart, width: width, height: height, colour: terminal?.colour ?? false))
+            arguments.context.write(TextRenderer.render(chart, width: width, height: height, colour: terminal?.colour ?? false,
+                                                        trueColour: terminal?.trueColour ?? false))
             return .none
         },
     ]

@@ -11,7 +11,8 @@ enum Terminal {
         && ProcessInfo.processInfo.environment["TERM"] != "dumb"
 
     /// The terminal stdout goes to, for builtins that draw (`plot`): its size now (so a resized window is
-    /// used at the next input), and colour unless NO_COLOR is set or TERM is dumb; nil when stdout is not a terminal.
+    /// used at the next input), colour unless NO_COLOR is set or TERM is dumb, 24-bit colour when COLORTERM says
+    /// so; nil when stdout is not a terminal.
     static var output: TerminalInfo? {
         guard isatty(STDOUT_FILENO) == 1 else { return nil }
         let environment = ProcessInfo.processInfo.environment
@@ -20,7 +21,8 @@ enum Terminal {
         let width = known ? Int(size.ws_col) : Int(environment["COLUMNS"] ?? "") ?? 80
         let height = known ? Int(size.ws_row) : Int(environment["LINES"] ?? "") ?? 24
         let colour = (environment["NO_COLOR"] ?? "").isEmpty && environment["TERM"] != "dumb"
-        return TerminalInfo(width: width, height: height, colour: colour)
+        let trueColour = ["truecolor", "24bit"].contains(environment["COLORTERM"] ?? "")
+        return TerminalInfo(width: width, height: height, colour: colour, trueColour: colour && trueColour)
     }
 
     /// The size and colour ability of stdout when it is a terminal (read afresh: windows resize).

@@ -39,8 +39,8 @@ struct TextCanvas {
     }
 
     /// The grid as lines without trailing spaces; with `colour`, runs of coloured cells are wrapped in
-    /// xterm 256-colour escapes and reset at their end.
-    func lines(colour: Bool) -> [String] {
+    /// xterm 256-colour escapes (24-bit ones with `trueColour`) and reset at their end.
+    func lines(colour: Bool, trueColour: Bool = false) -> [String] {
         cells.map { row in
             let end = (row.lastIndex { $0.character != " " } ?? -1) + 1
             var line = ""
@@ -49,7 +49,9 @@ struct TextCanvas {
                 let wanted = colour ? cell.colour : nil
                 if wanted != current {
                     if current != nil { line += "\u{1B}[0m" }
-                    if let wanted { line += "\u{1B}[38;5;\(wanted.ansi256)m" }
+                    if let wanted {
+                        line += trueColour ? "\u{1B}[38;2;\(wanted.red);\(wanted.green);\(wanted.blue)m" : "\u{1B}[38;5;\(wanted.ansi256)m"
+                    }
                     current = wanted
                 }
                 line.append(cell.character)

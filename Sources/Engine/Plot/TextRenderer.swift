@@ -17,8 +17,9 @@ public enum TextRenderer {
 
     /// The chart as `height` lines at most, each at most `width` columns. With `colour`: braille lines,
     /// block bars and cells, box-drawing axes and xterm-256 colour escapes; without: ASCII characters only
-    /// (series told apart by marker characters, heatmap cells by shade characters).
-    public static func render(_ chart: Chart, width: Int, height: Int, colour: Bool) -> String {
+    /// (series told apart by marker characters, heatmap cells by shade characters). `trueColour` sends 24-bit
+    /// colours (for terminals that announce `COLORTERM=truecolor`) instead of the nearest of 256.
+    public static func render(_ chart: Chart, width: Int, height: Int, colour: Bool, trueColour: Bool = false) -> String {
         let width = max(width, 24), height = max(height, 8)
         let legend = legendEntries(chart, colour: colour)
         let legendLines = wrap(legend, width: width)
@@ -44,7 +45,7 @@ public enum TextRenderer {
                 column += text.count
             }
         }
-        return canvas.lines(colour: colour).joined(separator: "\n")
+        return canvas.lines(colour: colour, trueColour: trueColour).joined(separator: "\n")
     }
 
     // MARK: charts with numeric axes

@@ -105,3 +105,16 @@ func everyKindFitsTheWidthAndHeight(width: Int) throws {
     let lines = SVGRenderer.render(chart, width: 240, height: 180)
     #expect(!lines.contains("width=\"-"))
 }
+
+@Test func trueColourSendsTheExactColours() throws {
+    var table = Table()
+    try table.append("layer", .int([0, 1]))
+    try table.append("component", .string(["q", "q"]))
+    try table.append("rel", .double([0, 1]))
+    let chart = try Chart.from(table)
+    let exact = TextRenderer.render(chart, width: 30, height: 12, colour: true, trueColour: true)
+    // The lowest cell is viridis' first stop (0x44, 0x01, 0x54), the highest its last (0xfd, 0xe7, 0x25).
+    #expect(exact.contains("\u{1B}[38;2;68;1;84m") && exact.contains("\u{1B}[38;2;253;231;37m"))
+    #expect(!exact.contains("\u{1B}[38;5;"))
+    #expect(visible(exact) == visible(TextRenderer.render(chart, width: 30, height: 12, colour: true)))
+}
