@@ -12,6 +12,17 @@ public struct Alignment: Sendable {
     public let layersB: [Int]
     /// layersA × layersB: ½(mean best match of each A vector + mean best match of each B vector).
     public let similarity: Tensor
+
+    /// The similarity as a table: `layer` (of the first model), then one column `bN` per layer N of the second.
+    public func table() throws -> Table {
+        var table = Table()
+        try table.append("layer", .int(layersA))
+        let values = similarity.values
+        for (column, layer) in layersB.enumerated() {
+            try table.append("b\(layer)", .double(layersA.indices.map { Double(values[$0 * layersB.count + column]) }))
+        }
+        return table
+    }
 }
 
 /// Alignment of two models through E·v: cos(E_A·a, E_B·b) = aᵀ(E_AᵀE_B)b / (‖E_A·a‖‖E_B·b‖).

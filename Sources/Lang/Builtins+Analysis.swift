@@ -42,18 +42,23 @@ enum AnalysisBuiltins {
         },
     ]
 
+    /// Without `pair`: the layer × layer similarity as a table (`layer` of a, then one column `bN` per layer
+    /// N of b). With `pair=[la, lb]`: the Hungarian matching of those two layers (`index_a`, `index_b`,
+    /// `score`), with the similarity matrix attached as `similarity`.
     private static func align(_ arguments: Arguments) throws -> Value {
         let a = try arguments.model("a"), b = try arguments.model("b")
         let component = try arguments.string("component", default: "ff2")
         let choice = try embeddingChoice(arguments)
-        let alignment = try Align.layers(a, b, component: component, embedding: choice)
-        var record = Record([("similarity", .tensor(alignment.similarity))])
+        var pair: [Int]?
         if arguments.has("pair") {
-            let pair = try ints(arguments, "pair")
-            guard pair.count == 2 else { throw ArgumentError("align(): 'pair' must be [layer_a, layer_b], got \(pair.count) numbers") }
-            record["matching"] = .table(try Align.match(a, b, component: component, layerA: pair[0], layerB: pair[1], embedding: choice))
+            pair = try ints(arguments, "pair")
+            guard pair?.count == 2 else { throw ArgumentError("align(): 'pair' must be [layer_a, layer_b], got \(pair?.count ?? 0) numbers") }
         }
-        return .record(record)
+        let alignment = try Align.layers(a, b, component: component, embedding: choice)
+        guard let pair else { return .table(try alignment.table()) }
+        var matching = try Align.match(a, b, component: component, layerA: pair[0], layerB: pair[1], embedding: choice)
+        matching.attachments["similarity"] = alignment.similarity
+        return .table(matching)
     }
 
     /// The `embedding=` argument: "input" (default) or "output".
