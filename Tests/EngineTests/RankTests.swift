@@ -83,6 +83,28 @@ import Testing
         #expect(recorder.events.last == "end")
     }
 
+    @Test func encoderDecoderTablesHaveAStackColumn() throws {
+        var tensors: [(String, Tensor)] = [("shared.weight", try Fixtures.random([20, 8], seed: 1))]
+        var seed: UInt64 = 2
+        func add(_ name: String, _ shape: [Int]) throws {
+            seed += 1
+            tensors.append((name, try Fixtures.random(shape, seed: seed)))
+        }
+        for stack in ["encoder", "decoder"] {
+            for part in ["q", "k", "v", "o"] { try add("\(stack).block.0.layer.0.SelfAttention.\(part).weight", [8, 8]) }
+        }
+        for part in ["q", "k", "v", "o"] { try add("decoder.block.0.layer.1.EncDecAttention.\(part).weight", [8, 8]) }
+        for (stack, index) in [("encoder", 1), ("decoder", 2)] {
+            try add("\(stack).block.0.layer.\(index).DenseReluDense.wi.weight", [16, 8])
+            try add("\(stack).block.0.layer.\(index).DenseReluDense.wo.weight", [8, 16])
+        }
+        let table = try Rank.table(Fixtures.model("t5", tensors))
+        #expect(table.columnNames.prefix(3) == ["stack", "layer", "component"])
+        #expect(try table.column("stack") == .string(Array(repeating: "enc", count: 6) + Array(repeating: "dec", count: 10)))
+        #expect(try table.column("component") == .string(["q", "k", "v", "o", "ff1", "ff2",
+                                                          "q", "k", "v", "o", "xq", "xk", "xv", "xo", "ff1", "ff2"]))
+    }
+
     @Test func modelWithoutSchemaIsATypedError() throws {
         let model = Fixtures.model("odd", [("w", try Fixtures.random([3, 3], seed: 1))])
         #expect(throws: EngineError.self) { try Rank.table(model) }

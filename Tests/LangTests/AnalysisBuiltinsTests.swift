@@ -132,6 +132,20 @@ private func diagonalBERT(_ name: String, scale: Float) throws -> Model {
         #expect(Display.table(table, measure: "erank") == expected)
         #expect(Display.table(table, measure: "erankk").hasPrefix("no column named 'erankk'; did you mean 'erank'?"))
     }
+
+    @Test func gridRowsOfEncoderDecoderTablesNameTheStack() throws {
+        var table = Table()
+        try table.append("stack", .string(["enc", "dec", "dec"]))
+        try table.append("layer", .int([0, 0, 0]))
+        try table.append("component", .string(["q", "q", "xq"]))
+        try table.append("rank", .int([8, 7, 6]))
+        let expected = """
+        rank   q  xq
+        enc 0  8
+        dec 0  7   6
+        """
+        #expect(Display.table(table, measure: "rank") == expected)
+    }
 }
 
 @Suite struct ProjectBuiltinTests {
