@@ -1,5 +1,6 @@
 // The plot builtin: a chart from a value, drawn as terminal text or written as an SVG file.
 import Engine
+import Foundation
 
 enum PlotBuiltins {
     static let all: [Builtin] = [
@@ -12,7 +13,7 @@ enum PlotBuiltins {
                 example: "plot(rank(base), measure=\"erank\")") { arguments in
             let chart = try PlotBuiltins.chart(arguments)
             if arguments.has("file") {
-                let path = try arguments.string("file")
+                let path = (try arguments.string("file") as NSString).expandingTildeInPath
                 let width = try arguments.int("width", default: 720), height = try arguments.int("height", default: 450)
                 guard (240...10_000).contains(width), (180...10_000).contains(height) else {
                     throw ArgumentError("plot(): an SVG's width must be 240–10000 and height 180–10000 pixels, got \(width)×\(height)")
