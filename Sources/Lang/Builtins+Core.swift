@@ -14,6 +14,11 @@ enum CoreBuiltins {
                 example: "show(rank(m), \"erank\")") { arguments in
             let value = arguments.value("value") ?? .none
             let measure = arguments.has("measure") ? try arguments.string("measure") : nil
+            if let measure, case let .table(table) = value, !table.columnNames.contains(measure) {
+                throw ArgumentError("show(): the table has no column '\(measure)'"
+                                    + (Suggest.closest(to: measure, in: table.columnNames).map { "; did you mean '\($0)'?" }
+                                       ?? " (columns: \(table.columnNames.joined(separator: ", ")))"))
+            }
             arguments.context.write(Display.full(value, measure: measure))
             return .none
         },

@@ -126,6 +126,8 @@ extension Value {
                 ("config", { model.config.map(Value.init(json:)) ?? .none }), ("names", { .list(model.names.map { .string($0) }) }),
                 ("canonical", { .list(model.architecture.entries.map { .string($0.name) }) }),
                 ("count", { .number(Double(model.parameterCount)) }),
+                ("only_in_left", { .list(model.onlyInLeft.map(Value.string)) }),
+                ("only_in_right", { .list(model.onlyInRight.map(Value.string)) }),
             ]
         case let .tensor(tensor):
             available = [
