@@ -76,13 +76,13 @@ enum ModelBuiltins {
             ("width", .number(Double(architecture.width))), ("ff", .number(Double(architecture.feedForward))),
             ("heads", .number(Double(architecture.heads))), ("kv_heads", .number(Double(architecture.keyValueHeads))),
         ])
-        record["vocab"] = ModelSummary.vocabularySize(model).map { .number(Double($0)) } ?? .none
+        record["vocab"] = ModelSummary.vocabularySize(model).map { .number(Double($0)) } ?? Value.none
         record["params"] = .number(Double(model.parameterCount))
         record["tensors"] = .number(Double(model.parameters.count))
         record["dtypes"] = .list(ModelSummary.dtypes(model).map { .string($0.displayName) })
         record["source"] = .string(model.source)
-        record["format"] = model.format.map(Value.string) ?? .none
-        record["config"] = model.config.map(value) ?? .none
+        record["format"] = model.format.map(Value.string) ?? Value.none
+        record["config"] = model.config.map(value) ?? Value.none
         return record
     }
 

@@ -5,7 +5,6 @@ import Foundation
 extension Display {
     /// Family, layers, widths, heads, vocabulary, parameter count, dtypes and source; then the schema.
     static func model(_ model: Model) -> String {
-        let architecture = model.architecture
         var lines = [modelHeadline(model)]
         modelDetails(model, into: &lines)
         return lines.joined(separator: "\n")

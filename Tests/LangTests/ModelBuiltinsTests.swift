@@ -83,6 +83,15 @@ private final class TinyBERT {
         #expect(try schema.column("transform") == .string(["as stored"] + Array(repeating: "transposed", count: 12)))
     }
 
+    @Test func infoKeepsFieldsThatHaveNoValueAsNone() throws {
+        let parameter = Parameter(name: "w", shape: [2], dtype: .f32) { try Tensor(shape: [2], values: [1, 2]) }
+        let model = Model(name: "computed", source: "test", config: nil, parameters: [parameter])
+        guard case let .record(info) = try callModelBuiltin("info", [.model(model)]) else { Issue.record("info not a record"); return }
+        for field in ["vocab", "format", "config"] {
+            guard case .none? = info[field] else { Issue.record("info.\(field) is \(info[field]?.shortDisplay ?? "missing"), not none"); continue }
+        }
+    }
+
     @Test func loadErrorsNameTheFile() throws {
         #expect(throws: EngineError.io(path: "/no/such/model.safetensors", message: "no such file or directory")) {
             try callModelBuiltin("load", [.string("/no/such/model.safetensors")])
