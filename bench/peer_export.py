@@ -1,14 +1,21 @@
-"""Peer: write every tensor of a model and a rank table to HDF5 with h5py."""
+"""Peer: write every tensor of a model and a rank table to HDF5 with h5py.
+
+With a third argument `gzip`, arrays over 1 MiB are chunked and compressed with gzip level 4 + shuffle, as
+mvs's export does by default; without it nothing is compressed (as `export(…, compress=false)`)."""
 import sys
 import h5py
 import numpy as np
 from peer_common import load, canonical
 
 tensors = load(sys.argv[1])
+compress = len(sys.argv) > 3 and sys.argv[3] == "gzip"
 with h5py.File(sys.argv[2], "w") as f:
     g = f.create_group("model")
     for name, value in tensors.items():
-        g.create_dataset(name, data=value)
+        if compress and value.nbytes > 1 << 20:
+            g.create_dataset(name, data=value, chunks=True, compression="gzip", compression_opts=4, shuffle=True)
+        else:
+            g.create_dataset(name, data=value)
     rows = []
     for layer, component, w in canonical(tensors):
         s = np.linalg.svd(w, compute_uv=False)

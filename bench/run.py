@@ -68,6 +68,7 @@ def jobs(inputs, scratch):
         ("project ff2 top-10 (MiniLM)", "project", [inputs["small"]]),
         ("vectorize+cluster (zoo)", "zoo", [inputs["small"], inputs["zoo"], inputs["k"]]),
         ("export model+rank (MiniLM)", "export", [inputs["small"], h5]),
+        ("export, gzip (MiniLM)", "export", [inputs["small"], h5, "gzip"]),
         ("start-up", "startup", []),
     ], mvs_script, peer
 
