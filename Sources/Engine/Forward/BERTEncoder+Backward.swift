@@ -44,27 +44,10 @@ extension BERTWeights {
         let attended = BERTWeights.layerNormBackward(normed, cache: cache.attentionNorm, weight: w.attentionNormWeight, rows: t, width: d)
         var context = [Float](repeating: 0, count: t * d)
         Dense.linearBackward(attended, rows: t, w.output, inner: d, outer: d, into: &context, accumulate: false)
-        var dq = [Float](repeating: 0, count: t * d), dk = dq, dv = dq
-        var scores = [Float](repeating: 0, count: t * t)
-        let scale = 1 / Float(headWidth).squareRoot()
-        let p = cache.probabilities
-        for head in 0..<heads {
-            let column = MatrixView(offset: head * headWidth, stride: d), block = MatrixView(offset: head * t * t, stride: t)
-            let square = MatrixView(stride: t)
-            // dP = dC·Vᵀ and dV = Pᵀ·dC for this head.
-            Dense.gemm(context, column, cache.value, column, transposeB: true, m: t, n: t, k: headWidth, into: &scores, square)
-            Dense.gemm(p, block, transposeA: true, context, column, m: t, n: headWidth, k: t, into: &dv, column)
-            // Softmax backward: dS = P ⊙ (dP − rowsum(dP ⊙ P)), then the 1/√d_head scale.
-            for row in 0..<t {
-                var dot: Float = 0
-                for key in 0..<t { dot += scores[row * t + key] * p[block.offset + row * t + key] }
-                for key in 0..<t {
-                    scores[row * t + key] = p[block.offset + row * t + key] * (scores[row * t + key] - dot) * scale
-                }
-            }
-            Dense.gemm(scores, square, cache.key, column, m: t, n: headWidth, k: t, into: &dq, column)
-            Dense.gemm(scores, square, transposeA: true, cache.query, column, m: t, n: headWidth, k: t, into: &dk, column)
-        }
+        let columns = HeadLayout(stride: d) { $0 * headWidth }
+        let (dq, dk, dv) = Attention.backward(context: context, query: cache.query, columns, key: cache.key, columns,
+                                              value: cache.value, columns, probabilities: cache.probabilities,
+                                              heads: heads, headWidth: headWidth, tokens: t)
         var input = attended
         Dense.linearBackward(dq, rows: t, w.query, inner: d, outer: d, into: &input, accumulate: true)
         Dense.linearBackward(dk, rows: t, w.key, inner: d, outer: d, into: &input, accumulate: true)
