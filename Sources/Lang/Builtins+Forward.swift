@@ -48,7 +48,7 @@ enum ForwardBuiltins {
 
     private static func visualize(_ arguments: Arguments) throws -> Value {
         let model = try arguments.model("model")
-        let weights = try BERTWeights(model: model)
+        let weights = try DifferentiableWeights(model: model)
         var options = VisualizationOptions()
         options.length = try arguments.int("length", default: options.length)
         options.steps = try arguments.int("steps", default: options.steps)
@@ -85,11 +85,11 @@ enum ForwardBuiltins {
         ]))
     }
 
-    /// The encoder's weights and the token ids of the `text` argument.
-    static func encoded(_ arguments: Arguments) throws -> (BERTWeights, [TokenPiece]) {
+    /// The model's weights (a BERT-like or GPT-2) and the token ids of the `text` argument.
+    static func encoded(_ arguments: Arguments) throws -> (DifferentiableWeights, [TokenPiece]) {
         let model = try arguments.model("model")
-        let pieces = try WordPieceTokenizer.of(model).encode(arguments.string("text"))
-        return (try BERTWeights(model: model), pieces)
+        let weights = try DifferentiableWeights(model: model)
+        return (weights, try Tokenizer.of(model).encode(arguments.string("text")))
     }
 
     private static func reconstruct(_ arguments: Arguments) throws -> Value {

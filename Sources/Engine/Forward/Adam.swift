@@ -29,39 +29,3 @@ struct Adam {
         }
     }
 }
-
-extension BERTWeights {
-    /// For each row of `inputs` (tokens × d), the `top` vocabulary ids whose embeddings are nearest by cosine,
-    /// with their cosines, best first.
-    func nearestTokens(_ inputs: [Float], tokens: Int, top: Int) -> [[(id: Int, cosine: Float)]] {
-        let d = width, vocabulary = vocabularySize
-        var scores = [Float](repeating: 0, count: tokens * vocabulary)
-        Dense.gemm(inputs, MatrixView(stride: d), word, MatrixView(stride: d), transposeB: true,
-                   m: tokens, n: vocabulary, k: d, into: &scores, MatrixView(stride: vocabulary))
-        let norms = wordNorms
-        return (0..<tokens).map { t in
-            var inputNorm: Float = 0
-            for column in 0..<d { inputNorm += inputs[t * d + column] * inputs[t * d + column] }
-            inputNorm = max(inputNorm.squareRoot(), .leastNormalMagnitude)
-            var best: [(id: Int, cosine: Float)] = []
-            for id in 0..<vocabulary {
-                let cosine = scores[t * vocabulary + id] / (inputNorm * max(norms[id], .leastNormalMagnitude))
-                if best.count < top || cosine > best[best.count - 1].cosine {
-                    let place = best.firstIndex { cosine > $0.cosine } ?? best.count
-                    best.insert((id, cosine), at: place)
-                    if best.count > top { best.removeLast() }
-                }
-            }
-            return best
-        }
-    }
-
-    /// Euclidean norm of each word-embedding row.
-    var wordNorms: [Float] {
-        (0..<vocabularySize).map { id in
-            var total: Float = 0
-            for column in 0..<width { total += word[id * width + column] * word[id * width + column] }
-            return total.squareRoot()
-        }
-    }
-}

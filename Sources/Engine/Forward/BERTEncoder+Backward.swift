@@ -1,7 +1,18 @@
 // Reverse-mode gradients of a BERT encoder with respect to its input word embeddings (no weight gradients).
 import Foundation
 
-extension BERTWeights {
+extension BERTWeights: InputDifferentiable {
+    var inputPositions: Int { maximumPositions - positionOffset }
+
+    /// Runs the first `through` layers with every key visible.
+    func run(inputs: [Float], tokens: Int, through: Int) throws -> EncoderPass {
+        try run(inputs: inputs, tokens: tokens, through: through, mask: nil)
+    }
+
+    func state(_ pass: EncoderPass, _ index: Int) -> [Float] { pass.states[index] }
+
+    func preActivation(_ pass: EncoderPass, layer: Int) -> [Float] { pass.layers[layer].preActivation }
+
     /// The gradient with respect to the input embeddings of ⟨gradient, states[state]⟩ for a pass run at least that far.
     func backward(_ pass: EncoderPass, state: Int, gradient: [Float]) -> [Float] {
         var upstream = gradient

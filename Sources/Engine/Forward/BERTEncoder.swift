@@ -32,7 +32,7 @@ extension BERTWeights {
     }
 
     /// Runs the embedding sum and LayerNorm and the first `through` layers on input word embeddings (tokens × d).
-    func run(inputs: [Float], tokens: Int, through: Int, mask: [Bool]? = nil) throws -> EncoderPass {
+    func run(inputs: [Float], tokens: Int, through: Int, mask: [Bool]?) throws -> EncoderPass {
         guard tokens > 0 else { throw EngineError.invalidArgument("the forward pass needs at least one token") }
         guard tokens + positionOffset <= maximumPositions else {
             throw EngineError.invalidArgument("\(tokens) tokens exceed the model's \(maximumPositions - positionOffset) positions")

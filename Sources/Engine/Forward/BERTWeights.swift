@@ -41,7 +41,7 @@ public struct BERTWeights {
         guard let reader = WeightReader(model: model, prefixes: ["", "bert.", "roberta.", "electra.", "model."],
                                         probe: "embeddings.word_embeddings.weight"),
               reader.has("encoder.layer.0.attention.self.query.weight"), architecture.layers > 0 else {
-            throw EngineError.unsupported("\(model.name): not a BERT-family encoder (family \(architecture.family)): hidden() covers BERT-likes, GPT-2 and Llama, reconstruct() and visualize() BERT-likes only")
+            throw EngineError.unsupported("\(model.name): not a BERT-family encoder (family \(architecture.family)): hidden() covers BERT-likes, GPT-2 and Llama, reconstruct() and visualize() BERT-likes and GPT-2")
         }
         let d = architecture.width
         let heads = architecture.heads
@@ -87,18 +87,5 @@ public struct BERTWeights {
                 outputNormWeight: try reader.raw(base + "output.LayerNorm.weight", count: d),
                 outputNormBias: try reader.raw(base + "output.LayerNorm.bias", count: d))
         }
-    }
-
-    /// The embedding rows of token ids (the input the optimisers work on).
-    public func embeddings(of ids: [Int]) throws -> [Float] {
-        var rows: [Float] = []
-        rows.reserveCapacity(ids.count * width)
-        for id in ids {
-            guard id >= 0, id < vocabularySize else {
-                throw EngineError.invalidArgument("token id \(id) is outside the vocabulary (0..<\(vocabularySize))")
-            }
-            rows += word[(id * width)..<((id + 1) * width)]
-        }
-        return rows
     }
 }

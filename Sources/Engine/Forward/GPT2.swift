@@ -7,10 +7,31 @@ struct GPT2BlockWeights {
     let norm2Weight, norm2Bias, ff1, ff1Bias, ff2, ff2Bias: [Float]
 }
 
-/// A GPT-2 decoder's weights and its forward pass (hidden states only; no gradients yet).
+/// What one GPT-2 block keeps for its backward pass.
+struct GPT2BlockCache {
+    let norm1: NormCache
+    /// The fused q, k, v projection, tokens × 3d.
+    let qkv: [Float]
+    let probabilities: [Float]
+    let norm2: NormCache
+    let preActivation: [Float]
+}
+
+/// A GPT-2 forward pass over one sequence, with everything the backward pass needs.
+struct GPT2Pass {
+    /// Hidden states 0…through as Hugging Face reports them (the last block's after `ln_f`).
+    let states: [[Float]]
+    let blocks: [GPT2BlockCache]
+    /// The final LayerNorm's statistics, when the pass ran through every block.
+    let finalNorm: NormCache?
+    let tokens: Int
+}
+
+/// A GPT-2 decoder's weights and its forward pass.
 public struct GPT2Weights {
     let width, heads, feedForward, vocabularySize, maximumPositions: Int
-    let token, position: [Float]
+    /// Token (word) and learned position embeddings, vocabulary × d and positions × d.
+    let word, position: [Float]
     let blocks: [GPT2BlockWeights]
     let finalNormWeight, finalNormBias: [Float]
     let epsilon: Float
@@ -44,7 +65,7 @@ public struct GPT2Weights {
         feedForward = ff
         let embed = try reader.embedding(width: d)
         vocabularySize = embed.shape[0]
-        token = embed.values
+        word = embed.values
         position = try reader.raw("wpe.weight")
         guard position.count >= d, position.count % d == 0 else {
             throw EngineError.malformed(path: model.source, message: "\(model.name): wpe is not a positions × \(d) matrix")
@@ -67,50 +88,75 @@ public struct GPT2Weights {
         }
     }
 
+    /// Blocks in the model.
+    var layerCount: Int { blocks.count }
+
     /// Hidden states (layers + 1) × tokens × d as Hugging Face reports them: 0 = token + position embeddings,
     /// l = output of block l − 1, and the last one after the final LayerNorm.
     public func hiddenStates(ids: [Int]) throws -> Tensor {
-        let t = ids.count, d = width
+        let pass = try run(inputs: embeddings(of: ids), tokens: ids.count, through: layerCount)
+        return try Tensor(shape: [layerCount + 1, ids.count, width], values: pass.states.flatMap { $0 })
+    }
+
+    /// Runs input word embeddings (tokens × d) plus positions through the first `through` blocks; when that is
+    /// every block, the last state is after `ln_f`, as in `hiddenStates`.
+    func run(inputs: [Float], tokens t: Int, through: Int) throws -> GPT2Pass {
+        let d = width
         guard t > 0 else { throw EngineError.invalidArgument("the forward pass needs at least one token") }
         guard t <= maximumPositions else { throw EngineError.invalidArgument("\(t) tokens exceed the model's \(maximumPositions) positions") }
-        var x = [Float](repeating: 0, count: t * d)
-        for (row, id) in ids.enumerated() {
-            guard id >= 0, id < vocabularySize else {
-                throw EngineError.invalidArgument("token id \(id) is outside the vocabulary (0..<\(vocabularySize))")
-            }
-            for column in 0..<d { x[row * d + column] = token[id * d + column] + position[row * d + column] }
+        guard through >= 0, through <= layerCount else {
+            throw EngineError.invalidArgument("layer \(through) is outside 0…\(layerCount)")
         }
+        var x = inputs
+        for index in x.indices { x[index] += position[index] }
         var states = [x]
-        for block in blocks {
+        var caches: [GPT2BlockCache] = []
+        for block in blocks.prefix(through) {
             try Interruption.check()
-            x = forward(block, x, tokens: t)
+            let cache: GPT2BlockCache
+            (x, cache) = forward(block, x, tokens: t)
             states.append(x)
+            caches.append(cache)
         }
-        states[states.count - 1] = BERTWeights.layerNorm(x, rows: t, width: d, weight: finalNormWeight, bias: finalNormBias, epsilon: epsilon).0
-        return try Tensor(shape: [blocks.count + 1, t, d], values: states.flatMap { $0 })
+        var finalNorm: NormCache?
+        if through == layerCount {
+            let (normed, statistics) = BERTWeights.layerNorm(x, rows: t, width: d, weight: finalNormWeight, bias: finalNormBias, epsilon: epsilon)
+            states[through] = normed
+            finalNorm = statistics
+        }
+        return GPT2Pass(states: states, blocks: caches, finalNorm: finalNorm, tokens: t)
     }
 
     /// x + Attention(LN1(x)), then + MLP(LN2(·)).
-    func forward(_ w: GPT2BlockWeights, _ x: [Float], tokens t: Int) -> [Float] {
+    func forward(_ w: GPT2BlockWeights, _ x: [Float], tokens t: Int) -> ([Float], GPT2BlockCache) {
         let d = width, headWidth = width / heads
-        let normed = BERTWeights.layerNorm(x, rows: t, width: d, weight: w.norm1Weight, bias: w.norm1Bias, epsilon: epsilon).0
+        let (normed, norm1) = BERTWeights.layerNorm(x, rows: t, width: d, weight: w.norm1Weight, bias: w.norm1Bias, epsilon: epsilon)
         let qkv = Dense.linear(normed, rows: t, w.attention, inner: d, outer: 3 * d, bias: w.attentionBias)
-        let context = Attention.heads(query: qkv, HeadLayout(stride: 3 * d) { $0 * headWidth },
-                                      key: qkv, HeadLayout(stride: 3 * d) { d + $0 * headWidth },
-                                      value: qkv, HeadLayout(stride: 3 * d) { 2 * d + $0 * headWidth },
-                                      heads: heads, headWidth: headWidth, tokens: t, causal: true, mask: nil).context
+        let (context, probabilities) = Attention.heads(query: qkv, queryLayout, key: qkv, keyLayout, value: qkv, valueLayout,
+                                                       heads: heads, headWidth: headWidth, tokens: t, causal: true, mask: nil)
         var out = Dense.linear(context, rows: t, w.projection, inner: d, outer: d, bias: w.projectionBias)
         for index in out.indices { out[index] += x[index] }
-        let normed2 = BERTWeights.layerNorm(out, rows: t, width: d, weight: w.norm2Weight, bias: w.norm2Bias, epsilon: epsilon).0
-        let activated = Dense.linear(normed2, rows: t, w.ff1, inner: d, outer: feedForward, bias: w.ff1Bias)
-            .map(tanhGELU ? GPT2Weights.tanhGELU : BERTWeights.gelu)
-        let mlp = Dense.linear(activated, rows: t, w.ff2, inner: feedForward, outer: d, bias: w.ff2Bias)
+        let (normed2, norm2) = BERTWeights.layerNorm(out, rows: t, width: d, weight: w.norm2Weight, bias: w.norm2Bias, epsilon: epsilon)
+        let u = Dense.linear(normed2, rows: t, w.ff1, inner: d, outer: feedForward, bias: w.ff1Bias)
+        let mlp = Dense.linear(u.map(tanhGELU ? GPT2Weights.tanhGELU : BERTWeights.gelu), rows: t, w.ff2, inner: feedForward, outer: d, bias: w.ff2Bias)
         for index in out.indices { out[index] += mlp[index] }
-        return out
+        return (out, GPT2BlockCache(norm1: norm1, qkv: qkv, probabilities: probabilities, norm2: norm2, preActivation: u))
     }
+
+    /// Where q, k and v of each head sit in the fused `c_attn` output (column thirds of tokens × 3d).
+    var queryLayout: HeadLayout { HeadLayout(stride: 3 * width) { [headWidth = width / heads] in $0 * headWidth } }
+    var keyLayout: HeadLayout { HeadLayout(stride: 3 * width) { [d = width, headWidth = width / heads] in d + $0 * headWidth } }
+    var valueLayout: HeadLayout { HeadLayout(stride: 3 * width) { [d = width, headWidth = width / heads] in 2 * d + $0 * headWidth } }
 
     /// GPT-2's `gelu_new`: 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³))).
     static func tanhGELU(_ x: Float) -> Float {
         0.5 * x * (1 + Foundation.tanh(Float((2 / Double.pi).squareRoot()) * (x + 0.044715 * x * x * x)))
+    }
+
+    /// d gelu_new / dx = ½(1 + tanh s) + ½x(1 − tanh² s)·√(2/π)(1 + 3·0.044715x²), s = √(2/π)(x + 0.044715x³).
+    static func tanhGELUDerivative(_ x: Float) -> Float {
+        let c = Float((2 / Double.pi).squareRoot())
+        let th = Foundation.tanh(c * (x + 0.044715 * x * x * x))
+        return 0.5 * (1 + th) + 0.5 * x * (1 - th * th) * c * (1 + 3 * 0.044715 * x * x)
     }
 }

@@ -25,7 +25,7 @@ public struct ReconstructionOptions: Sendable {
 
 /// How well one layer's output gave back its input.
 public struct ReconstructionResult: Sendable {
-    /// Hidden state matched: 0 = embedding output, l = output of encoder layer l − 1.
+    /// Hidden state matched: 0 = embedding output, l = output of layer l − 1.
     public let layer: Int
     /// The true token ids and the recovered ones (nearest embedding by cosine).
     public let trueIds: [Int]
@@ -52,27 +52,36 @@ public struct ReconstructionResult: Sendable {
 /// Gradient descent on the input embeddings to match a layer's output.
 public enum Reconstruction {
     /// Reconstructs `ids` from hidden state `layer`; `report(k)` is called after step k (1-based).
-    public static func run(_ weights: BERTWeights, ids: [Int], layer: Int, options: ReconstructionOptions,
+    public static func run(_ weights: DifferentiableWeights, ids: [Int], layer: Int, options: ReconstructionOptions,
                            report: (Int) -> Void = { _ in }) throws -> ReconstructionResult {
+        try run(weights.model, ids: ids, layer: layer, options: options, report: report)
+    }
+
+    /// The same on any model with an input backward pass.
+    static func run(_ weights: some InputDifferentiable, ids: [Int], layer: Int, options: ReconstructionOptions,
+                    report: (Int) -> Void = { _ in }) throws -> ReconstructionResult {
         guard options.steps > 0 else { throw EngineError.invalidArgument("steps must be positive, got \(options.steps)") }
         guard options.learningRate > 0, options.learningRate.isFinite else {
             throw EngineError.invalidArgument("the learning rate must be positive, got \(options.learningRate)")
         }
+        guard layer >= 0, layer <= weights.layerCount else {
+            throw EngineError.invalidArgument("layer \(layer) is outside 0…\(weights.layerCount) (0 = embedding output)")
+        }
         let truth = try weights.embeddings(of: ids)
         let t = ids.count
-        let target = try weights.run(inputs: truth, tokens: t, through: layer).states[layer]
+        let target = try weights.state(weights.run(inputs: truth, tokens: t, through: layer), layer)
         var candidate = startingNoise(weights, count: truth.count, seed: options.seed)
         var adam = Adam(count: candidate.count, learningRate: options.learningRate)
         var loss = 0.0
         for step in 1...options.steps {
             try Interruption.check()
             let pass = try weights.run(inputs: candidate, tokens: t, through: layer)
-            let (value, gradient) = lossAndGradient(pass.states[layer], target: target, kind: options.loss)
+            let (value, gradient) = lossAndGradient(weights.state(pass, layer), target: target, kind: options.loss)
             loss = value
             adam.step(&candidate, gradient: weights.backward(pass, state: layer, gradient: gradient))
             report(step)
         }
-        let final = try weights.run(inputs: candidate, tokens: t, through: layer).states[layer]
+        let final = try weights.state(weights.run(inputs: candidate, tokens: t, through: layer), layer)
         let d = weights.width
         let recovered = weights.nearestTokens(candidate, tokens: t, top: 1).map { $0.first?.id ?? 0 }
         let cosines = (0..<t).map { cosine(Array(candidate[($0 * d)..<(($0 + 1) * d)]), Array(truth[($0 * d)..<(($0 + 1) * d)])) }
@@ -90,7 +99,7 @@ public enum Reconstruction {
     }
 
     /// Seeded Gaussian noise with the spread of the word embedding's entries.
-    static func startingNoise(_ weights: BERTWeights, count: Int, seed: UInt64) -> [Float] {
+    static func startingNoise(_ weights: some InputDifferentiable, count: Int, seed: UInt64) -> [Float] {
         var sum = 0.0, squares = 0.0
         for value in weights.word { sum += Double(value); squares += Double(value) * Double(value) }
         let n = Double(max(weights.word.count, 1))

@@ -34,10 +34,16 @@ public struct VisualizationResult: Sendable {
 
 /// Gradient ascent on input embeddings to maximise one neuron of a layer's feed-forward block.
 public enum Visualization {
-    /// Maximises the pre-activation of neuron `neuron` of encoder layer `layer` (0-based, as `layer.L.ff1`).
+    /// Maximises the pre-activation of neuron `neuron` of layer `layer` (0-based: BERT's `layer.L.ff1` column, GPT-2's `mlp.c_fc` column).
     /// Each optimised row is kept within the largest word-embedding norm, so the input stays where embeddings live.
-    public static func run(_ weights: BERTWeights, layer: Int, neuron: Int, options: VisualizationOptions,
+    public static func run(_ weights: DifferentiableWeights, layer: Int, neuron: Int, options: VisualizationOptions,
                            report: (Int) -> Void = { _ in }) throws -> VisualizationResult {
+        try run(weights.model, layer: layer, neuron: neuron, options: options, report: report)
+    }
+
+    /// The same on any model with an input backward pass.
+    static func run(_ weights: some InputDifferentiable, layer: Int, neuron: Int, options: VisualizationOptions,
+                    report: (Int) -> Void = { _ in }) throws -> VisualizationResult {
         guard layer >= 0, layer < weights.layerCount else {
             throw EngineError.invalidArgument("layer \(layer) is outside 0..<\(weights.layerCount)")
         }
@@ -47,8 +53,8 @@ public enum Visualization {
         guard options.length > 0, options.steps > 0, options.top > 0 else {
             throw EngineError.invalidArgument("length, steps and top must be positive")
         }
-        guard options.length + weights.positionOffset <= weights.maximumPositions else {
-            throw EngineError.invalidArgument("length \(options.length) exceeds the model's \(weights.maximumPositions - weights.positionOffset) positions")
+        guard options.length <= weights.inputPositions else {
+            throw EngineError.invalidArgument("length \(options.length) exceeds the model's \(weights.inputPositions) positions")
         }
         guard options.learningRate > 0, options.learningRate.isFinite else {
             throw EngineError.invalidArgument("the learning rate must be positive, got \(options.learningRate)")
@@ -62,14 +68,14 @@ public enum Visualization {
         let radius = weights.wordNorms.max() ?? 1
         var inputs = Reconstruction.startingNoise(weights, count: t * d, seed: options.seed)
         var adam = Adam(count: inputs.count, learningRate: options.learningRate)
-        func objective(_ pass: EncoderPass) -> Double {
-            zip(selector, pass.layers[layer].preActivation).reduce(0.0) { $0 + Double($1.0 * $1.1) }
+        func objective(_ preActivation: [Float]) -> Double {
+            zip(selector, preActivation).reduce(0.0) { $0 + Double($1.0 * $1.1) }
         }
         var start = 0.0
         for step in 1...options.steps {
             try Interruption.check()
             let pass = try weights.run(inputs: inputs, tokens: t, through: layer + 1)
-            if step == 1 { start = objective(pass) }
+            if step == 1 { start = objective(weights.preActivation(pass, layer: layer)) }
             let gradient = weights.backward(pass, layer: layer, preActivation: selector)
             adam.step(&inputs, gradient: gradient.map { -$0 })
             for row in 0..<t {
@@ -81,8 +87,9 @@ public enum Visualization {
             report(step)
         }
         let pass = try weights.run(inputs: inputs, tokens: t, through: layer + 1)
-        let activations = (0..<t).map { pass.layers[layer].preActivation[$0 * ff + neuron] }
-        return VisualizationResult(activations: activations, startObjective: start, finalObjective: objective(pass),
+        let preActivation = weights.preActivation(pass, layer: layer)
+        let activations = (0..<t).map { preActivation[$0 * ff + neuron] }
+        return VisualizationResult(activations: activations, startObjective: start, finalObjective: objective(preActivation),
                                    nearest: weights.nearestTokens(inputs, tokens: t, top: options.top), inputs: inputs)
     }
 }

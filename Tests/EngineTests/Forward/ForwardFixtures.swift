@@ -1,4 +1,4 @@
-// A complete tiny BERT (biases, norms, positions, token types) with seeded random weights, for forward-pass tests.
+// Complete tiny BERT and GPT-2 models (biases, norms, positions) with seeded random weights, for forward-pass tests.
 import Foundation
 @testable import Engine
 
@@ -41,6 +41,44 @@ enum ForwardFixtures {
             ("hidden_act", .string("gelu")), ("layer_norm_eps", .number(1e-12)),
         ])
         return Fixtures.model("tiny-forward", tensors, config: config)
+    }
+
+    /// A GPT-2 decoder with every tensor its forward pass reads, Hugging Face names and Conv1D (d_in × d_out) layouts.
+    static func gpt2(layers: Int = 2, width: Int = 8, heads: Int = 2, feedForward: Int = 12, vocab: Int = 24,
+                     positions: Int = 16, seed: UInt64 = 17) throws -> Model {
+        var next = seed
+        func random(_ shape: [Int], scale: Float = 0.5, around centre: Float = 0) throws -> Tensor {
+            next &+= 1
+            var generator = SeededGenerator(seed: next)
+            let count = shape.reduce(1, *)
+            return try Tensor(shape: shape, values: (0..<count).map { _ in centre + generator.normal() * scale })
+        }
+        var tensors: [(String, Tensor)] = [
+            ("wte.weight", try random([vocab, width], scale: 1)),
+            ("wpe.weight", try random([positions, width], scale: 0.3)),
+            ("ln_f.weight", try random([width], scale: 0.2, around: 1)),
+            ("ln_f.bias", try random([width], scale: 0.1)),
+        ]
+        for layer in 0..<layers {
+            let prefix = "h.\(layer)."
+            let linears: [(String, Int, Int)] = [
+                ("attn.c_attn", width, 3 * width), ("attn.c_proj", width, width),
+                ("mlp.c_fc", width, feedForward), ("mlp.c_proj", feedForward, width),
+            ]
+            for (name, inputs, outputs) in linears {
+                tensors.append((prefix + name + ".weight", try random([inputs, outputs], scale: 1 / Float(inputs).squareRoot())))
+                tensors.append((prefix + name + ".bias", try random([outputs], scale: 0.1)))
+            }
+            for norm in ["ln_1", "ln_2"] {
+                tensors.append((prefix + norm + ".weight", try random([width], scale: 0.2, around: 1)))
+                tensors.append((prefix + norm + ".bias", try random([width], scale: 0.1)))
+            }
+        }
+        let config = JSONValue.object([
+            ("model_type", .string("gpt2")), ("n_head", .number(Double(heads))), ("n_embd", .number(Double(width))),
+            ("n_layer", .number(Double(layers))), ("layer_norm_epsilon", .number(1e-5)),
+        ])
+        return Fixtures.model("tiny-gpt2", tensors, config: config)
     }
 
     /// Seeded standard normal values.

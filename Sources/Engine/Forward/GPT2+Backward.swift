@@ -1,0 +1,71 @@
+// Reverse-mode gradients of GPT-2 with respect to its input word embeddings (no weight gradients).
+import Foundation
+
+extension GPT2Weights: InputDifferentiable {
+    var inputPositions: Int { maximumPositions }
+
+    func state(_ pass: GPT2Pass, _ index: Int) -> [Float] { pass.states[index] }
+
+    func preActivation(_ pass: GPT2Pass, layer: Int) -> [Float] { pass.blocks[layer].preActivation }
+
+    /// Through `ln_f` when `state` is the last one, then down the blocks; positions are constants, so the gradient of
+    /// the embedding sum is that of the word embeddings.
+    func backward(_ pass: GPT2Pass, state: Int, gradient: [Float]) -> [Float] {
+        var upstream = gradient
+        if state == layerCount, let finalNorm = pass.finalNorm {
+            upstream = BERTWeights.layerNormBackward(upstream, cache: finalNorm, weight: finalNormWeight, rows: pass.tokens, width: width)
+        }
+        for block in (0..<state).reversed() {
+            upstream = backward(blocks[block], cache: pass.blocks[block], tokens: pass.tokens, output: upstream)
+        }
+        return upstream
+    }
+
+    func backward(_ pass: GPT2Pass, layer: Int, preActivation gradient: [Float]) -> [Float] {
+        var upstream = backwardFromFeedForward(blocks[layer], cache: pass.blocks[layer], tokens: pass.tokens,
+                                               preActivation: gradient, residual: nil)
+        for block in (0..<layer).reversed() {
+            upstream = backward(blocks[block], cache: pass.blocks[block], tokens: pass.tokens, output: upstream)
+        }
+        return upstream
+    }
+
+    /// One block: out = h + MLP(LN₂(h)), h = x + Attn(LN₁(x)); from the gradient of out to that of x.
+    func backward(_ w: GPT2BlockWeights, cache: GPT2BlockCache, tokens t: Int, output: [Float]) -> [Float] {
+        var activation = [Float](repeating: 0, count: t * feedForward)
+        Dense.linearBackward(output, rows: t, w.ff2, inner: feedForward, outer: width, into: &activation, accumulate: false)
+        let derivative = tanhGELU ? GPT2Weights.tanhGELUDerivative : BERTWeights.geluDerivative
+        for index in activation.indices { activation[index] *= derivative(cache.preActivation[index]) }
+        return backwardFromFeedForward(w, cache: cache, tokens: t, preActivation: activation, residual: output)
+    }
+
+    /// From the gradient of the FF pre-activation (plus the residual stream's, when coming from the block output)
+    /// to the block input.
+    func backwardFromFeedForward(_ w: GPT2BlockWeights, cache: GPT2BlockCache, tokens t: Int,
+                                 preActivation: [Float], residual: [Float]?) -> [Float] {
+        let d = width, headWidth = width / heads
+        var normed2 = [Float](repeating: 0, count: t * d)
+        Dense.linearBackward(preActivation, rows: t, w.ff1, inner: d, outer: feedForward, into: &normed2, accumulate: false)
+        var h = BERTWeights.layerNormBackward(normed2, cache: cache.norm2, weight: w.norm2Weight, rows: t, width: d)
+        if let residual { for index in h.indices { h[index] += residual[index] } }
+        var context = [Float](repeating: 0, count: t * d)
+        Dense.linearBackward(h, rows: t, w.projection, inner: d, outer: d, into: &context, accumulate: false)
+        let (dq, dk, dv) = Attention.backward(context: context, query: cache.qkv, queryLayout, key: cache.qkv, keyLayout,
+                                              value: cache.qkv, valueLayout, probabilities: cache.probabilities,
+                                              heads: heads, headWidth: headWidth, tokens: t)
+        // Reassemble the fused layout (q | k | v column thirds) for one product with c_attn.
+        var qkv = [Float](repeating: 0, count: t * 3 * d)
+        for row in 0..<t {
+            for column in 0..<d {
+                qkv[row * 3 * d + column] = dq[row * d + column]
+                qkv[row * 3 * d + d + column] = dk[row * d + column]
+                qkv[row * 3 * d + 2 * d + column] = dv[row * d + column]
+            }
+        }
+        var normed1 = [Float](repeating: 0, count: t * d)
+        Dense.linearBackward(qkv, rows: t, w.attention, inner: d, outer: 3 * d, into: &normed1, accumulate: false)
+        var input = BERTWeights.layerNormBackward(normed1, cache: cache.norm1, weight: w.norm1Weight, rows: t, width: d)
+        for index in input.indices { input[index] += h[index] }
+        return input
+    }
+}

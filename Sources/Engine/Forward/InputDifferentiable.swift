@@ -1,0 +1,94 @@
+// What reconstruct and visualize need of a model: a forward pass on input embeddings and its backward pass to them.
+import Foundation
+
+/// A model whose hidden states and FF pre-activations can be differentiated with respect to its input word
+/// embeddings (BERT-family encoders and GPT-2).
+protocol InputDifferentiable {
+    /// A forward pass with everything its backward pass needs.
+    associatedtype Pass
+    var width: Int { get }
+    var feedForward: Int { get }
+    var layerCount: Int { get }
+    var vocabularySize: Int { get }
+    /// Word embeddings, vocabulary × d.
+    var word: [Float] { get }
+    /// How many input positions the model has room for.
+    var inputPositions: Int { get }
+    /// Runs the model on input word embeddings (tokens × d) up to hidden state `through` (0 = embedding output).
+    func run(inputs: [Float], tokens: Int, through: Int) throws -> Pass
+    /// Hidden state `index` of a pass run at least that far.
+    func state(_ pass: Pass, _ index: Int) -> [Float]
+    /// The FF pre-activation (tokens × ff) of layer `layer`, for a pass run through `layer + 1`.
+    func preActivation(_ pass: Pass, layer: Int) -> [Float]
+    /// The gradient with respect to the input embeddings of ⟨gradient, state(pass, state)⟩.
+    func backward(_ pass: Pass, state: Int, gradient: [Float]) -> [Float]
+    /// The gradient with respect to the input embeddings of ⟨gradient, preActivation(pass, layer)⟩.
+    func backward(_ pass: Pass, layer: Int, preActivation gradient: [Float]) -> [Float]
+}
+
+/// The weights of a model that `Reconstruction` and `Visualization` can work on: a BERT-like or GPT-2.
+public struct DifferentiableWeights {
+    let model: any InputDifferentiable
+
+    /// GPT-2 when laid out as GPT-2, else a BERT-family encoder; anything else (Llama included) is refused by name.
+    public init(model: Model) throws {
+        if LlamaWeights.matches(model) {
+            throw EngineError.unsupported("\(model.name): reconstruct() and visualize() have no backward pass for Llama-family models yet (BERT-likes and GPT-2 only)")
+        }
+        self.model = GPT2Weights.matches(model) ? try GPT2Weights(model: model) : try BERTWeights(model: model)
+    }
+
+    /// Hidden states after the embeddings: hidden states run 0…layerCount.
+    public var layerCount: Int { model.layerCount }
+    /// Model width d.
+    public var width: Int { model.width }
+}
+
+extension InputDifferentiable {
+    /// The embedding rows of token ids (the input the optimisers work on).
+    func embeddings(of ids: [Int]) throws -> [Float] {
+        var rows: [Float] = []
+        rows.reserveCapacity(ids.count * width)
+        for id in ids {
+            guard id >= 0, id < vocabularySize else {
+                throw EngineError.invalidArgument("token id \(id) is outside the vocabulary (0..<\(vocabularySize))")
+            }
+            rows += word[(id * width)..<((id + 1) * width)]
+        }
+        return rows
+    }
+
+    /// For each row of `inputs` (tokens × d), the `top` vocabulary ids whose embeddings are nearest by cosine,
+    /// with their cosines, best first.
+    func nearestTokens(_ inputs: [Float], tokens: Int, top: Int) -> [[(id: Int, cosine: Float)]] {
+        let d = width, vocabulary = vocabularySize
+        var scores = [Float](repeating: 0, count: tokens * vocabulary)
+        Dense.gemm(inputs, MatrixView(stride: d), word, MatrixView(stride: d), transposeB: true,
+                   m: tokens, n: vocabulary, k: d, into: &scores, MatrixView(stride: vocabulary))
+        let norms = wordNorms
+        return (0..<tokens).map { t in
+            var inputNorm: Float = 0
+            for column in 0..<d { inputNorm += inputs[t * d + column] * inputs[t * d + column] }
+            inputNorm = max(inputNorm.squareRoot(), .leastNormalMagnitude)
+            var best: [(id: Int, cosine: Float)] = []
+            for id in 0..<vocabulary {
+                let cosine = scores[t * vocabulary + id] / (inputNorm * max(norms[id], .leastNormalMagnitude))
+                if best.count < top || cosine > best[best.count - 1].cosine {
+                    let place = best.firstIndex { cosine > $0.cosine } ?? best.count
+                    best.insert((id, cosine), at: place)
+                    if best.count > top { best.removeLast() }
+                }
+            }
+            return best
+        }
+    }
+
+    /// Euclidean norm of each word-embedding row.
+    var wordNorms: [Float] {
+        (0..<vocabularySize).map { id in
+            var total: Float = 0
+            for column in 0..<width { total += word[id * width + column] * word[id * width + column] }
+            return total.squareRoot()
+        }
+    }
+}

@@ -1,0 +1,61 @@
+// Reconstruction and visualisation on a tiny synthetic GPT-2, and which models the public entry point accepts.
+import Testing
+@testable import Engine
+
+struct GPT2ReconstructionTests {
+    typealias F = ForwardFixtures
+
+    func options(steps: Int, learningRate: Float = 0.05) -> ReconstructionOptions {
+        var options = ReconstructionOptions()
+        options.steps = steps
+        options.learningRate = learningRate
+        return options
+    }
+
+    /// State 0 is word + position embeddings: linear in the input, so descent finds the true rows themselves.
+    @Test func embeddingStateGivesTheInputBack() throws {
+        let weights = try GPT2Weights(model: F.gpt2(width: 16, heads: 2, feedForward: 24, vocab: 40))
+        let ids = [3, 17, 5, 9, 21]
+        let result = try Reconstruction.run(weights, ids: ids, layer: 0, options: options(steps: 150))
+        #expect(result.recoveredIds == ids)
+        #expect(result.exactMatch)
+        #expect(result.cosines.allSatisfy { $0 > 0.99 })
+    }
+
+    /// Through the first block (pre-norm LayerNorm, causal attention, GELU MLP) the ids still come back exactly.
+    /// At width 16 or a learning rate of 0.05 some seeds stop in a local minimum with one position wrong (seen
+    /// while choosing these settings); at width 32 and 0.1, seeds 0–2 all recover the ids with errors ≤ 0.025.
+    @Test func firstBlockOutputGivesTheInputBack() throws {
+        let weights = try GPT2Weights(model: F.gpt2(width: 32, heads: 2, feedForward: 24, vocab: 40))
+        let ids = [3, 17, 5, 9, 21]
+        let result = try Reconstruction.run(weights, ids: ids, layer: 1, options: options(steps: 300, learningRate: 0.1))
+        #expect(result.recoveredIds == ids)
+        #expect(result.errors.allSatisfy { $0 < 5e-2 })
+    }
+
+    @Test func layerOutsideTheModelIsAnError() throws {
+        let weights = try GPT2Weights(model: F.gpt2())
+        #expect(throws: EngineError.self) { try Reconstruction.run(weights, ids: [1, 2], layer: 3, options: options(steps: 1)) }
+        #expect(throws: EngineError.self) { try Reconstruction.run(weights, ids: [1, 99], layer: 0, options: options(steps: 1)) }
+    }
+
+    @Test func visualizationRaisesTheNeuronAndReportsItsActivation() throws {
+        let weights = try GPT2Weights(model: F.gpt2())
+        var visual = VisualizationOptions()
+        visual.length = 3
+        visual.steps = 100
+        visual.learningRate = 0.05
+        visual.position = 2
+        let result = try Visualization.run(weights, layer: 1, neuron: 4, options: visual)
+        #expect(result.finalObjective > result.startObjective + 1)
+        let rerun = try weights.run(inputs: result.inputs, tokens: 3, through: 2)
+        #expect(abs(rerun.blocks[1].preActivation[2 * weights.feedForward + 4] - result.activations[2]) < 1e-5)
+    }
+
+    @Test func publicEntryPointTakesBERTAndGPT2AndRefusesOthers() throws {
+        #expect(try DifferentiableWeights(model: F.gpt2()).layerCount == 2)
+        #expect(try DifferentiableWeights(model: F.bert(layers: 3)).layerCount == 3)
+        let plain = Fixtures.model("plain", [("w", try Fixtures.random([2, 2], seed: 1))])
+        #expect(throws: EngineError.self) { try DifferentiableWeights(model: plain) }
+    }
+}
