@@ -335,10 +335,13 @@ def gelu_tanh(x):
     return 0.5 * x * (1 + np.tanh(np.sqrt(2 / np.pi) * (x + 0.044715 * x ** 3)))
 
 
-def gpt2_hidden(w, ids, layers, heads, eps=1e-5):
-    t = len(ids)
-    x = w["wte.weight"][ids] + w["wpe.weight"][:t]
-    states = [x]
+def gpt2_states(w, inputs, layers, heads, eps=1e-5):
+    """States 0…layers from input word embeddings (the last after ln_f only when every block ran), and each
+    block's FF pre-activations."""
+    t = len(inputs)
+    x = inputs + w["wpe.weight"][:t]
+    states, pre = [x], []
+    total = sum(1 for k in w if k.endswith("attn.c_attn.weight"))
     for layer in range(layers):
         p = f"h.{layer}."
         a = layer_norm(x, w[p + "ln_1.weight"], w[p + "ln_1.bias"], eps)
@@ -353,13 +356,21 @@ def gpt2_hidden(w, ids, layers, heads, eps=1e-5):
             ctx[:, h * hw:(h + 1) * hw] = (s / s.sum(1, keepdims=True)) @ v
         x = x + ctx @ w[p + "attn.c_proj.weight"] + w[p + "attn.c_proj.bias"]
         m = layer_norm(x, w[p + "ln_2.weight"], w[p + "ln_2.bias"], eps)
-        x = x + gelu_tanh(m @ w[p + "mlp.c_fc.weight"] + w[p + "mlp.c_fc.bias"]) @ w[p + "mlp.c_proj.weight"] + w[p + "mlp.c_proj.bias"]
+        u = m @ w[p + "mlp.c_fc.weight"] + w[p + "mlp.c_fc.bias"]
+        pre.append(u)
+        x = x + gelu_tanh(u) @ w[p + "mlp.c_proj.weight"] + w[p + "mlp.c_proj.bias"]
         states.append(x)
-    states[-1] = layer_norm(x, w["ln_f.weight"], w["ln_f.bias"], eps)
-    return np.stack(states)
+    if layers == total:
+        states[-1] = layer_norm(x, w["ln_f.weight"], w["ln_f.bias"], eps)
+    return np.stack(states), pre
 
 
-def test_gpt2_bpe_tokens_and_hidden_states_match_numpy(mvs, tmp_path):
+def gpt2_hidden(w, ids, layers, heads, eps=1e-5):
+    return gpt2_states(w, w["wte.weight"][ids], layers, heads, eps)[0]
+
+
+def write_gpt2(tmp_path, d=16, heads=4, layers=2, ff=32):
+    """A synthetic GPT-2 with a 12-merge byte-level BPE: (directory, float32 weights, vocab, merges)."""
     from safetensors.numpy import save_file
     rng = np.random.default_rng(3)
     alphabet = list(bytes_to_unicode().values())
@@ -367,7 +378,6 @@ def test_gpt2_bpe_tokens_and_hidden_states_match_numpy(mvs, tmp_path):
               ("'", "s"), ("Ã", "©"), ("Ġ", "Ġ"), ("1", "2")]
     pieces = alphabet + [a + b for a, b in merges]
     vocab = {piece: i for i, piece in enumerate(pieces)}
-    d, heads, layers, ff = 16, 4, 2, 32
     w = {"wte.weight": rng.normal(0, 0.5, (len(vocab), d)), "wpe.weight": rng.normal(0, 0.2, (64, d)),
          "ln_f.weight": 1 + rng.normal(0, 0.1, d), "ln_f.bias": rng.normal(0, 0.1, d)}
     for layer in range(layers):
@@ -383,6 +393,12 @@ def test_gpt2_bpe_tokens_and_hidden_states_match_numpy(mvs, tmp_path):
     (model / "config.json").write_text(json.dumps({"model_type": "gpt2", "n_head": heads, "n_embd": d}))
     (model / "vocab.json").write_text(json.dumps(vocab, ensure_ascii=False), encoding="utf-8")
     (model / "merges.txt").write_text("#version: 0.2\n" + "\n".join(f"{a} {b}" for a, b in merges) + "\n", encoding="utf-8")
+    return model, w, vocab, merges
+
+
+def test_gpt2_bpe_tokens_and_hidden_states_match_numpy(mvs, tmp_path):
+    heads, layers = 4, 2
+    model, w, vocab, merges = write_gpt2(tmp_path, heads=heads, layers=layers)
     text = "The cat's thing  sings 123 café!?\n  end"
     ids, hidden = run_mvs_forward(mvs, tmp_path, model, text)
     expected = bpe_ids(text, vocab, merges)
@@ -393,6 +409,37 @@ def test_gpt2_bpe_tokens_and_hidden_states_match_numpy(mvs, tmp_path):
     for layer in range(layers + 1):
         error = np.abs(hidden[layer] - reference[layer]).max() / np.abs(reference[layer]).max()
         assert error < 1e-4, f"state {layer}: relative max error {error}"
+
+
+def test_gpt2_reconstruction_and_visualization_report_what_numpy_computes(mvs, tmp_path):
+    heads, layers = 4, 2
+    model, w, vocab, merges = write_gpt2(tmp_path, heads=heads, layers=layers)
+    w = {k: v.astype(np.float64) for k, v in w.items()}
+    text = "the cat sat"
+    f = run_script(mvs, tmp_path, [f"m = load({quote(model)})",
+                                   f"r0 = reconstruct(m, {quote(text)}, layer=0, steps=100, lr=0.05)",
+                                   f"r1 = reconstruct(m, {quote(text)}, layer=1, steps=60, lr=0.05)",
+                                   "v = visualize(m, layer=1, neuron=3, length=3, steps=40, seed=2, top=3)",
+                                   "export(OUT, r0=r0, r1=r1, v=v)"])
+    ids = bpe_ids(text, vocab, merges)
+    embedding = w["wte.weight"]
+    assert f["r0"].attrs["exact"] and f["r0"].attrs["accuracy"] == 1.0
+    for name, layer in [("r0", 0), ("r1", 1)]:
+        group = f[name]
+        positions = group["positions"]
+        assert list(positions["id"][()]) == ids
+        inputs = group["inputs"][()].astype(np.float64)
+        nearest, _ = nearest_by_cosine(inputs, embedding)
+        assert list(positions["recovered_id"][()]) == list(nearest)
+        found = gpt2_states(w, inputs, layer, heads)[0][layer]
+        truth = gpt2_states(w, embedding[ids], layer, heads)[0][layer]
+        expected = np.linalg.norm(found - truth, axis=1) / np.linalg.norm(truth, axis=1)
+        assert np.allclose(positions["error"][()], expected, rtol=1e-3, atol=1e-5)
+    group = f["v"]
+    inputs = group["inputs"][()].astype(np.float64)
+    pre = gpt2_states(w, inputs, 2, heads)[1][1][:, 3]
+    assert np.allclose(group["activations"][()], pre, rtol=1e-4, atol=1e-4)
+    assert group.attrs["objective"] > group.attrs["start"]
 
 
 # --- Llama: RMSNorm, rotary (rotate_half), grouped-query attention, SwiGLU, on a synthetic model -------
