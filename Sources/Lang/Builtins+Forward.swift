@@ -31,7 +31,7 @@ enum ForwardBuiltins {
             .required("model"), .required("text"), .optional("layer", "0"), .optional("layers", "none"),
             .optional("steps", "300"), .optional("lr", "0.01"), .optional("seed", "0"), .optional("loss", "\"l2\""),
         ], group: "forward",
-        summary: "recover a text from hidden state `layer` (0 = embeddings) by Adam on input embeddings from noise; layers=\"all\" gives the by-depth table",
+        summary: "recover a text (or a list of token ids) from hidden state `layer` (0 = embeddings) by Adam on input embeddings from noise; layers=\"all\" gives the by-depth table",
         example: "reconstruct(m, \"The cat sat.\", layer=2, steps=200)") { arguments in
             try reconstruct(arguments)
         },
@@ -85,11 +85,17 @@ enum ForwardBuiltins {
         ]))
     }
 
-    /// The model's weights (a BERT-like or GPT-2) and the token ids of the `text` argument.
+    /// The model's weights (a BERT-like, GPT-2 or Llama) and the tokens of the `text` argument: the tokenizer's,
+    /// or, for a list of ids (as `hidden` takes them), those ids with their vocabulary pieces.
     static func encoded(_ arguments: Arguments) throws -> (DifferentiableWeights, [TokenPiece]) {
         let model = try arguments.model("model")
         let weights = try DifferentiableWeights(model: model)
-        return (weights, try Tokenizer.of(model).encode(arguments.string("text")))
+        guard case .list? = arguments.value("text") else {
+            return (weights, try Tokenizer.of(model).encode(arguments.string("text")))
+        }
+        let vocabulary = try model.vocabulary?.tokens() ?? []
+        let ids = try AnalysisBuiltins.ints(arguments, "text")
+        return (weights, ids.map { TokenPiece(piece: $0 >= 0 && $0 < vocabulary.count ? vocabulary[$0] : String($0), id: $0) })
     }
 
     private static func reconstruct(_ arguments: Arguments) throws -> Value {

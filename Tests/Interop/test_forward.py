@@ -443,9 +443,12 @@ def test_gpt2_reconstruction_and_visualization_report_what_numpy_computes(mvs, t
 
 
 # --- Llama: RMSNorm, rotary (rotate_half), grouped-query attention, SwiGLU, on a synthetic model -------
-def llama_hidden(w, ids, layers, heads, kv_heads, eps=1e-6, theta=10000.0):
-    x = w["model.embed_tokens.weight"][ids]
+def llama_states(w, x, layers, heads, kv_heads, eps=1e-6, theta=10000.0):
+    """States 0…layers from input embeddings (the last after the final norm only when every layer ran) and each
+    layer's gate pre-activations."""
     t, d = x.shape
+    total = sum(1 for k in w if k.endswith("input_layernorm.weight"))
+    pre = []
     hw = d // heads
     rms = lambda h, g: h / np.sqrt((h ** 2).mean(-1, keepdims=True) + eps) * g
     freqs = np.outer(np.arange(t), theta ** (-np.arange(0, hw, 2) / hw))
@@ -468,16 +471,22 @@ def llama_hidden(w, ids, layers, heads, kv_heads, eps=1e-6, theta=10000.0):
         x = x + ctx @ w[p + "self_attn.o_proj.weight"].T
         m = rms(x, w[p + "post_attention_layernorm.weight"])
         gate, up = m @ w[p + "mlp.gate_proj.weight"].T, m @ w[p + "mlp.up_proj.weight"].T
+        pre.append(gate)
         x = x + (gate / (1 + np.exp(-gate)) * up) @ w[p + "mlp.down_proj.weight"].T
         states.append(x)
-    states[-1] = rms(x, w["model.norm.weight"])
-    return np.stack(states)
+    if layers == total:
+        states[-1] = rms(x, w["model.norm.weight"])
+    return np.stack(states), pre
 
 
-def test_llama_hidden_states_match_numpy(mvs, tmp_path):
+def llama_hidden(w, ids, layers, heads, kv_heads):
+    return llama_states(w, w["model.embed_tokens.weight"][ids], layers, heads, kv_heads)[0]
+
+
+def write_llama(tmp_path, d=16, heads=4, kv=2, ff=24, layers=2, vocab=40):
+    """A synthetic Llama (GQA, q/k/v biases, SwiGLU), no tokenizer: (directory, float32 weights)."""
     from safetensors.numpy import save_file
     rng = np.random.default_rng(5)
-    d, heads, kv, ff, layers, vocab = 16, 4, 2, 24, 2, 40
     hw = d // heads
     w = {"model.embed_tokens.weight": rng.normal(0, 1, (vocab, d)), "model.norm.weight": 1 + rng.normal(0, 0.1, d)}
     for layer in range(layers):
@@ -497,6 +506,12 @@ def test_llama_hidden_states_match_numpy(mvs, tmp_path):
     (model / "config.json").write_text(json.dumps({"model_type": "llama", "num_attention_heads": heads, "num_key_value_heads": kv,
                                                    "hidden_size": d, "rms_norm_eps": 1e-6, "rope_theta": 10000.0,
                                                    "hidden_act": "silu"}))
+    return model, w
+
+
+def test_llama_hidden_states_match_numpy(mvs, tmp_path):
+    d, heads, kv, layers = 16, 4, 2, 2
+    model, w = write_llama(tmp_path, d=d, heads=heads, kv=kv, layers=layers)
     ids = [3, 17, 5, 39, 0, 12, 12, 8]
     out = tmp_path / "llama.h5"
     mvs("-c", f"export({quote(out)}, h=hidden(load({quote(model)}), {ids}))")
@@ -507,6 +522,32 @@ def test_llama_hidden_states_match_numpy(mvs, tmp_path):
     for layer in range(layers + 1):
         error = np.abs(hidden[layer] - reference[layer]).max() / np.abs(reference[layer]).max()
         assert error < 1e-4, f"state {layer}: relative max error {error}"
+
+
+def test_llama_reconstruction_from_ids_and_visualization_report_what_numpy_computes(mvs, tmp_path):
+    heads, kv = 4, 2
+    model, w = write_llama(tmp_path, heads=heads, kv=kv)
+    w = {k: v.astype(np.float64) for k, v in w.items()}
+    ids = [3, 17, 5, 9]
+    f = run_script(mvs, tmp_path, [f"m = load({quote(model)})",
+                                   f"r1 = reconstruct(m, {ids}, layer=1, steps=60, lr=0.05)",
+                                   "v = visualize(m, layer=1, neuron=3, length=3, steps=40, seed=2, top=3)",
+                                   "export(OUT, r1=r1, v=v)"])
+    embedding = w["model.embed_tokens.weight"]
+    positions = f["r1"]["positions"]
+    assert list(positions["id"][()]) == ids
+    inputs = f["r1"]["inputs"][()].astype(np.float64)
+    nearest, _ = nearest_by_cosine(inputs, embedding)
+    assert list(positions["recovered_id"][()]) == list(nearest)
+    found = llama_states(w, inputs, 1, heads, kv)[0][1]
+    truth = llama_states(w, embedding[ids], 1, heads, kv)[0][1]
+    expected = np.linalg.norm(found - truth, axis=1) / np.linalg.norm(truth, axis=1)
+    assert np.allclose(positions["error"][()], expected, rtol=1e-3, atol=1e-5)
+    group = f["v"]
+    inputs = group["inputs"][()].astype(np.float64)
+    pre = llama_states(w, inputs, 2, heads, kv)[1][1][:, 3]
+    assert np.allclose(group["activations"][()], pre, rtol=1e-4, atol=1e-4)
+    assert group.attrs["objective"] > group.attrs["start"]
 
 
 @pytest.mark.parametrize("call, message", [

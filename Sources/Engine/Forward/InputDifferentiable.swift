@@ -2,7 +2,7 @@
 import Foundation
 
 /// A model whose hidden states and FF pre-activations can be differentiated with respect to its input word
-/// embeddings (BERT-family encoders and GPT-2).
+/// embeddings (BERT-family encoders, GPT-2 and Llama-family decoders).
 protocol InputDifferentiable {
     /// A forward pass with everything its backward pass needs.
     associatedtype Pass
@@ -26,16 +26,19 @@ protocol InputDifferentiable {
     func backward(_ pass: Pass, layer: Int, preActivation gradient: [Float]) -> [Float]
 }
 
-/// The weights of a model that `Reconstruction` and `Visualization` can work on: a BERT-like or GPT-2.
+/// The weights of a model that `Reconstruction` and `Visualization` can work on: a BERT-like, GPT-2 or Llama.
 public struct DifferentiableWeights {
     let model: any InputDifferentiable
 
-    /// GPT-2 when laid out as GPT-2, else a BERT-family encoder; anything else (Llama included) is refused by name.
+    /// Llama or GPT-2 when laid out so, else a BERT-family encoder (which refuses anything else by name).
     public init(model: Model) throws {
         if LlamaWeights.matches(model) {
-            throw EngineError.unsupported("\(model.name): reconstruct() and visualize() have no backward pass for Llama-family models yet (BERT-likes and GPT-2 only)")
+            self.model = try LlamaWeights(model: model)
+        } else if GPT2Weights.matches(model) {
+            self.model = try GPT2Weights(model: model)
+        } else {
+            self.model = try BERTWeights(model: model)
         }
-        self.model = GPT2Weights.matches(model) ? try GPT2Weights(model: model) : try BERTWeights(model: model)
     }
 
     /// Hidden states after the embeddings: hidden states run 0…layerCount.

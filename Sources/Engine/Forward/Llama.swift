@@ -7,10 +7,31 @@ struct LlamaLayerWeights {
     let postNorm, up, gate, down: [Float]
 }
 
-/// A Llama / Mistral / Qwen decoder's weights and its forward pass (hidden states only; no gradients yet).
+/// What one Llama layer keeps for its backward pass.
+struct LlamaLayerCache {
+    let inputNorm: NormCache
+    /// q and k after rotation, v, and the attention probabilities.
+    let query, key, value, probabilities: [Float]
+    let postNorm: NormCache
+    /// The gate's pre-activation (tokens × ff) and the up projection.
+    let gate, up: [Float]
+}
+
+/// A Llama forward pass over one sequence, with everything the backward pass needs.
+struct LlamaPass {
+    /// Hidden states 0…through as Hugging Face reports them (the last layer's after the final RMSNorm).
+    let states: [[Float]]
+    let layers: [LlamaLayerCache]
+    /// The final RMSNorm's statistics, when the pass ran through every layer.
+    let finalNorm: NormCache?
+    let tokens: Int
+}
+
+/// A Llama / Mistral / Qwen decoder's weights and its forward pass.
 public struct LlamaWeights {
     let width, heads, keyValueHeads, headWidth, feedForward, vocabularySize: Int
-    let embedding: [Float]
+    /// Token embeddings, vocabulary × d.
+    let word: [Float]
     let layers: [LlamaLayerWeights]
     let finalNorm: [Float]
     let epsilon: Float
@@ -48,7 +69,7 @@ public struct LlamaWeights {
         self.headWidth = headWidth
         feedForward = ff
         vocabularySize = embed.shape[0]
-        embedding = embed.values
+        word = embed.values
         epsilon = Float(config?["rms_norm_eps"]?.doubleValue ?? 1e-6)
         ropeTheta = config?["rope_theta"]?.doubleValue ?? 10000
         finalNorm = try reader.raw("norm.weight", count: d)
@@ -67,73 +88,102 @@ public struct LlamaWeights {
         }
     }
 
+    /// Layers in the model.
+    var layerCount: Int { layers.count }
+
     /// Hidden states (layers + 1) × tokens × d as Hugging Face reports them: 0 = token embeddings,
     /// l = output of layer l − 1, the last one after the final RMSNorm.
     public func hiddenStates(ids: [Int]) throws -> Tensor {
-        let t = ids.count, d = width
+        let pass = try run(inputs: embeddings(of: ids), tokens: ids.count, through: layerCount)
+        return try Tensor(shape: [layerCount + 1, ids.count, width], values: pass.states.flatMap { $0 })
+    }
+
+    /// Runs input token embeddings (tokens × d) through the first `through` layers; when that is every layer,
+    /// the last state is after the final RMSNorm, as in `hiddenStates`.
+    func run(inputs: [Float], tokens t: Int, through: Int) throws -> LlamaPass {
         guard t > 0 else { throw EngineError.invalidArgument("the forward pass needs at least one token") }
-        var x: [Float] = []
-        x.reserveCapacity(t * d)
-        for id in ids {
-            guard id >= 0, id < vocabularySize else {
-                throw EngineError.invalidArgument("token id \(id) is outside the vocabulary (0..<\(vocabularySize))")
-            }
-            x += embedding[(id * d)..<((id + 1) * d)]
+        guard through >= 0, through <= layerCount else {
+            throw EngineError.invalidArgument("layer \(through) is outside 0…\(layerCount)")
         }
+        var x = inputs
         var states = [x]
-        for layer in layers {
+        var caches: [LlamaLayerCache] = []
+        for layer in layers.prefix(through) {
             try Interruption.check()
-            x = forward(layer, x, tokens: t)
+            let cache: LlamaLayerCache
+            (x, cache) = forward(layer, x, tokens: t)
             states.append(x)
+            caches.append(cache)
         }
-        states[states.count - 1] = rmsNorm(x, rows: t, weight: finalNorm)
-        return try Tensor(shape: [layers.count + 1, t, d], values: states.flatMap { $0 })
+        var final: NormCache?
+        if through == layerCount {
+            let (normed, statistics) = rmsNorm(x, rows: t, weight: finalNorm)
+            states[through] = normed
+            final = statistics
+        }
+        return LlamaPass(states: states, layers: caches, finalNorm: final, tokens: t)
     }
 
     /// h = x + Attention(RMSNorm(x)); out = h + down(SiLU(gate(RMSNorm(h))) ⊙ up(RMSNorm(h))).
-    func forward(_ w: LlamaLayerWeights, _ x: [Float], tokens t: Int) -> [Float] {
+    func forward(_ w: LlamaLayerWeights, _ x: [Float], tokens t: Int) -> ([Float], LlamaLayerCache) {
         let d = width, q = heads * headWidth, k = keyValueHeads * headWidth
-        let normed = rmsNorm(x, rows: t, weight: w.inputNorm)
+        let (normed, inputNorm) = rmsNorm(x, rows: t, weight: w.inputNorm)
         var query = Dense.linear(normed, rows: t, w.query, inner: d, outer: q, bias: w.queryBias)
         var key = Dense.linear(normed, rows: t, w.key, inner: d, outer: k, bias: w.keyBias)
         let value = Dense.linear(normed, rows: t, w.value, inner: d, outer: k, bias: w.valueBias)
         rotate(&query, tokens: t, heads: heads)
         rotate(&key, tokens: t, heads: keyValueHeads)
-        let group = heads / keyValueHeads, hw = headWidth
-        let context = Attention.heads(query: query, HeadLayout(stride: q) { $0 * hw }, key: key, HeadLayout(stride: k) { $0 * hw },
-                                      value: value, HeadLayout(stride: k) { $0 * hw }, heads: heads, headWidth: hw, tokens: t,
-                                      causal: true, mask: nil, keyValueHead: { $0 / group }).context
+        let (context, probabilities) = Attention.heads(query: query, queryLayout, key: key, keyValueLayout, value: value, keyValueLayout,
+                                                       heads: heads, headWidth: headWidth, tokens: t, causal: true, mask: nil,
+                                                       keyValueHead: keyValueHead)
         var h = Dense.linear(context, rows: t, w.output, inner: q, outer: d, bias: nil)
         for index in h.indices { h[index] += x[index] }
-        let normed2 = rmsNorm(h, rows: t, weight: w.postNorm)
+        let (normed2, postNorm) = rmsNorm(h, rows: t, weight: w.postNorm)
         let up = Dense.linear(normed2, rows: t, w.up, inner: d, outer: feedForward, bias: nil)
-        var gated = Dense.linear(normed2, rows: t, w.gate, inner: d, outer: feedForward, bias: nil)
+        let gate = Dense.linear(normed2, rows: t, w.gate, inner: d, outer: feedForward, bias: nil)
+        var gated = gate
         for index in gated.indices { gated[index] = gated[index] / (1 + Foundation.exp(-gated[index])) * up[index] }
         let down = Dense.linear(gated, rows: t, w.down, inner: feedForward, outer: d, bias: nil)
         for index in h.indices { h[index] += down[index] }
-        return h
+        return (h, LlamaLayerCache(inputNorm: inputNorm, query: query, key: key, value: value, probabilities: probabilities,
+                                   postNorm: postNorm, gate: gate, up: up))
     }
 
-    /// x / √(mean(x²) + ε) ⊙ w per row, the mean in double.
-    func rmsNorm(_ x: [Float], rows: Int, weight: [Float]) -> [Float] {
-        var out = x
+    /// Query heads side by side (tokens × heads·d_head); keys and values likewise with the key/value heads.
+    var queryLayout: HeadLayout { HeadLayout(stride: heads * headWidth) { [hw = headWidth] in $0 * hw } }
+    var keyValueLayout: HeadLayout { HeadLayout(stride: keyValueHeads * headWidth) { [hw = headWidth] in $0 * hw } }
+    /// Grouped-query attention: query head h reads key/value head h ÷ (heads / kv_heads).
+    var keyValueHead: (Int) -> Int {
+        let group = heads / keyValueHeads
+        return { $0 / group }
+    }
+
+    /// x / √(mean(x²) + ε) ⊙ w per row, the mean in double; keeps x/rms and 1/rms for the backward pass.
+    func rmsNorm(_ x: [Float], rows: Int, weight: [Float]) -> ([Float], NormCache) {
+        var out = x, normalized = x
+        var inverses = [Float](repeating: 0, count: rows)
         for row in 0..<rows {
             var squares = 0.0
             for column in 0..<width { squares += Double(x[row * width + column]) * Double(x[row * width + column]) }
             let inverse = Float(1 / (squares / Double(width) + Double(epsilon)).squareRoot())
-            for column in 0..<width { out[row * width + column] = x[row * width + column] * inverse * weight[column] }
+            inverses[row] = inverse
+            for column in 0..<width {
+                normalized[row * width + column] = x[row * width + column] * inverse
+                out[row * width + column] = normalized[row * width + column] * weight[column]
+            }
         }
-        return out
+        return (out, NormCache(normalized: normalized, inverseDeviation: inverses))
     }
 
     /// Rotary positions as Hugging Face's Llama applies them: dimension i pairs with i + d_head/2 (rotate_half),
     /// angle position · θ^(−2i/d_head).
-    func rotate(_ values: inout [Float], tokens: Int, heads: Int) {
+    /// `inverse` rotates by the opposite angle: the transpose, which carries gradients back through the rotation.
+    func rotate(_ values: inout [Float], tokens: Int, heads: Int, inverse: Bool = false) {
         let half = headWidth / 2, stride = heads * headWidth
         for position in 0..<tokens {
             for i in 0..<half {
                 let angle = Double(position) * Foundation.pow(ropeTheta, -2 * Double(i) / Double(headWidth))
-                let cosine = Float(Foundation.cos(angle)), sine = Float(Foundation.sin(angle))
+                let cosine = Float(Foundation.cos(angle)), sine = Float(Foundation.sin(inverse ? -angle : angle))
                 for head in 0..<heads {
                     let start = position * stride + head * headWidth
                     let a = values[start + i], b = values[start + i + half]

@@ -1,4 +1,4 @@
-// Complete tiny BERT and GPT-2 models (biases, norms, positions) with seeded random weights, for forward-pass tests.
+// Complete tiny BERT, GPT-2 and Llama models (biases, norms, positions) with seeded random weights, for forward-pass tests.
 import Foundation
 @testable import Engine
 
@@ -79,6 +79,44 @@ enum ForwardFixtures {
             ("n_layer", .number(Double(layers))), ("layer_norm_epsilon", .number(1e-5)),
         ])
         return Fixtures.model("tiny-gpt2", tensors, config: config)
+    }
+
+    /// A Llama decoder (grouped-query attention, q/k/v biases as Qwen has them, SwiGLU), PyTorch names and layouts.
+    static func llama(layers: Int = 2, width: Int = 8, heads: Int = 4, keyValueHeads: Int = 2, feedForward: Int = 12,
+                      vocab: Int = 24, seed: UInt64 = 27) throws -> Model {
+        var next = seed
+        func random(_ shape: [Int], scale: Float = 0.5, around centre: Float = 0) throws -> Tensor {
+            next &+= 1
+            var generator = SeededGenerator(seed: next)
+            let count = shape.reduce(1, *)
+            return try Tensor(shape: shape, values: (0..<count).map { _ in centre + generator.normal() * scale })
+        }
+        let headWidth = width / heads, q = heads * headWidth, k = keyValueHeads * headWidth
+        var tensors: [(String, Tensor)] = [
+            ("model.embed_tokens.weight", try random([vocab, width], scale: 1)),
+            ("model.norm.weight", try random([width], scale: 0.2, around: 1)),
+        ]
+        for layer in 0..<layers {
+            let prefix = "model.layers.\(layer)."
+            let linears: [(String, Int, Int, Bool)] = [
+                ("self_attn.q_proj", q, width, true), ("self_attn.k_proj", k, width, true), ("self_attn.v_proj", k, width, true),
+                ("self_attn.o_proj", width, q, false), ("mlp.gate_proj", feedForward, width, false),
+                ("mlp.up_proj", feedForward, width, false), ("mlp.down_proj", width, feedForward, false),
+            ]
+            for (name, outputs, inputs, biased) in linears {
+                tensors.append((prefix + name + ".weight", try random([outputs, inputs], scale: 1 / Float(inputs).squareRoot())))
+                if biased { tensors.append((prefix + name + ".bias", try random([outputs], scale: 0.1))) }
+            }
+            for norm in ["input_layernorm", "post_attention_layernorm"] {
+                tensors.append((prefix + norm + ".weight", try random([width], scale: 0.2, around: 1)))
+            }
+        }
+        let config = JSONValue.object([
+            ("model_type", .string("llama")), ("num_attention_heads", .number(Double(heads))),
+            ("num_key_value_heads", .number(Double(keyValueHeads))), ("hidden_size", .number(Double(width))),
+            ("rms_norm_eps", .number(1e-6)), ("rope_theta", .number(10000)), ("hidden_act", .string("silu")),
+        ])
+        return Fixtures.model("tiny-llama", tensors, config: config)
     }
 
     /// Seeded standard normal values.

@@ -52,8 +52,10 @@ struct GPT2ReconstructionTests {
         #expect(abs(rerun.blocks[1].preActivation[2 * weights.feedForward + 4] - result.activations[2]) < 1e-5)
     }
 
-    @Test func publicEntryPointTakesBERTAndGPT2AndRefusesOthers() throws {
+    @Test func publicEntryPointTakesEachFamilyAndRefusesOthers() throws {
         #expect(try DifferentiableWeights(model: F.gpt2()).layerCount == 2)
+        #expect(try DifferentiableWeights(model: F.llama(layers: 1)).model is LlamaWeights)
+        #expect(try DifferentiableWeights(model: F.gpt2()).model is GPT2Weights)
         #expect(try DifferentiableWeights(model: F.bert(layers: 3)).layerCount == 3)
         let plain = Fixtures.model("plain", [("w", try Fixtures.random([2, 2], seed: 1))])
         #expect(throws: EngineError.self) { try DifferentiableWeights(model: plain) }
