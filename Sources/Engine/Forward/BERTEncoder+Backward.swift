@@ -13,23 +13,12 @@ extension BERTWeights: InputDifferentiable {
 
     func preActivation(_ pass: EncoderPass, layer: Int) -> [Float] { pass.layers[layer].preActivation }
 
-    /// The gradient with respect to the input embeddings of ⟨gradient, states[state]⟩ for a pass run at least that far.
-    func backward(_ pass: EncoderPass, state: Int, gradient: [Float]) -> [Float] {
-        var upstream = gradient
-        for layer in (0..<state).reversed() {
-            upstream = backward(layers[layer], cache: pass.layers[layer], tokens: pass.tokens, output: upstream)
-        }
-        return backwardEmbedding(pass, gradient: upstream)
+    func backwardLayer(_ pass: EncoderPass, _ layer: Int, output: [Float]) -> [Float] {
+        backward(layers[layer], cache: pass.layers[layer], tokens: pass.tokens, output: output)
     }
 
-    /// The gradient with respect to the input embeddings of Σ gradient ⊙ (pre-activation of layer `layer`'s FF).
-    func backward(_ pass: EncoderPass, layer: Int, preActivation gradient: [Float]) -> [Float] {
-        var upstream = backwardFromFeedForward(layers[layer], cache: pass.layers[layer], tokens: pass.tokens,
-                                               preActivation: gradient, residual: nil)
-        for below in (0..<layer).reversed() {
-            upstream = backward(layers[below], cache: pass.layers[below], tokens: pass.tokens, output: upstream)
-        }
-        return backwardEmbedding(pass, gradient: upstream)
+    func backwardLayer(_ pass: EncoderPass, _ layer: Int, preActivation: [Float]) -> [Float] {
+        backwardFromFeedForward(layers[layer], cache: pass.layers[layer], tokens: pass.tokens, preActivation: preActivation, residual: nil)
     }
 
     /// Through the embedding LayerNorm; positions and token types are constants.

@@ -8,26 +8,19 @@ extension GPT2Weights: InputDifferentiable {
 
     func preActivation(_ pass: GPT2Pass, layer: Int) -> [Float] { pass.blocks[layer].preActivation }
 
-    /// Through `ln_f` when `state` is the last one, then down the blocks; positions are constants, so the gradient of
-    /// the embedding sum is that of the word embeddings.
-    func backward(_ pass: GPT2Pass, state: Int, gradient: [Float]) -> [Float] {
-        var upstream = gradient
-        if state == layerCount, let finalNorm = pass.finalNorm {
-            upstream = BERTWeights.layerNormBackward(upstream, cache: finalNorm, weight: finalNormWeight, rows: pass.tokens, width: width)
-        }
-        for block in (0..<state).reversed() {
-            upstream = backward(blocks[block], cache: pass.blocks[block], tokens: pass.tokens, output: upstream)
-        }
-        return upstream
+    /// Through `ln_f`, when the pass ran that far. Positions are constants added to the input, so the default
+    /// `backwardEmbedding` (the identity) is right.
+    func backwardFinalNorm(_ pass: GPT2Pass, gradient: [Float]) -> [Float] {
+        guard let finalNorm = pass.finalNorm else { return gradient }
+        return BERTWeights.layerNormBackward(gradient, cache: finalNorm, weight: finalNormWeight, rows: pass.tokens, width: width)
     }
 
-    func backward(_ pass: GPT2Pass, layer: Int, preActivation gradient: [Float]) -> [Float] {
-        var upstream = backwardFromFeedForward(blocks[layer], cache: pass.blocks[layer], tokens: pass.tokens,
-                                               preActivation: gradient, residual: nil)
-        for block in (0..<layer).reversed() {
-            upstream = backward(blocks[block], cache: pass.blocks[block], tokens: pass.tokens, output: upstream)
-        }
-        return upstream
+    func backwardLayer(_ pass: GPT2Pass, _ layer: Int, output: [Float]) -> [Float] {
+        backward(blocks[layer], cache: pass.blocks[layer], tokens: pass.tokens, output: output)
+    }
+
+    func backwardLayer(_ pass: GPT2Pass, _ layer: Int, preActivation: [Float]) -> [Float] {
+        backwardFromFeedForward(blocks[layer], cache: pass.blocks[layer], tokens: pass.tokens, preActivation: preActivation, residual: nil)
     }
 
     /// One block: out = h + MLP(LN₂(h)), h = x + Attn(LN₁(x)); from the gradient of out to that of x.

@@ -20,10 +20,15 @@ protocol InputDifferentiable {
     func state(_ pass: Pass, _ index: Int) -> [Float]
     /// The FF pre-activation (tokens × ff) of layer `layer`, for a pass run through `layer + 1`.
     func preActivation(_ pass: Pass, layer: Int) -> [Float]
-    /// The gradient with respect to the input embeddings of ⟨gradient, state(pass, state)⟩.
-    func backward(_ pass: Pass, state: Int, gradient: [Float]) -> [Float]
-    /// The gradient with respect to the input embeddings of ⟨gradient, preActivation(pass, layer)⟩.
-    func backward(_ pass: Pass, layer: Int, preActivation gradient: [Float]) -> [Float]
+    /// One layer of the pass: from the gradient of its output to that of its input.
+    func backwardLayer(_ pass: Pass, _ layer: Int, output: [Float]) -> [Float]
+    /// From the gradient of layer `layer`'s FF pre-activation to that of the layer's input.
+    func backwardLayer(_ pass: Pass, _ layer: Int, preActivation: [Float]) -> [Float]
+    /// Through the final norm that the last state has after the last layer (decoders), else the identity.
+    func backwardFinalNorm(_ pass: Pass, gradient: [Float]) -> [Float]
+    /// From the gradient of state 0 to that of the input word embeddings (the identity when positions are added
+    /// as constants and nothing else happens before the first layer).
+    func backwardEmbedding(_ pass: Pass, gradient: [Float]) -> [Float]
 }
 
 /// The weights of a model that `Reconstruction` and `Visualization` can work on: a BERT-like, GPT-2 or Llama.
@@ -48,6 +53,24 @@ public struct DifferentiableWeights {
 }
 
 extension InputDifferentiable {
+    func backwardFinalNorm(_ pass: Pass, gradient: [Float]) -> [Float] { gradient }
+
+    func backwardEmbedding(_ pass: Pass, gradient: [Float]) -> [Float] { gradient }
+
+    /// The gradient with respect to the input embeddings of ⟨gradient, state(pass, state)⟩.
+    func backward(_ pass: Pass, state: Int, gradient: [Float]) -> [Float] {
+        var upstream = state == layerCount ? backwardFinalNorm(pass, gradient: gradient) : gradient
+        for layer in (0..<state).reversed() { upstream = backwardLayer(pass, layer, output: upstream) }
+        return backwardEmbedding(pass, gradient: upstream)
+    }
+
+    /// The gradient with respect to the input embeddings of ⟨gradient, preActivation(pass, layer)⟩.
+    func backward(_ pass: Pass, layer: Int, preActivation gradient: [Float]) -> [Float] {
+        var upstream = backwardLayer(pass, layer, preActivation: gradient)
+        for below in (0..<layer).reversed() { upstream = backwardLayer(pass, below, output: upstream) }
+        return backwardEmbedding(pass, gradient: upstream)
+    }
+
     /// The embedding rows of token ids (the input the optimisers work on).
     func embeddings(of ids: [Int]) throws -> [Float] {
         var rows: [Float] = []

@@ -10,25 +10,18 @@ extension LlamaWeights: InputDifferentiable {
     /// The gate's pre-activation `x·gate_i` (SwiGLU's counterpart of a GELU FF's pre-activation).
     func preActivation(_ pass: LlamaPass, layer: Int) -> [Float] { pass.layers[layer].gate }
 
-    /// Through the final RMSNorm when `state` is the last one, then down the layers.
-    func backward(_ pass: LlamaPass, state: Int, gradient: [Float]) -> [Float] {
-        var upstream = gradient
-        if state == layerCount, let norm = pass.finalNorm {
-            upstream = LlamaWeights.rmsNormBackward(upstream, cache: norm, weight: finalNorm, rows: pass.tokens, width: width)
-        }
-        for layer in (0..<state).reversed() {
-            upstream = backward(layers[layer], cache: pass.layers[layer], tokens: pass.tokens, output: upstream)
-        }
-        return upstream
+    /// Through the final RMSNorm, when the pass ran that far.
+    func backwardFinalNorm(_ pass: LlamaPass, gradient: [Float]) -> [Float] {
+        guard let norm = pass.finalNorm else { return gradient }
+        return LlamaWeights.rmsNormBackward(gradient, cache: norm, weight: finalNorm, rows: pass.tokens, width: width)
     }
 
-    func backward(_ pass: LlamaPass, layer: Int, preActivation gradient: [Float]) -> [Float] {
-        var upstream = backwardFromFeedForward(layers[layer], cache: pass.layers[layer], tokens: pass.tokens,
-                                               gate: gradient, up: nil, residual: nil)
-        for below in (0..<layer).reversed() {
-            upstream = backward(layers[below], cache: pass.layers[below], tokens: pass.tokens, output: upstream)
-        }
-        return upstream
+    func backwardLayer(_ pass: LlamaPass, _ layer: Int, output: [Float]) -> [Float] {
+        backward(layers[layer], cache: pass.layers[layer], tokens: pass.tokens, output: output)
+    }
+
+    func backwardLayer(_ pass: LlamaPass, _ layer: Int, preActivation: [Float]) -> [Float] {
+        backwardFromFeedForward(layers[layer], cache: pass.layers[layer], tokens: pass.tokens, gate: preActivation, up: nil, residual: nil)
     }
 
     /// One layer: from the gradient of its output to that of its input. With a = SiLU(g) ⊙ u:

@@ -6,15 +6,8 @@ import Testing
 struct BackwardTests {
     typealias F = ForwardFixtures
 
-    /// Float32 forward passes carry ~1e-6 relative noise; with step 3e-3 the central difference's truncation
-    /// error (h²) and rounding error (1e-6·|f|/h) left at most 3e-4 relative error when this was written, while a
-    /// missing or wrong term of a backward pass is off by 1e-1 or more.
-    static let step: Float = 3e-3
-    static let tolerance = 2e-3
-
     func expectClose(_ analytic: Double, _ numeric: Double, _ what: String) {
-        let scale = max(1, abs(numeric))
-        #expect(abs(analytic - numeric) / scale < Self.tolerance, "\(what): analytic \(analytic), finite difference \(numeric)")
+        GradientChecks.expectClose(analytic, numeric, what)
     }
 
     @Test func geluDerivativeMatchesDifferences() {
@@ -34,7 +27,7 @@ struct BackwardTests {
         for seed in UInt64(20)..<23 {
             let u = F.normal(x.count, seed: seed)
             let numeric = F.directional({ F.dot(r, BERTWeights.layerNorm($0, rows: rows, width: width, weight: weight, bias: bias, epsilon: 1e-12).0) },
-                                        at: x, along: u, step: Self.step)
+                                        at: x, along: u, step: GradientChecks.step)
             expectClose(F.dot(gradient, u), numeric, "layer norm along direction \(seed)")
         }
     }
@@ -49,40 +42,18 @@ struct BackwardTests {
         for seed in UInt64(40)..<43 {
             let u = F.normal(x.count, seed: seed)
             let numeric = F.directional({ F.dot(r, weights.forward(layer, embedded: $0, tokens: tokens, mask: nil).0) },
-                                        at: x, along: u, step: Self.step)
+                                        at: x, along: u, step: GradientChecks.step)
             expectClose(F.dot(gradient, u), numeric, "layer 0 along direction \(seed)")
         }
     }
 
     @Test(arguments: [0, 1, 2])
     func encoderBackwardToEachStateMatchesDifferences(state: Int) throws {
-        let weights = try BERTWeights(model: F.bert())
-        let tokens = 4
-        let x = F.normal(tokens * weights.width, seed: 51), r = F.normal(tokens * weights.width, seed: 52)
-        let pass = try weights.run(inputs: x, tokens: tokens, through: state)
-        let gradient = weights.backward(pass, state: state, gradient: r)
-        for seed in UInt64(60)..<63 {
-            let u = F.normal(x.count, seed: seed)
-            let numeric = try F.directional({ try F.dot(r, weights.run(inputs: $0, tokens: tokens, through: state).states[state]) },
-                                            at: x, along: u, step: Self.step)
-            expectClose(F.dot(gradient, u), numeric, "state \(state) along direction \(seed)")
-        }
+        try GradientChecks.expectStateGradient(BERTWeights(model: F.bert()), state: state, tokens: 4, seed: 51)
     }
 
     @Test func feedForwardNeuronBackwardMatchesDifferences() throws {
-        let weights = try BERTWeights(model: F.bert())
-        let tokens = 4, layer = 1, neuron = 5
-        let x = F.normal(tokens * weights.width, seed: 71)
-        var selector = [Float](repeating: 0, count: tokens * weights.feedForward)
-        for t in 0..<tokens { selector[t * weights.feedForward + neuron] = 1 }
-        let pass = try weights.run(inputs: x, tokens: tokens, through: layer + 1)
-        let gradient = weights.backward(pass, layer: layer, preActivation: selector)
-        for seed in UInt64(80)..<83 {
-            let u = F.normal(x.count, seed: seed)
-            let numeric = try F.directional({ try F.dot(selector, weights.run(inputs: $0, tokens: tokens, through: layer + 1).layers[layer].preActivation) },
-                                            at: x, along: u, step: Self.step)
-            expectClose(F.dot(gradient, u), numeric, "neuron \(neuron) of layer \(layer) along direction \(seed)")
-        }
+        try GradientChecks.expectNeuronGradient(BERTWeights(model: F.bert()), layer: 1, neuron: 5, tokens: 4, seed: 71)
     }
 
     @Test func paddingMaskLeavesTheRealTokensAsIfAlone() throws {

@@ -2,16 +2,25 @@
 import Foundation
 @testable import Engine
 
+/// Seeded normal tensors, each from the next seed, so fixtures are reproducible tensor by tensor.
+struct SeededTensors {
+    var seed: UInt64
+
+    mutating func next(_ shape: [Int], scale: Float, around centre: Float) throws -> Tensor {
+        seed &+= 1
+        var generator = SeededGenerator(seed: seed)
+        let count = shape.reduce(1, *)
+        return try Tensor(shape: shape, values: (0..<count).map { _ in centre + generator.normal() * scale })
+    }
+}
+
 enum ForwardFixtures {
     /// A BERT encoder model with every tensor the forward pass reads, PyTorch names and layouts.
     static func bert(layers: Int = 2, width: Int = 8, heads: Int = 2, feedForward: Int = 12, vocab: Int = 24,
                      positions: Int = 16, seed: UInt64 = 7) throws -> Model {
-        var next = seed
+        var source = SeededTensors(seed: seed)
         func random(_ shape: [Int], scale: Float = 0.5, around centre: Float = 0) throws -> Tensor {
-            next &+= 1
-            var generator = SeededGenerator(seed: next)
-            let count = shape.reduce(1, *)
-            return try Tensor(shape: shape, values: (0..<count).map { _ in centre + generator.normal() * scale })
+            try source.next(shape, scale: scale, around: centre)
         }
         var tensors: [(String, Tensor)] = [
             ("embeddings.word_embeddings.weight", try random([vocab, width], scale: 1)),
@@ -46,12 +55,9 @@ enum ForwardFixtures {
     /// A GPT-2 decoder with every tensor its forward pass reads, Hugging Face names and Conv1D (d_in × d_out) layouts.
     static func gpt2(layers: Int = 2, width: Int = 8, heads: Int = 2, feedForward: Int = 12, vocab: Int = 24,
                      positions: Int = 16, seed: UInt64 = 17) throws -> Model {
-        var next = seed
+        var source = SeededTensors(seed: seed)
         func random(_ shape: [Int], scale: Float = 0.5, around centre: Float = 0) throws -> Tensor {
-            next &+= 1
-            var generator = SeededGenerator(seed: next)
-            let count = shape.reduce(1, *)
-            return try Tensor(shape: shape, values: (0..<count).map { _ in centre + generator.normal() * scale })
+            try source.next(shape, scale: scale, around: centre)
         }
         var tensors: [(String, Tensor)] = [
             ("wte.weight", try random([vocab, width], scale: 1)),
@@ -84,12 +90,9 @@ enum ForwardFixtures {
     /// A Llama decoder (grouped-query attention, q/k/v biases as Qwen has them, SwiGLU), PyTorch names and layouts.
     static func llama(layers: Int = 2, width: Int = 8, heads: Int = 4, keyValueHeads: Int = 2, feedForward: Int = 12,
                       vocab: Int = 24, seed: UInt64 = 27) throws -> Model {
-        var next = seed
+        var source = SeededTensors(seed: seed)
         func random(_ shape: [Int], scale: Float = 0.5, around centre: Float = 0) throws -> Tensor {
-            next &+= 1
-            var generator = SeededGenerator(seed: next)
-            let count = shape.reduce(1, *)
-            return try Tensor(shape: shape, values: (0..<count).map { _ in centre + generator.normal() * scale })
+            try source.next(shape, scale: scale, around: centre)
         }
         let headWidth = width / heads, q = heads * headWidth, k = keyValueHeads * headWidth
         var tensors: [(String, Tensor)] = [

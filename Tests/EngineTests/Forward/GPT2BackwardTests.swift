@@ -6,13 +6,8 @@ import Testing
 struct GPT2BackwardTests {
     typealias F = ForwardFixtures
 
-    /// The same step and tolerance as `BackwardTests`, for the same reasons (float32 noise vs. h² truncation).
-    static let step: Float = 3e-3
-    static let tolerance = 2e-3
-
     func expectClose(_ analytic: Double, _ numeric: Double, _ what: String) {
-        let scale = max(1, abs(numeric))
-        #expect(abs(analytic - numeric) / scale < Self.tolerance, "\(what): analytic \(analytic), finite difference \(numeric)")
+        GradientChecks.expectClose(analytic, numeric, what)
     }
 
     @Test func tanhGELUDerivativeMatchesDifferences() {
@@ -32,7 +27,7 @@ struct GPT2BackwardTests {
         let gradient = weights.backward(block, cache: cache, tokens: tokens, output: r)
         for seed in UInt64(140)..<143 {
             let u = F.normal(x.count, seed: seed)
-            let numeric = F.directional({ F.dot(r, weights.forward(block, $0, tokens: tokens).0) }, at: x, along: u, step: Self.step)
+            let numeric = F.directional({ F.dot(r, weights.forward(block, $0, tokens: tokens).0) }, at: x, along: u, step: GradientChecks.step)
             expectClose(F.dot(gradient, u), numeric, "block 0 along direction \(seed)")
         }
     }
@@ -40,33 +35,11 @@ struct GPT2BackwardTests {
     /// State 2 is the last one, after `ln_f`, so its gradient goes through the final LayerNorm too.
     @Test(arguments: [0, 1, 2])
     func backwardToEachStateMatchesDifferences(state: Int) throws {
-        let weights = try GPT2Weights(model: F.gpt2())
-        let tokens = 4
-        let x = F.normal(tokens * weights.width, seed: 151), r = F.normal(tokens * weights.width, seed: 152)
-        let pass = try weights.run(inputs: x, tokens: tokens, through: state)
-        let gradient = weights.backward(pass, state: state, gradient: r)
-        for seed in UInt64(160)..<163 {
-            let u = F.normal(x.count, seed: seed)
-            let numeric = try F.directional({ try F.dot(r, weights.run(inputs: $0, tokens: tokens, through: state).states[state]) },
-                                            at: x, along: u, step: Self.step)
-            expectClose(F.dot(gradient, u), numeric, "state \(state) along direction \(seed)")
-        }
+        try GradientChecks.expectStateGradient(GPT2Weights(model: F.gpt2()), state: state, tokens: 4, seed: 151)
     }
 
     @Test func feedForwardNeuronBackwardMatchesDifferences() throws {
-        let weights = try GPT2Weights(model: F.gpt2())
-        let tokens = 4, layer = 1, neuron = 5
-        let x = F.normal(tokens * weights.width, seed: 171)
-        var selector = [Float](repeating: 0, count: tokens * weights.feedForward)
-        for t in 0..<tokens { selector[t * weights.feedForward + neuron] = 1 }
-        let pass = try weights.run(inputs: x, tokens: tokens, through: layer + 1)
-        let gradient = weights.backward(pass, layer: layer, preActivation: selector)
-        for seed in UInt64(180)..<183 {
-            let u = F.normal(x.count, seed: seed)
-            let numeric = try F.directional({ try F.dot(selector, weights.run(inputs: $0, tokens: tokens, through: layer + 1).blocks[layer].preActivation) },
-                                            at: x, along: u, step: Self.step)
-            expectClose(F.dot(gradient, u), numeric, "neuron \(neuron) of layer \(layer) along direction \(seed)")
-        }
+        try GradientChecks.expectNeuronGradient(GPT2Weights(model: F.gpt2()), layer: 1, neuron: 5, tokens: 4, seed: 171)
     }
 
     /// Causality: the gradient of the first position's state reaches no later input.

@@ -40,16 +40,7 @@ struct GPT2ReconstructionTests {
     }
 
     @Test func visualizationRaisesTheNeuronAndReportsItsActivation() throws {
-        let weights = try GPT2Weights(model: F.gpt2())
-        var visual = VisualizationOptions()
-        visual.length = 3
-        visual.steps = 100
-        visual.learningRate = 0.05
-        visual.position = 2
-        let result = try Visualization.run(weights, layer: 1, neuron: 4, options: visual)
-        #expect(result.finalObjective > result.startObjective + 1)
-        let rerun = try weights.run(inputs: result.inputs, tokens: 3, through: 2)
-        #expect(abs(rerun.blocks[1].preActivation[2 * weights.feedForward + 4] - result.activations[2]) < 1e-5)
+        try GradientChecks.expectVisualizationRaises(GPT2Weights(model: F.gpt2()), layer: 1, neuron: 4, position: 2)
     }
 
     @Test func publicEntryPointTakesEachFamilyAndRefusesOthers() throws {

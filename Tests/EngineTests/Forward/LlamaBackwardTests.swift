@@ -7,13 +7,8 @@ import Testing
 struct LlamaBackwardTests {
     typealias F = ForwardFixtures
 
-    /// The same step and tolerance as `BackwardTests`, for the same reasons (float32 noise vs. h² truncation).
-    static let step: Float = 3e-3
-    static let tolerance = 2e-3
-
     func expectClose(_ analytic: Double, _ numeric: Double, _ what: String) {
-        let scale = max(1, abs(numeric))
-        #expect(abs(analytic - numeric) / scale < Self.tolerance, "\(what): analytic \(analytic), finite difference \(numeric)")
+        GradientChecks.expectClose(analytic, numeric, what)
     }
 
     @Test func rmsNormBackwardMatchesDifferences() throws {
@@ -24,7 +19,7 @@ struct LlamaBackwardTests {
         let gradient = LlamaWeights.rmsNormBackward(r, cache: cache, weight: weight, rows: rows, width: width)
         for seed in UInt64(220)..<223 {
             let u = F.normal(x.count, seed: seed)
-            let numeric = F.directional({ F.dot(r, weights.rmsNorm($0, rows: rows, weight: weight).0) }, at: x, along: u, step: Self.step)
+            let numeric = F.directional({ F.dot(r, weights.rmsNorm($0, rows: rows, weight: weight).0) }, at: x, along: u, step: GradientChecks.step)
             expectClose(F.dot(gradient, u), numeric, "RMSNorm along direction \(seed)")
         }
     }
@@ -42,33 +37,11 @@ struct LlamaBackwardTests {
     /// State 2 is the last one, after the final RMSNorm.
     @Test(arguments: [0, 1, 2])
     func backwardToEachStateMatchesDifferences(state: Int) throws {
-        let weights = try LlamaWeights(model: F.llama())
-        let tokens = 4
-        let x = F.normal(tokens * weights.width, seed: 251), r = F.normal(tokens * weights.width, seed: 252)
-        let pass = try weights.run(inputs: x, tokens: tokens, through: state)
-        let gradient = weights.backward(pass, state: state, gradient: r)
-        for seed in UInt64(260)..<263 {
-            let u = F.normal(x.count, seed: seed)
-            let numeric = try F.directional({ try F.dot(r, weights.run(inputs: $0, tokens: tokens, through: state).states[state]) },
-                                            at: x, along: u, step: Self.step)
-            expectClose(F.dot(gradient, u), numeric, "state \(state) along direction \(seed)")
-        }
+        try GradientChecks.expectStateGradient(LlamaWeights(model: F.llama()), state: state, tokens: 4, seed: 251)
     }
 
     @Test func gateNeuronBackwardMatchesDifferences() throws {
-        let weights = try LlamaWeights(model: F.llama())
-        let tokens = 4, layer = 1, neuron = 5
-        let x = F.normal(tokens * weights.width, seed: 271)
-        var selector = [Float](repeating: 0, count: tokens * weights.feedForward)
-        for t in 0..<tokens { selector[t * weights.feedForward + neuron] = 1 }
-        let pass = try weights.run(inputs: x, tokens: tokens, through: layer + 1)
-        let gradient = weights.backward(pass, layer: layer, preActivation: selector)
-        for seed in UInt64(280)..<283 {
-            let u = F.normal(x.count, seed: seed)
-            let numeric = try F.directional({ try F.dot(selector, weights.run(inputs: $0, tokens: tokens, through: layer + 1).layers[layer].gate) },
-                                            at: x, along: u, step: Self.step)
-            expectClose(F.dot(gradient, u), numeric, "gate neuron \(neuron) of layer \(layer) along direction \(seed)")
-        }
+        try GradientChecks.expectNeuronGradient(LlamaWeights(model: F.llama()), layer: 1, neuron: 5, tokens: 4, seed: 271)
     }
 
     @Test func firstLayerOutputGivesTheInputBack() throws {
@@ -83,14 +56,6 @@ struct LlamaBackwardTests {
     }
 
     @Test func visualizationRaisesTheGateNeuron() throws {
-        let weights = try LlamaWeights(model: F.llama())
-        var visual = VisualizationOptions()
-        visual.length = 3
-        visual.steps = 100
-        visual.learningRate = 0.05
-        let result = try Visualization.run(weights, layer: 1, neuron: 4, options: visual)
-        #expect(result.finalObjective > result.startObjective + 1)
-        let rerun = try weights.run(inputs: result.inputs, tokens: 3, through: 2)
-        #expect(abs(rerun.layers[1].gate[2 * weights.feedForward + 4] - result.activations[2]) < 1e-5)
+        try GradientChecks.expectVisualizationRaises(LlamaWeights(model: F.llama()), layer: 1, neuron: 4, position: 2)
     }
 }

@@ -70,18 +70,6 @@ struct ReconstructionTests {
     }
 
     @Test func visualizationRaisesTheNeuronAndReportsItsActivation() throws {
-        let weights = try BERTWeights(model: F.bert())
-        var visual = VisualizationOptions()
-        visual.length = 3
-        visual.steps = 100
-        visual.learningRate = 0.05
-        visual.position = 1
-        let result = try Visualization.run(weights, layer: 1, neuron: 4, options: visual)
-        #expect(result.finalObjective > result.startObjective + 1)
-        #expect(abs(Double(result.activations[1]) - result.finalObjective) < 1e-5)
-        // The reported activation is the neuron's pre-activation when the optimised input is run again.
-        let rerun = try weights.run(inputs: result.inputs, tokens: 3, through: 2)
-        #expect(abs(rerun.layers[1].preActivation[1 * weights.feedForward + 4] - result.activations[1]) < 1e-5)
-        #expect(result.nearest.count == 3 && result.nearest.allSatisfy { $0.count == 5 })
+        try GradientChecks.expectVisualizationRaises(BERTWeights(model: F.bert()), layer: 1, neuron: 4, position: 1)
     }
 }

@@ -1,0 +1,70 @@
+// Checks shared by every model family's input backward pass: central differences and a visualisation run.
+import Foundation
+import Testing
+@testable import Engine
+
+enum GradientChecks {
+    typealias F = ForwardFixtures
+
+    /// Float32 forward passes carry ~1e-6 relative noise; with step 3e-3 the central difference's truncation
+    /// error (h²) and rounding error (1e-6·|f|/h) left at most 3e-4 relative error when this was written, while a
+    /// missing or wrong term of a backward pass is off by 1e-1 or more.
+    static let step: Float = 3e-3
+    static let tolerance = 2e-3
+
+    static func expectClose(_ analytic: Double, _ numeric: Double, _ what: String,
+                            sourceLocation: SourceLocation = #_sourceLocation) {
+        let scale = max(1, abs(numeric))
+        #expect(abs(analytic - numeric) / scale < tolerance, "\(what): analytic \(analytic), finite difference \(numeric)",
+                sourceLocation: sourceLocation)
+    }
+
+    /// ⟨r, state⟩'s gradient with respect to the input embeddings, along 3 random directions.
+    static func expectStateGradient(_ weights: some InputDifferentiable, state: Int, tokens: Int, seed: UInt64,
+                                    sourceLocation: SourceLocation = #_sourceLocation) throws {
+        let x = F.normal(tokens * weights.width, seed: seed), r = F.normal(tokens * weights.width, seed: seed + 1)
+        let gradient = weights.backward(try weights.run(inputs: x, tokens: tokens, through: state), state: state, gradient: r)
+        for direction in (seed + 10)..<(seed + 13) {
+            let u = F.normal(x.count, seed: direction)
+            let numeric = try F.directional({ try F.dot(r, weights.state(weights.run(inputs: $0, tokens: tokens, through: state), state)) },
+                                            at: x, along: u, step: step)
+            expectClose(F.dot(gradient, u), numeric, "state \(state) along direction \(direction)", sourceLocation: sourceLocation)
+        }
+    }
+
+    /// One FF neuron's pre-activation summed over positions: its gradient along 3 random directions.
+    static func expectNeuronGradient(_ weights: some InputDifferentiable, layer: Int, neuron: Int, tokens: Int, seed: UInt64,
+                                     sourceLocation: SourceLocation = #_sourceLocation) throws {
+        let x = F.normal(tokens * weights.width, seed: seed)
+        var selector = [Float](repeating: 0, count: tokens * weights.feedForward)
+        for t in 0..<tokens { selector[t * weights.feedForward + neuron] = 1 }
+        let pass = try weights.run(inputs: x, tokens: tokens, through: layer + 1)
+        let gradient = weights.backward(pass, layer: layer, preActivation: selector)
+        for direction in (seed + 10)..<(seed + 13) {
+            let u = F.normal(x.count, seed: direction)
+            let numeric = try F.directional({
+                try F.dot(selector, weights.preActivation(weights.run(inputs: $0, tokens: tokens, through: layer + 1), layer: layer))
+            }, at: x, along: u, step: step)
+            expectClose(F.dot(gradient, u), numeric, "neuron \(neuron) of layer \(layer) along direction \(direction)",
+                        sourceLocation: sourceLocation)
+        }
+    }
+
+    /// Visualisation at `position` of 3 raises the neuron, and the reported activations are the pre-activations of
+    /// the optimised input run again.
+    static func expectVisualizationRaises(_ weights: some InputDifferentiable, layer: Int, neuron: Int, position: Int,
+                                          sourceLocation: SourceLocation = #_sourceLocation) throws {
+        var visual = VisualizationOptions()
+        visual.length = 3
+        visual.steps = 100
+        visual.learningRate = 0.05
+        visual.position = position
+        let result = try Visualization.run(weights, layer: layer, neuron: neuron, options: visual)
+        #expect(result.finalObjective > result.startObjective + 1, sourceLocation: sourceLocation)
+        #expect(abs(Double(result.activations[position]) - result.finalObjective) < 1e-5, sourceLocation: sourceLocation)
+        let rerun = weights.preActivation(try weights.run(inputs: result.inputs, tokens: 3, through: layer + 1), layer: layer)
+        #expect((0..<3).allSatisfy { abs(rerun[$0 * weights.feedForward + neuron] - result.activations[$0]) < 1e-5 },
+                sourceLocation: sourceLocation)
+        #expect(result.nearest.count == 3 && result.nearest.allSatisfy { $0.count == 5 }, sourceLocation: sourceLocation)
+    }
+}
