@@ -23,9 +23,7 @@ enum ForwardBuiltins {
             } else {
                 ids = try Tokenizer.of(model).encode(arguments.string("text")).map(\.id)
             }
-            if LlamaWeights.matches(model) { return .tensor(try LlamaWeights(model: model).hiddenStates(ids: ids)) }
-            if GPT2Weights.matches(model) { return .tensor(try GPT2Weights(model: model).hiddenStates(ids: ids)) }
-            return .tensor(try BERTWeights(model: model).hiddenStates(ids: ids))
+            return .tensor(try DifferentiableWeights(model: model).hiddenStates(ids: ids))
         },
         Builtin(name: "reconstruct", parameters: [
             .required("model"), .required("text"), .optional("layer", "0"), .optional("layers", "none"),

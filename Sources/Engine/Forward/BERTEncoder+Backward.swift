@@ -9,8 +9,6 @@ extension BERTWeights: InputDifferentiable {
         try run(inputs: inputs, tokens: tokens, through: through, mask: nil)
     }
 
-    func state(_ pass: EncoderPass, _ index: Int) -> [Float] { pass.states[index] }
-
     func preActivation(_ pass: EncoderPass, layer: Int) -> [Float] { pass.layers[layer].preActivation }
 
     func backwardLayer(_ pass: EncoderPass, _ layer: Int, output: [Float]) -> [Float] {

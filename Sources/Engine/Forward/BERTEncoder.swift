@@ -16,7 +16,7 @@ struct LayerCache {
 }
 
 /// A forward pass over one sequence, with everything the backward pass needs.
-struct EncoderPass {
+struct EncoderPass: ForwardPass {
     /// Hidden states: 0 is the embedding output, l the output of layer l − 1; each tokens × d.
     let states: [[Float]]
     let embeddingNorm: NormCache

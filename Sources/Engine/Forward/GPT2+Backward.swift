@@ -4,9 +4,7 @@ import Foundation
 extension GPT2Weights: InputDifferentiable {
     var inputPositions: Int { maximumPositions }
 
-    func state(_ pass: GPT2Pass, _ index: Int) -> [Float] { pass.states[index] }
-
-    func preActivation(_ pass: GPT2Pass, layer: Int) -> [Float] { pass.blocks[layer].preActivation }
+    func preActivation(_ pass: GPT2Pass, layer: Int) -> [Float] { pass.layers[layer].preActivation }
 
     /// Through `ln_f`, when the pass ran that far. Positions are constants added to the input, so the default
     /// `backwardEmbedding` (the identity) is right.
@@ -16,11 +14,11 @@ extension GPT2Weights: InputDifferentiable {
     }
 
     func backwardLayer(_ pass: GPT2Pass, _ layer: Int, output: [Float]) -> [Float] {
-        backward(blocks[layer], cache: pass.blocks[layer], tokens: pass.tokens, output: output)
+        backward(blocks[layer], cache: pass.layers[layer], tokens: pass.tokens, output: output)
     }
 
     func backwardLayer(_ pass: GPT2Pass, _ layer: Int, preActivation: [Float]) -> [Float] {
-        backwardFromFeedForward(blocks[layer], cache: pass.blocks[layer], tokens: pass.tokens, preActivation: preActivation, residual: nil)
+        backwardFromFeedForward(blocks[layer], cache: pass.layers[layer], tokens: pass.tokens, preActivation: preActivation, residual: nil)
     }
 
     /// One block: out = h + MLP(LN₂(h)), h = x + Attn(LN₁(x)); from the gradient of out to that of x.

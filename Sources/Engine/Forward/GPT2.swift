@@ -17,15 +17,8 @@ struct GPT2BlockCache {
     let preActivation: [Float]
 }
 
-/// A GPT-2 forward pass over one sequence, with everything the backward pass needs.
-struct GPT2Pass {
-    /// Hidden states 0…through as Hugging Face reports them (the last block's after `ln_f`).
-    let states: [[Float]]
-    let blocks: [GPT2BlockCache]
-    /// The final LayerNorm's statistics, when the pass ran through every block.
-    let finalNorm: NormCache?
-    let tokens: Int
-}
+/// A GPT-2 forward pass over one sequence.
+typealias GPT2Pass = DecoderPass<GPT2BlockCache>
 
 /// A GPT-2 decoder's weights and its forward pass.
 public struct GPT2Weights {
@@ -91,13 +84,6 @@ public struct GPT2Weights {
     /// Blocks in the model.
     var layerCount: Int { blocks.count }
 
-    /// Hidden states (layers + 1) × tokens × d as Hugging Face reports them: 0 = token + position embeddings,
-    /// l = output of block l − 1, and the last one after the final LayerNorm.
-    public func hiddenStates(ids: [Int]) throws -> Tensor {
-        let pass = try run(inputs: embeddings(of: ids), tokens: ids.count, through: layerCount)
-        return try Tensor(shape: [layerCount + 1, ids.count, width], values: pass.states.flatMap { $0 })
-    }
-
     /// Runs input word embeddings (tokens × d) plus positions through the first `through` blocks; when that is
     /// every block, the last state is after `ln_f`, as in `hiddenStates`.
     func run(inputs: [Float], tokens t: Int, through: Int) throws -> GPT2Pass {
@@ -124,7 +110,7 @@ public struct GPT2Weights {
             states[through] = normed
             finalNorm = statistics
         }
-        return GPT2Pass(states: states, blocks: caches, finalNorm: finalNorm, tokens: t)
+        return GPT2Pass(states: states, layers: caches, finalNorm: finalNorm, tokens: t)
     }
 
     /// x + Attention(LN1(x)), then + MLP(LN2(·)).

@@ -1,11 +1,26 @@
 // What reconstruct and visualize need of a model: a forward pass on input embeddings and its backward pass to them.
 import Foundation
 
+/// A forward pass over one sequence: its hidden states, 0 = input to the first layer, l = output of layer l − 1.
+protocol ForwardPass {
+    var states: [[Float]] { get }
+}
+
+/// A decoder's forward pass (GPT-2, Llama), with everything its backward pass needs.
+struct DecoderPass<LayerCache>: ForwardPass {
+    /// Hidden states 0…through as Hugging Face reports them (the last layer's after the final norm).
+    let states: [[Float]]
+    let layers: [LayerCache]
+    /// The final norm's statistics, when the pass ran through every layer.
+    let finalNorm: NormCache?
+    let tokens: Int
+}
+
 /// A model whose hidden states and FF pre-activations can be differentiated with respect to its input word
 /// embeddings (BERT-family encoders, GPT-2 and Llama-family decoders).
 protocol InputDifferentiable {
     /// A forward pass with everything its backward pass needs.
-    associatedtype Pass
+    associatedtype Pass: ForwardPass
     var width: Int { get }
     var feedForward: Int { get }
     var layerCount: Int { get }
@@ -16,8 +31,6 @@ protocol InputDifferentiable {
     var inputPositions: Int { get }
     /// Runs the model on input word embeddings (tokens × d) up to hidden state `through` (0 = embedding output).
     func run(inputs: [Float], tokens: Int, through: Int) throws -> Pass
-    /// Hidden state `index` of a pass run at least that far.
-    func state(_ pass: Pass, _ index: Int) -> [Float]
     /// The FF pre-activation (tokens × ff) of layer `layer`, for a pass run through `layer + 1`.
     func preActivation(_ pass: Pass, layer: Int) -> [Float]
     /// One layer of the pass: from the gradient of its output to that of its input.
@@ -50,9 +63,21 @@ public struct DifferentiableWeights {
     public var layerCount: Int { model.layerCount }
     /// Model width d.
     public var width: Int { model.width }
+
+    /// Hidden states (layers + 1) × tokens × d of token ids, as Hugging Face reports them.
+    public func hiddenStates(ids: [Int]) throws -> Tensor { try model.stackedStates(ids: ids) }
 }
 
 extension InputDifferentiable {
+    /// Hidden state `index` of a pass run at least that far.
+    func state(_ pass: Pass, _ index: Int) -> [Float] { pass.states[index] }
+
+    /// Every hidden state of token ids, (layers + 1) × tokens × d.
+    func stackedStates(ids: [Int]) throws -> Tensor {
+        let pass = try run(inputs: embeddings(of: ids), tokens: ids.count, through: layerCount)
+        return try Tensor(shape: [layerCount + 1, ids.count, width], values: pass.states.flatMap { $0 })
+    }
+
     func backwardFinalNorm(_ pass: Pass, gradient: [Float]) -> [Float] { gradient }
 
     func backwardEmbedding(_ pass: Pass, gradient: [Float]) -> [Float] { gradient }

@@ -5,8 +5,6 @@ extension LlamaWeights: InputDifferentiable {
     /// Rotary positions have no table, so any length fits.
     var inputPositions: Int { Int.max }
 
-    func state(_ pass: LlamaPass, _ index: Int) -> [Float] { pass.states[index] }
-
     /// The gate's pre-activation `x·gate_i` (SwiGLU's counterpart of a GELU FF's pre-activation).
     func preActivation(_ pass: LlamaPass, layer: Int) -> [Float] { pass.layers[layer].gate }
 

@@ -17,15 +17,8 @@ struct LlamaLayerCache {
     let gate, up: [Float]
 }
 
-/// A Llama forward pass over one sequence, with everything the backward pass needs.
-struct LlamaPass {
-    /// Hidden states 0…through as Hugging Face reports them (the last layer's after the final RMSNorm).
-    let states: [[Float]]
-    let layers: [LlamaLayerCache]
-    /// The final RMSNorm's statistics, when the pass ran through every layer.
-    let finalNorm: NormCache?
-    let tokens: Int
-}
+/// A Llama forward pass over one sequence.
+typealias LlamaPass = DecoderPass<LlamaLayerCache>
 
 /// A Llama / Mistral / Qwen decoder's weights and its forward pass.
 public struct LlamaWeights {
@@ -90,13 +83,6 @@ public struct LlamaWeights {
 
     /// Layers in the model.
     var layerCount: Int { layers.count }
-
-    /// Hidden states (layers + 1) × tokens × d as Hugging Face reports them: 0 = token embeddings,
-    /// l = output of layer l − 1, the last one after the final RMSNorm.
-    public func hiddenStates(ids: [Int]) throws -> Tensor {
-        let pass = try run(inputs: embeddings(of: ids), tokens: ids.count, through: layerCount)
-        return try Tensor(shape: [layerCount + 1, ids.count, width], values: pass.states.flatMap { $0 })
-    }
 
     /// Runs input token embeddings (tokens × d) through the first `through` layers; when that is every layer,
     /// the last state is after the final RMSNorm, as in `hiddenStates`.
