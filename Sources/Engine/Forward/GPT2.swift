@@ -85,7 +85,7 @@ public struct GPT2Weights {
     var layerCount: Int { blocks.count }
 
     /// Runs input word embeddings (tokens × d) plus positions through the first `through` blocks; when that is
-    /// every block, the last state is after `ln_f`, as in `hiddenStates`.
+    /// every block, the last state is after `ln_f`, as Hugging Face reports it.
     func run(inputs: [Float], tokens t: Int, through: Int) throws -> GPT2Pass {
         let d = width
         guard t > 0 else { throw EngineError.invalidArgument("the forward pass needs at least one token") }
@@ -95,22 +95,9 @@ public struct GPT2Weights {
         }
         var x = inputs
         for index in x.indices { x[index] += position[index] }
-        var states = [x]
-        var caches: [GPT2BlockCache] = []
-        for block in blocks.prefix(through) {
-            try Interruption.check()
-            let cache: GPT2BlockCache
-            (x, cache) = forward(block, x, tokens: t)
-            states.append(x)
-            caches.append(cache)
-        }
-        var finalNorm: NormCache?
-        if through == layerCount {
-            let (normed, statistics) = BERTWeights.layerNorm(x, rows: t, width: d, weight: finalNormWeight, bias: finalNormBias, epsilon: epsilon)
-            states[through] = normed
-            finalNorm = statistics
-        }
-        return GPT2Pass(states: states, layers: caches, finalNorm: finalNorm, tokens: t)
+        return try GPT2Pass(input: x, tokens: t, layers: blocks.prefix(through), complete: through == layerCount,
+                            forward: { forward($0, $1, tokens: t) },
+                            finalNorm: { BERTWeights.layerNorm($0, rows: t, width: d, weight: finalNormWeight, bias: finalNormBias, epsilon: epsilon) })
     }
 
     /// x + Attention(LN1(x)), then + MLP(LN2(·)).

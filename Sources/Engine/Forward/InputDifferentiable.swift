@@ -16,6 +16,30 @@ struct DecoderPass<LayerCache>: ForwardPass {
     let tokens: Int
 }
 
+extension DecoderPass {
+    /// Runs `input` (tokens × d, positions already in) through `layers`, keeping every output; when `complete`
+    /// (every layer ran), the last state is replaced by its final norm, as Hugging Face reports the last hidden state.
+    init<Layer>(input: [Float], tokens: Int, layers: ArraySlice<Layer>, complete: Bool,
+                forward: (Layer, [Float]) -> ([Float], LayerCache), finalNorm: ([Float]) -> ([Float], NormCache)) throws {
+        var x = input
+        var states = [x], caches: [LayerCache] = []
+        for layer in layers {
+            try Interruption.check()
+            let cache: LayerCache
+            (x, cache) = forward(layer, x)
+            states.append(x)
+            caches.append(cache)
+        }
+        var statistics: NormCache?
+        if complete {
+            let normed: [Float]
+            (normed, statistics) = finalNorm(x)
+            states[states.count - 1] = normed
+        }
+        self.init(states: states, layers: caches, finalNorm: statistics, tokens: tokens)
+    }
+}
+
 /// A model whose hidden states and FF pre-activations can be differentiated with respect to its input word
 /// embeddings (BERT-family encoders, GPT-2 and Llama-family decoders).
 protocol InputDifferentiable {

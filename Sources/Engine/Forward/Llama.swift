@@ -85,29 +85,14 @@ public struct LlamaWeights {
     var layerCount: Int { layers.count }
 
     /// Runs input token embeddings (tokens × d) through the first `through` layers; when that is every layer,
-    /// the last state is after the final RMSNorm, as in `hiddenStates`.
+    /// the last state is after the final RMSNorm, as Hugging Face reports it.
     func run(inputs: [Float], tokens t: Int, through: Int) throws -> LlamaPass {
         guard t > 0 else { throw EngineError.invalidArgument("the forward pass needs at least one token") }
         guard through >= 0, through <= layerCount else {
             throw EngineError.invalidArgument("layer \(through) is outside 0…\(layerCount)")
         }
-        var x = inputs
-        var states = [x]
-        var caches: [LlamaLayerCache] = []
-        for layer in layers.prefix(through) {
-            try Interruption.check()
-            let cache: LlamaLayerCache
-            (x, cache) = forward(layer, x, tokens: t)
-            states.append(x)
-            caches.append(cache)
-        }
-        var final: NormCache?
-        if through == layerCount {
-            let (normed, statistics) = rmsNorm(x, rows: t, weight: finalNorm)
-            states[through] = normed
-            final = statistics
-        }
-        return LlamaPass(states: states, layers: caches, finalNorm: final, tokens: t)
+        return try LlamaPass(input: inputs, tokens: t, layers: layers.prefix(through), complete: through == layerCount,
+                             forward: { forward($0, $1, tokens: t) }, finalNorm: { rmsNorm($0, rows: t, weight: finalNorm) })
     }
 
     /// h = x + Attention(RMSNorm(x)); out = h + down(SiLU(gate(RMSNorm(h))) ⊙ up(RMSNorm(h))).
