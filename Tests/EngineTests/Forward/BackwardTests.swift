@@ -6,15 +6,11 @@ import Testing
 struct BackwardTests {
     typealias F = ForwardFixtures
 
-    func expectClose(_ analytic: Double, _ numeric: Double, _ what: String) {
-        GradientChecks.expectClose(analytic, numeric, what)
-    }
-
     @Test func geluDerivativeMatchesDifferences() {
         for x: Float in [-3, -1.2, -0.3, 0, 0.4, 1.1, 2.5] {
             let h: Float = 1e-2
             let numeric = (Double(BERTWeights.gelu(x + h)) - Double(BERTWeights.gelu(x - h))) / Double(2 * h)
-            expectClose(Double(BERTWeights.geluDerivative(x)), numeric, "gelu' at \(x)")
+            GradientChecks.expectClose(Double(BERTWeights.geluDerivative(x)), numeric, "gelu' at \(x)")
         }
     }
 
@@ -24,12 +20,8 @@ struct BackwardTests {
         let r = F.normal(rows * width, seed: 14)
         let (_, cache) = BERTWeights.layerNorm(x, rows: rows, width: width, weight: weight, bias: bias, epsilon: 1e-12)
         let gradient = BERTWeights.layerNormBackward(r, cache: cache, weight: weight, rows: rows, width: width)
-        for seed in UInt64(20)..<23 {
-            let u = F.normal(x.count, seed: seed)
-            let numeric = F.directional({ F.dot(r, BERTWeights.layerNorm($0, rows: rows, width: width, weight: weight, bias: bias, epsilon: 1e-12).0) },
-                                        at: x, along: u, step: GradientChecks.step)
-            expectClose(F.dot(gradient, u), numeric, "layer norm along direction \(seed)")
-        }
+        GradientChecks.expectGradient(gradient, of: { BERTWeights.layerNorm($0, rows: rows, width: width, weight: weight, bias: bias, epsilon: 1e-12).0 },
+                                      at: x, weights: r, directionsFrom: 20, "layer norm")
     }
 
     @Test func oneLayerBackwardMatchesDifferences() throws {
@@ -39,12 +31,8 @@ struct BackwardTests {
         let layer = weights.layers[0]
         let (_, cache) = weights.forward(layer, embedded: x, tokens: tokens, mask: nil)
         let gradient = weights.backward(layer, cache: cache, tokens: tokens, output: r)
-        for seed in UInt64(40)..<43 {
-            let u = F.normal(x.count, seed: seed)
-            let numeric = F.directional({ F.dot(r, weights.forward(layer, embedded: $0, tokens: tokens, mask: nil).0) },
-                                        at: x, along: u, step: GradientChecks.step)
-            expectClose(F.dot(gradient, u), numeric, "layer 0 along direction \(seed)")
-        }
+        GradientChecks.expectGradient(gradient, of: { weights.forward(layer, embedded: $0, tokens: tokens, mask: nil).0 },
+                                      at: x, weights: r, directionsFrom: 40, "layer 0")
     }
 
     @Test(arguments: [0, 1, 2])

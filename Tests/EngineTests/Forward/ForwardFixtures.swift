@@ -6,7 +6,8 @@ import Foundation
 struct SeededTensors {
     var seed: UInt64
 
-    mutating func next(_ shape: [Int], scale: Float, around centre: Float) throws -> Tensor {
+    /// The next tensor: normal values of spread `scale` around `centre`.
+    mutating func callAsFunction(_ shape: [Int], scale: Float = 0.5, around centre: Float = 0) throws -> Tensor {
         seed &+= 1
         var generator = SeededGenerator(seed: seed)
         let count = shape.reduce(1, *)
@@ -18,10 +19,7 @@ enum ForwardFixtures {
     /// A BERT encoder model with every tensor the forward pass reads, PyTorch names and layouts.
     static func bert(layers: Int = 2, width: Int = 8, heads: Int = 2, feedForward: Int = 12, vocab: Int = 24,
                      positions: Int = 16, seed: UInt64 = 7) throws -> Model {
-        var source = SeededTensors(seed: seed)
-        func random(_ shape: [Int], scale: Float = 0.5, around centre: Float = 0) throws -> Tensor {
-            try source.next(shape, scale: scale, around: centre)
-        }
+        var random = SeededTensors(seed: seed)
         var tensors: [(String, Tensor)] = [
             ("embeddings.word_embeddings.weight", try random([vocab, width], scale: 1)),
             ("embeddings.position_embeddings.weight", try random([positions, width], scale: 0.3)),
@@ -55,10 +53,7 @@ enum ForwardFixtures {
     /// A GPT-2 decoder with every tensor its forward pass reads, Hugging Face names and Conv1D (d_in × d_out) layouts.
     static func gpt2(layers: Int = 2, width: Int = 8, heads: Int = 2, feedForward: Int = 12, vocab: Int = 24,
                      positions: Int = 16, seed: UInt64 = 17) throws -> Model {
-        var source = SeededTensors(seed: seed)
-        func random(_ shape: [Int], scale: Float = 0.5, around centre: Float = 0) throws -> Tensor {
-            try source.next(shape, scale: scale, around: centre)
-        }
+        var random = SeededTensors(seed: seed)
         var tensors: [(String, Tensor)] = [
             ("wte.weight", try random([vocab, width], scale: 1)),
             ("wpe.weight", try random([positions, width], scale: 0.3)),
@@ -90,10 +85,7 @@ enum ForwardFixtures {
     /// A Llama decoder (grouped-query attention, q/k/v biases as Qwen has them, SwiGLU), PyTorch names and layouts.
     static func llama(layers: Int = 2, width: Int = 8, heads: Int = 4, keyValueHeads: Int = 2, feedForward: Int = 12,
                       vocab: Int = 24, seed: UInt64 = 27) throws -> Model {
-        var source = SeededTensors(seed: seed)
-        func random(_ shape: [Int], scale: Float = 0.5, around centre: Float = 0) throws -> Tensor {
-            try source.next(shape, scale: scale, around: centre)
-        }
+        var random = SeededTensors(seed: seed)
         let headWidth = width / heads, q = heads * headWidth, k = keyValueHeads * headWidth
         var tensors: [(String, Tensor)] = [
             ("model.embed_tokens.weight", try random([vocab, width], scale: 1)),
@@ -120,6 +112,17 @@ enum ForwardFixtures {
             ("rms_norm_eps", .number(1e-6)), ("rope_theta", .number(10000)), ("hidden_act", .string("silu")),
         ])
         return Fixtures.model("tiny-llama", tensors, config: config)
+    }
+
+    /// Reconstruction settings for the tiny models: Adam's default rate of 0.01 is slow at these sizes, so 0.05.
+    static func reconstruction(steps: Int = 300, learningRate: Float = 0.05, seed: UInt64 = 0,
+                               loss: ReconstructionLoss = .l2) -> ReconstructionOptions {
+        var options = ReconstructionOptions()
+        options.steps = steps
+        options.learningRate = learningRate
+        options.seed = seed
+        options.loss = loss
+        return options
     }
 
     /// Seeded standard normal values.

@@ -6,15 +6,11 @@ import Testing
 struct GPT2BackwardTests {
     typealias F = ForwardFixtures
 
-    func expectClose(_ analytic: Double, _ numeric: Double, _ what: String) {
-        GradientChecks.expectClose(analytic, numeric, what)
-    }
-
     @Test func tanhGELUDerivativeMatchesDifferences() {
         for x: Float in [-3, -1.2, -0.3, 0, 0.4, 1.1, 2.5] {
             let h: Float = 1e-2
             let numeric = (Double(GPT2Weights.tanhGELU(x + h)) - Double(GPT2Weights.tanhGELU(x - h))) / Double(2 * h)
-            expectClose(Double(GPT2Weights.tanhGELUDerivative(x)), numeric, "gelu_new' at \(x)")
+            GradientChecks.expectClose(Double(GPT2Weights.tanhGELUDerivative(x)), numeric, "gelu_new' at \(x)")
         }
     }
 
@@ -25,11 +21,8 @@ struct GPT2BackwardTests {
         let block = weights.blocks[0]
         let (_, cache) = weights.forward(block, x, tokens: tokens)
         let gradient = weights.backward(block, cache: cache, tokens: tokens, output: r)
-        for seed in UInt64(140)..<143 {
-            let u = F.normal(x.count, seed: seed)
-            let numeric = F.directional({ F.dot(r, weights.forward(block, $0, tokens: tokens).0) }, at: x, along: u, step: GradientChecks.step)
-            expectClose(F.dot(gradient, u), numeric, "block 0 along direction \(seed)")
-        }
+        GradientChecks.expectGradient(gradient, of: { weights.forward(block, $0, tokens: tokens).0 },
+                                      at: x, weights: r, directionsFrom: 140, "block 0")
     }
 
     /// State 2 is the last one, after `ln_f`, so its gradient goes through the final LayerNorm too.

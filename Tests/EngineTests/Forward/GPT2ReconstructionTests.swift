@@ -5,18 +5,11 @@ import Testing
 struct GPT2ReconstructionTests {
     typealias F = ForwardFixtures
 
-    func options(steps: Int, learningRate: Float = 0.05) -> ReconstructionOptions {
-        var options = ReconstructionOptions()
-        options.steps = steps
-        options.learningRate = learningRate
-        return options
-    }
-
     /// State 0 is word + position embeddings: linear in the input, so descent finds the true rows themselves.
     @Test func embeddingStateGivesTheInputBack() throws {
         let weights = try GPT2Weights(model: F.gpt2(width: 16, heads: 2, feedForward: 24, vocab: 40))
         let ids = [3, 17, 5, 9, 21]
-        let result = try Reconstruction.run(weights, ids: ids, layer: 0, options: options(steps: 150))
+        let result = try Reconstruction.run(weights, ids: ids, layer: 0, options: F.reconstruction(steps: 150))
         #expect(result.recoveredIds == ids)
         #expect(result.exactMatch)
         #expect(result.cosines.allSatisfy { $0 > 0.99 })
@@ -28,15 +21,15 @@ struct GPT2ReconstructionTests {
     @Test func firstBlockOutputGivesTheInputBack() throws {
         let weights = try GPT2Weights(model: F.gpt2(width: 32, heads: 2, feedForward: 24, vocab: 40))
         let ids = [3, 17, 5, 9, 21]
-        let result = try Reconstruction.run(weights, ids: ids, layer: 1, options: options(steps: 300, learningRate: 0.1))
+        let result = try Reconstruction.run(weights, ids: ids, layer: 1, options: F.reconstruction(steps: 300, learningRate: 0.1))
         #expect(result.recoveredIds == ids)
         #expect(result.errors.allSatisfy { $0 < 5e-2 })
     }
 
     @Test func layerOutsideTheModelIsAnError() throws {
         let weights = try GPT2Weights(model: F.gpt2())
-        #expect(throws: EngineError.self) { try Reconstruction.run(weights, ids: [1, 2], layer: 3, options: options(steps: 1)) }
-        #expect(throws: EngineError.self) { try Reconstruction.run(weights, ids: [1, 99], layer: 0, options: options(steps: 1)) }
+        #expect(throws: EngineError.self) { try Reconstruction.run(weights, ids: [1, 2], layer: 3, options: F.reconstruction(steps: 1)) }
+        #expect(throws: EngineError.self) { try Reconstruction.run(weights, ids: [1, 99], layer: 0, options: F.reconstruction(steps: 1)) }
     }
 
     @Test func visualizationRaisesTheNeuronAndReportsItsActivation() throws {

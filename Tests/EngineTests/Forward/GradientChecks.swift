@@ -19,17 +19,25 @@ enum GradientChecks {
                 sourceLocation: sourceLocation)
     }
 
+    /// `gradient` is that of ⟨r, f(x)⟩ at x: checked against central differences along 3 random directions
+    /// (seeds `first`, `first + 1`, `first + 2`).
+    static func expectGradient(_ gradient: [Float], of f: ([Float]) throws -> [Float], at x: [Float], weights r: [Float],
+                               directionsFrom first: UInt64, _ what: String,
+                               sourceLocation: SourceLocation = #_sourceLocation) rethrows {
+        for direction in first..<(first + 3) {
+            let u = F.normal(x.count, seed: direction)
+            let numeric = try F.directional({ try F.dot(r, f($0)) }, at: x, along: u, step: step)
+            expectClose(F.dot(gradient, u), numeric, "\(what) along direction \(direction)", sourceLocation: sourceLocation)
+        }
+    }
+
     /// ⟨r, state⟩'s gradient with respect to the input embeddings, along 3 random directions.
     static func expectStateGradient(_ weights: some InputDifferentiable, state: Int, tokens: Int, seed: UInt64,
                                     sourceLocation: SourceLocation = #_sourceLocation) throws {
         let x = F.normal(tokens * weights.width, seed: seed), r = F.normal(tokens * weights.width, seed: seed + 1)
         let gradient = weights.backward(try weights.run(inputs: x, tokens: tokens, through: state), state: state, gradient: r)
-        for direction in (seed + 10)..<(seed + 13) {
-            let u = F.normal(x.count, seed: direction)
-            let numeric = try F.directional({ try F.dot(r, weights.state(weights.run(inputs: $0, tokens: tokens, through: state), state)) },
-                                            at: x, along: u, step: step)
-            expectClose(F.dot(gradient, u), numeric, "state \(state) along direction \(direction)", sourceLocation: sourceLocation)
-        }
+        try expectGradient(gradient, of: { try weights.state(weights.run(inputs: $0, tokens: tokens, through: state), state) }, at: x,
+                           weights: r, directionsFrom: seed + 10, "state \(state)", sourceLocation: sourceLocation)
     }
 
     /// One FF neuron's pre-activation summed over positions: its gradient along 3 random directions.
@@ -40,14 +48,8 @@ enum GradientChecks {
         for t in 0..<tokens { selector[t * weights.feedForward + neuron] = 1 }
         let pass = try weights.run(inputs: x, tokens: tokens, through: layer + 1)
         let gradient = weights.backward(pass, layer: layer, preActivation: selector)
-        for direction in (seed + 10)..<(seed + 13) {
-            let u = F.normal(x.count, seed: direction)
-            let numeric = try F.directional({
-                try F.dot(selector, weights.preActivation(weights.run(inputs: $0, tokens: tokens, through: layer + 1), layer: layer))
-            }, at: x, along: u, step: step)
-            expectClose(F.dot(gradient, u), numeric, "neuron \(neuron) of layer \(layer) along direction \(direction)",
-                        sourceLocation: sourceLocation)
-        }
+        try expectGradient(gradient, of: { try weights.preActivation(weights.run(inputs: $0, tokens: tokens, through: layer + 1), layer: layer) },
+                           at: x, weights: selector, directionsFrom: seed + 10, "neuron \(neuron) of layer \(layer)", sourceLocation: sourceLocation)
     }
 
     /// Visualisation at `position` of 3 raises the neuron, and the reported activations are the pre-activations of

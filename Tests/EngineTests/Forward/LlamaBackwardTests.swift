@@ -7,21 +7,14 @@ import Testing
 struct LlamaBackwardTests {
     typealias F = ForwardFixtures
 
-    func expectClose(_ analytic: Double, _ numeric: Double, _ what: String) {
-        GradientChecks.expectClose(analytic, numeric, what)
-    }
-
     @Test func rmsNormBackwardMatchesDifferences() throws {
         let weights = try LlamaWeights(model: F.llama())
         let rows = 3, width = weights.width
         let x = F.normal(rows * width, seed: 211), weight = F.normal(width, seed: 212), r = F.normal(rows * width, seed: 213)
         let (_, cache) = weights.rmsNorm(x, rows: rows, weight: weight)
         let gradient = LlamaWeights.rmsNormBackward(r, cache: cache, weight: weight, rows: rows, width: width)
-        for seed in UInt64(220)..<223 {
-            let u = F.normal(x.count, seed: seed)
-            let numeric = F.directional({ F.dot(r, weights.rmsNorm($0, rows: rows, weight: weight).0) }, at: x, along: u, step: GradientChecks.step)
-            expectClose(F.dot(gradient, u), numeric, "RMSNorm along direction \(seed)")
-        }
+        GradientChecks.expectGradient(gradient, of: { weights.rmsNorm($0, rows: rows, weight: weight).0 },
+                                      at: x, weights: r, directionsFrom: 220, "RMSNorm")
     }
 
     @Test func inverseRotationUndoesTheRotation() throws {
@@ -47,10 +40,7 @@ struct LlamaBackwardTests {
     @Test func firstLayerOutputGivesTheInputBack() throws {
         let weights = try LlamaWeights(model: F.llama(width: 32, heads: 4, keyValueHeads: 2, feedForward: 24, vocab: 40))
         let ids = [3, 17, 5, 9, 21]
-        var options = ReconstructionOptions()
-        options.steps = 300
-        options.learningRate = 0.1
-        let result = try Reconstruction.run(weights, ids: ids, layer: 1, options: options)
+        let result = try Reconstruction.run(weights, ids: ids, layer: 1, options: F.reconstruction(steps: 300, learningRate: 0.1))
         #expect(result.recoveredIds == ids)
         #expect(result.errors.allSatisfy { $0 < 5e-2 })
     }

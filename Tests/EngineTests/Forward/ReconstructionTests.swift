@@ -5,21 +5,12 @@ import Testing
 struct ReconstructionTests {
     typealias F = ForwardFixtures
 
-    func options(steps: Int = 300, seed: UInt64 = 0, loss: ReconstructionLoss = .l2) -> ReconstructionOptions {
-        var options = ReconstructionOptions()
-        options.steps = steps
-        options.learningRate = 0.05
-        options.seed = seed
-        options.loss = loss
-        return options
-    }
-
     @Test func embeddingOutputGivesTheInputBack() throws {
         // LayerNorm forgets each row's mean and scale, so the embedding output pins the input only up to those;
         // at width 8 that leaves room for near neighbours, at 32 the nearest embedding is the true one.
         let weights = try BERTWeights(model: F.bert(width: 32, heads: 4, feedForward: 48, vocab: 40))
         let ids = [3, 17, 5, 9, 21]
-        let result = try Reconstruction.run(weights, ids: ids, layer: 0, options: options())
+        let result = try Reconstruction.run(weights, ids: ids, layer: 0, options: F.reconstruction())
         #expect(result.recoveredIds == ids)
         #expect(result.exactMatch && result.tokenAccuracy == 1)
         #expect(result.errors.allSatisfy { $0 < 1e-2 })
@@ -28,9 +19,9 @@ struct ReconstructionTests {
     @Test func seededRunsRepeatAndSeedsDiffer() throws {
         let weights = try BERTWeights(model: F.bert())
         let ids = [3, 17, 5]
-        let a = try Reconstruction.run(weights, ids: ids, layer: 2, options: options(steps: 20, seed: 4))
-        let b = try Reconstruction.run(weights, ids: ids, layer: 2, options: options(steps: 20, seed: 4))
-        let c = try Reconstruction.run(weights, ids: ids, layer: 2, options: options(steps: 20, seed: 5))
+        let a = try Reconstruction.run(weights, ids: ids, layer: 2, options: F.reconstruction(steps: 20, seed: 4))
+        let b = try Reconstruction.run(weights, ids: ids, layer: 2, options: F.reconstruction(steps: 20, seed: 4))
+        let c = try Reconstruction.run(weights, ids: ids, layer: 2, options: F.reconstruction(steps: 20, seed: 5))
         #expect(a.inputs == b.inputs && a.finalLoss == b.finalLoss)
         #expect(a.inputs != c.inputs)
     }
@@ -38,8 +29,8 @@ struct ReconstructionTests {
     @Test(arguments: [ReconstructionLoss.l2, .l1])
     func moreStepsLowerTheLoss(loss: ReconstructionLoss) throws {
         let weights = try BERTWeights(model: F.bert())
-        let short = try Reconstruction.run(weights, ids: [3, 17, 5, 8], layer: 2, options: options(steps: 2, loss: loss))
-        let long = try Reconstruction.run(weights, ids: [3, 17, 5, 8], layer: 2, options: options(steps: 150, loss: loss))
+        let short = try Reconstruction.run(weights, ids: [3, 17, 5, 8], layer: 2, options: F.reconstruction(steps: 2, loss: loss))
+        let long = try Reconstruction.run(weights, ids: [3, 17, 5, 8], layer: 2, options: F.reconstruction(steps: 150, loss: loss))
         #expect(long.finalLoss < short.finalLoss / 4)
     }
 
@@ -52,10 +43,10 @@ struct ReconstructionTests {
 
     @Test func badArgumentsAreErrorsNotTraps() throws {
         let weights = try BERTWeights(model: F.bert())
-        #expect(throws: EngineError.self) { try Reconstruction.run(weights, ids: [3], layer: 3, options: options()) }
-        #expect(throws: EngineError.self) { try Reconstruction.run(weights, ids: [99], layer: 0, options: options()) }
-        #expect(throws: EngineError.self) { try Reconstruction.run(weights, ids: [], layer: 0, options: options()) }
-        #expect(throws: EngineError.self) { try Reconstruction.run(weights, ids: [3], layer: 0, options: options(steps: 0)) }
+        #expect(throws: EngineError.self) { try Reconstruction.run(weights, ids: [3], layer: 3, options: F.reconstruction()) }
+        #expect(throws: EngineError.self) { try Reconstruction.run(weights, ids: [99], layer: 0, options: F.reconstruction()) }
+        #expect(throws: EngineError.self) { try Reconstruction.run(weights, ids: [], layer: 0, options: F.reconstruction()) }
+        #expect(throws: EngineError.self) { try Reconstruction.run(weights, ids: [3], layer: 0, options: F.reconstruction(steps: 0)) }
         #expect(throws: EngineError.self) { try weights.hiddenStates(ids: Array(repeating: 3, count: 17)) }
         var visual = VisualizationOptions()
         #expect(throws: EngineError.self) { try Visualization.run(weights, layer: 2, neuron: 0, options: visual) }
