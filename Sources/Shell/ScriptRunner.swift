@@ -31,7 +31,6 @@ enum ScriptRunner {
     static func run(_ source: Source, arguments: [String]) -> Int32 {
         let session = Session(output: Terminal.out, report: Terminal.report)
         session.interpreter.define("args", .list(arguments.map { .string($0) }))
-        session.interpreter.terminal = Terminal.outputInfo
         session.interpreter.terminal = Terminal.output
         return session.run(source).exitStatus
     }

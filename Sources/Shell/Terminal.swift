@@ -25,15 +25,6 @@ enum Terminal {
         return TerminalInfo(width: width, height: height, colour: colour, trueColour: colour && trueColour)
     }
 
-    /// The size and colour ability of stdout when it is a terminal (read afresh: windows resize).
-    static var outputInfo: TerminalInfo? {
-        guard isatty(STDOUT_FILENO) == 1 else { return nil }
-        var size = winsize()
-        let known = ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), &size) == 0 && size.ws_col > 0
-        let colour = (ProcessInfo.processInfo.environment["NO_COLOR"] ?? "").isEmpty && ProcessInfo.processInfo.environment["TERM"] != "dumb"
-        return TerminalInfo(width: known ? Int(size.ws_col) : 80, height: known ? Int(size.ws_row) : 24, colour: colour)
-    }
-
     /// Writes a line to stdout.
     static func out(_ text: String) {
         FileHandle.standardOutput.write(Data((text + "\n").utf8))
