@@ -75,23 +75,23 @@ public struct Arguments {
 
     /// Whether the argument was given (and is not `none`).
     public func has(_ name: String) -> Bool {
-        if let value = value(name), case .none = value { return false }
-        return value(name) != nil
+        guard let value = value(name) else { return false }
+        if case .none = value { return false }
+        return true
     }
 
-    private func missing(_ name: String) -> ArgumentError {
-        ArgumentError("\(callee)() missing argument '\(name)'")
-    }
-
-    private func wrongType(_ name: String, expected: String, got value: Value) -> ArgumentError {
-        ArgumentError("\(callee)(): '\(name)' must be \(expected), got \(value.typeName)")
+    /// The required argument `name` as whatever `extract` takes from it; `expected` names that kind for the error.
+    private func required<T>(_ name: String, _ expected: String, _ extract: (Value) -> T?) throws -> T {
+        guard let value = value(name) else { throw ArgumentError("\(callee)() missing argument '\(name)'") }
+        guard let extracted = extract(value) else {
+            throw ArgumentError("\(callee)(): '\(name)' must be \(expected), got \(value.typeName)")
+        }
+        return extracted
     }
 
     /// A required number.
     public func number(_ name: String) throws -> Double {
-        guard let value = value(name) else { throw missing(name) }
-        guard case let .number(number) = value else { throw wrongType(name, expected: "a number", got: value) }
-        return number
+        try required(name, "a number") { if case let .number(number) = $0 { number } else { nil } }
     }
 
     /// An optional number with a default.
@@ -115,9 +115,7 @@ public struct Arguments {
 
     /// A required string.
     public func string(_ name: String) throws -> String {
-        guard let value = value(name) else { throw missing(name) }
-        guard case let .string(string) = value else { throw wrongType(name, expected: "a string", got: value) }
-        return string
+        try required(name, "a string") { if case let .string(string) = $0 { string } else { nil } }
     }
 
     /// An optional string with a default.
@@ -127,37 +125,28 @@ public struct Arguments {
 
     /// An optional boolean with a default.
     public func bool(_ name: String, default fallback: Bool) throws -> Bool {
-        guard has(name), let value = value(name) else { return fallback }
-        guard case let .bool(bool) = value else { throw wrongType(name, expected: "true or false", got: value) }
-        return bool
+        guard has(name) else { return fallback }
+        return try required(name, "true or false") { if case let .bool(bool) = $0 { bool } else { nil } }
     }
 
     /// A required tensor.
     public func tensor(_ name: String) throws -> Tensor {
-        guard let value = value(name) else { throw missing(name) }
-        guard case let .tensor(tensor) = value else { throw wrongType(name, expected: "a tensor", got: value) }
-        return tensor
+        try required(name, "a tensor") { if case let .tensor(tensor) = $0 { tensor } else { nil } }
     }
 
     /// A required model (or delta).
     public func model(_ name: String) throws -> Model {
-        guard let value = value(name) else { throw missing(name) }
-        guard case let .model(model) = value else { throw wrongType(name, expected: "a model", got: value) }
-        return model
+        try required(name, "a model") { if case let .model(model) = $0 { model } else { nil } }
     }
 
     /// A required table.
     public func table(_ name: String) throws -> Table {
-        guard let value = value(name) else { throw missing(name) }
-        guard case let .table(table) = value else { throw wrongType(name, expected: "a table", got: value) }
-        return table
+        try required(name, "a table") { if case let .table(table) = $0 { table } else { nil } }
     }
 
     /// A required list.
     public func list(_ name: String) throws -> [Value] {
-        guard let value = value(name) else { throw missing(name) }
-        guard case let .list(list) = value else { throw wrongType(name, expected: "a list", got: value) }
-        return list
+        try required(name, "a list") { if case let .list(list) = $0 { list } else { nil } }
     }
 
     /// Keyword arguments that are not declared parameters (for builtins with open keywords), in call order
