@@ -96,13 +96,15 @@ final class REPL {
     }
 
     private func runFile(_ path: String) -> Session.Outcome {
-        let expanded = (path as NSString).expandingTildeInPath
-        guard let data = FileManager.default.contents(atPath: expanded) else {
-            Terminal.err("mvs: cannot read '\(path)'")
-            return .ioError
+        let text: String
+        do {
+            text = try ScriptRunner.read((path as NSString).expandingTildeInPath)
+        } catch {
+            Terminal.err(error.message)
+            return error.status == 65 ? .parseError : .ioError
         }
         Interruption.reset()
-        return session.run(Source(name: path, text: String(decoding: data, as: UTF8.self)))
+        return session.run(Source(name: path, text: text))
     }
 
     /// Handles a dot-command line: nil when the line is not one, -1 to go on, else an exit status.

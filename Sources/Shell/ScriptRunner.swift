@@ -5,26 +5,38 @@ import Lang
 
 /// Runs non-interactive input.
 enum ScriptRunner {
+    /// Why a script file could not be read, and the exit status that says so.
+    struct ReadFailure: Error {
+        let message: String
+        let status: Int32
+    }
+
     /// Runs a file (`-` is standard input) with `args` bound; returns the exit status.
     static func runFile(_ path: String, arguments: [String]) -> Int32 {
-        let text: String
         if path == "-" {
             let data = FileHandle.standardInput.readDataToEndOfFile()
-            text = String(decoding: data, as: UTF8.self)
-        } else {
-            guard let data = FileManager.default.contents(atPath: path) else {
-                var isDirectory: ObjCBool = false
-                let exists = FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory)
-                Terminal.err("mvs: cannot read '\(path)': \(exists ? (isDirectory.boolValue ? "is a directory" : "permission denied") : "no such file")")
-                return 74
-            }
-            guard let decoded = String(data: data, encoding: .utf8) else {
-                Terminal.err("mvs: '\(path)' is not UTF-8 text")
-                return 65
-            }
-            text = decoded
+            return run(Source(name: "<stdin>", text: String(decoding: data, as: UTF8.self)), arguments: arguments)
         }
-        return run(Source(name: path == "-" ? "<stdin>" : path, text: text), arguments: arguments)
+        do {
+            return run(Source(name: path, text: try read(path)), arguments: arguments)
+        } catch {
+            Terminal.err(error.message)
+            return error.status
+        }
+    }
+
+    /// The text of a script file (the shell's `.read` and init file use it too).
+    static func read(_ path: String) throws(ReadFailure) -> String {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            var isDirectory: ObjCBool = false
+            let exists = FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory)
+            let reason = exists ? (isDirectory.boolValue ? "is a directory" : "permission denied") : "no such file"
+            throw ReadFailure(message: "mvs: cannot read '\(path)': \(reason)", status: 74)
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw ReadFailure(message: "mvs: '\(path)' is not UTF-8 text", status: 65)
+        }
+        return text
     }
 
     /// Runs a source with `args` bound; returns the exit status.
