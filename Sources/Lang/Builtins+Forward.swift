@@ -53,9 +53,7 @@ enum ForwardBuiltins {
         options.learningRate = Float(try arguments.number("lr", default: Double(options.learningRate)))
         options.top = try arguments.int("top", default: options.top)
         if arguments.has("position") { options.position = try arguments.int("position") }
-        let seed = try arguments.int("seed", default: 0)
-        guard seed >= 0 else { throw ArgumentError("visualize(): 'seed' must be a non-negative whole number, got \(seed)") }
-        options.seed = UInt64(seed)
+        options.seed = try seed(arguments)
         let layer = try arguments.int("layer"), neuron = try arguments.int("neuron")
         let result = try Progress.run("visualize", total: options.steps) { advance in
             try Visualization.run(weights, layer: layer, neuron: neuron, options: options, report: advance)
@@ -65,7 +63,7 @@ enum ForwardBuiltins {
         for (position, nearest) in result.nearest.enumerated() {
             for (rank, entry) in nearest.enumerated() {
                 positions.append(position); ranks.append(rank + 1); ids.append(entry.id); cosines.append(Double(entry.cosine))
-                tokens.append(entry.id < vocabulary.count ? vocabulary[entry.id] : String(entry.id))
+                tokens.append(piece(entry.id, in: vocabulary))
             }
         }
         var table = Table()
@@ -83,6 +81,18 @@ enum ForwardBuiltins {
         ]))
     }
 
+    /// The `seed` argument, refused when negative.
+    private static func seed(_ arguments: Arguments) throws -> UInt64 {
+        let seed = try arguments.int("seed", default: 0)
+        guard seed >= 0 else { throw ArgumentError("\(arguments.callee)(): 'seed' must be a non-negative whole number, got \(seed)") }
+        return UInt64(seed)
+    }
+
+    /// The vocabulary piece of a token id, or the id written out when the vocabulary has no such entry.
+    private static func piece(_ id: Int, in vocabulary: [String]) -> String {
+        vocabulary.indices.contains(id) ? vocabulary[id] : String(id)
+    }
+
     /// The model's weights (a BERT-like, GPT-2 or Llama) and the tokens of the `text` argument: the tokenizer's,
     /// or, for a list of ids (as `hidden` takes them), those ids with their vocabulary pieces.
     static func encoded(_ arguments: Arguments) throws -> (DifferentiableWeights, [TokenPiece]) {
@@ -93,7 +103,7 @@ enum ForwardBuiltins {
         }
         let vocabulary = try model.vocabulary?.tokens() ?? []
         let ids = try AnalysisBuiltins.ints(arguments, "text")
-        return (weights, ids.map { TokenPiece(piece: $0 >= 0 && $0 < vocabulary.count ? vocabulary[$0] : String($0), id: $0) })
+        return (weights, ids.map { TokenPiece(piece: piece($0, in: vocabulary), id: $0) })
     }
 
     private static func reconstruct(_ arguments: Arguments) throws -> Value {
@@ -101,9 +111,7 @@ enum ForwardBuiltins {
         var options = ReconstructionOptions()
         options.steps = try arguments.int("steps", default: options.steps)
         options.learningRate = Float(try arguments.number("lr", default: Double(options.learningRate)))
-        let seed = try arguments.int("seed", default: 0)
-        guard seed >= 0 else { throw ArgumentError("reconstruct(): 'seed' must be a non-negative whole number, got \(seed)") }
-        options.seed = UInt64(seed)
+        options.seed = try seed(arguments)
         let lossName = try arguments.string("loss", default: "l2")
         guard let loss = ReconstructionLoss(rawValue: lossName) else {
             throw ArgumentError("reconstruct(): 'loss' must be \"l2\" or \"l1\", got \"\(lossName)\"")
@@ -129,7 +137,7 @@ enum ForwardBuiltins {
             }
         }
         let vocabulary = try arguments.model("model").vocabulary?.tokens() ?? []
-        func token(_ id: Int) -> String { id < vocabulary.count ? vocabulary[id] : String(id) }
+        func token(_ id: Int) -> String { piece(id, in: vocabulary) }
         if !arguments.has("layers"), let result = results.first {
             var positions = Table()
             try positions.append("position", .int(Array(ids.indices)))
