@@ -10,7 +10,7 @@ struct SafetensorsEntry: Sendable {
     let range: Range<Int>
 }
 
-/// Reads single safetensors files and sharded checkpoints (`*.safetensors.index.json`).
+/// Reads single safetensors files (sharded checkpoints go through `CheckpointIndex`, whatever their shards' format).
 public enum Safetensors {
     /// Headers larger than this are refused (the reference implementation's limit is 100 MB).
     static let maximumHeaderLength = 100_000_000
@@ -27,11 +27,6 @@ public enum Safetensors {
                                         at: base + dataStart + entry.range.lowerBound, file: file)
             }
         }
-    }
-
-    /// Parameters of a sharded checkpoint: every shard named by the index's `weight_map`, in shard order.
-    public static func parameters(index path: String) throws -> [Parameter] {
-        try CheckpointIndex(path: path).parameters { try parameters(path: $0) }
     }
 
     /// The header's length prefix and JSON, after checking the length against the file.
