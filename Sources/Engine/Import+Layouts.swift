@@ -22,7 +22,7 @@ extension HDF5Importer {
         var table = Table()
         for name in try file.attribute("columns", of: path)?.stringsValue ?? [] {
             let columnPath = join(path, name)
-            switch try file.readData(columnPath).data {
+            switch try file.readData(columnPath) {
             case let .doubles(values): try table.append(name, .double(values))
             case let .integers(values): try table.append(name, .int(values))
             case let .strings(values): try table.append(name, .string(values))
@@ -70,7 +70,7 @@ extension HDF5Importer {
             feedForward: try number("feed_forward"), heads: try number("heads"), keyValueHeads: try number("kv_heads"),
             entries: entries)
         let vocabulary = file.contains(vocabularyPath) ? VocabularySource {
-            guard case let .strings(tokens) = try file.readData(vocabularyPath).data else {
+            guard case let .strings(tokens) = try file.readData(vocabularyPath) else {
                 throw EngineError.malformed(path: file.path, message: "'\(vocabularyPath)' does not hold token strings")
             }
             return tokens
@@ -85,7 +85,7 @@ extension HDF5Importer {
     /// Vectors: the matrix with its names, labels and column names.
     func vectors(at path: String) throws -> VectorSet {
         let strings = { (name: String) throws -> [String]? in
-            guard file.contains(join(path, name)), case let .strings(values) = try file.readData(join(path, name)).data else { return nil }
+            guard file.contains(join(path, name)), case let .strings(values) = try file.readData(join(path, name)) else { return nil }
             return values
         }
         return VectorSet(matrix: try file.readTensor(join(path, "matrix")), names: try strings("names") ?? [],

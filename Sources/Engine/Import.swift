@@ -65,15 +65,11 @@ struct HDF5Importer {
         if type == "tensor" || (type == nil && info.elementType.isNumeric && info.elementType != .bool && !info.shape.isEmpty) {
             return .tensor(try tensor(at: path))
         }
-        let (shape, data) = try file.readData(path)
-        let scalar = shape.isEmpty
-        switch data {
-        case let .doubles(values): return scalar && type != "list" ? .number(values[0]) : .list(values.map { .number($0) })
-        case let .integers(values): return scalar && type != "list" ? .number(Double(values[0])) : .list(values.map { .number(Double($0)) })
-        case let .strings(values): return scalar && type != "list" ? .string(values[0]) : .list(values.map { .string($0) })
-        case let .bools(values): return scalar && type != "list" ? .bool(values[0]) : .list(values.map { .bool($0) })
-        case .empty: return .none
-        case let .unsupported(name): return .string("<\(name) data in '\(path)' is not imported>")
+        // Decoded as an attribute would be: scalars stay scalars, arrays become lists.
+        let value = HDF5Importer.value(of: try file.readValue(path))
+        switch (type, value) {
+        case ("list", .number), ("list", .string), ("list", .bool): return .list([value])
+        default: return value
         }
     }
 
@@ -85,7 +81,7 @@ struct HDF5Importer {
         return Tensor(shape: tensor.shape, storage: tensor.storage, storedType: original)
     }
 
-    /// An attribute value as a language value: arrays become lists.
+    /// An attribute (or decoded dataset) value as a language value: arrays become lists.
     static func value(of attribute: HDF5AttributeValue) -> ExportValue {
         switch attribute {
         case let .string(text): return .string(text)
@@ -97,7 +93,7 @@ struct HDF5Importer {
         case let .bool(flag): return .bool(flag)
         case let .bools(flags): return .list(flags.map { .bool($0) })
         case .empty: return .none
-        case let .unsupported(name): return .string("<\(name) attribute is not imported>")
+        case let .unsupported(name): return .string("<\(name) data is not imported>")
         }
     }
 

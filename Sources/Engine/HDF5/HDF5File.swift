@@ -99,17 +99,14 @@ public final class HDF5File: @unchecked Sendable {
         }
     }
 
-    /// The dataset at `path` decoded as an attribute would be (numbers, strings, booleans), for small data.
+    /// The dataset at `path` decoded as an attribute would be (numbers, strings, booleans; used by import).
     public func readValue(_ path: String) throws -> HDF5AttributeValue {
         try HDF5Library.locked { try openReadable(path).attributeValue() }
     }
 
-    /// The dataset at `path` with its shape, decoded (used by import).
-    func readData(_ path: String) throws -> (shape: [Int], data: HDF5Data) {
-        try HDF5Library.locked {
-            let readable = try openReadable(path)
-            return (readable.shape, try readable.data())
-        }
+    /// Every element of the dataset at `path`, decoded (used by import for table columns and vocabularies).
+    func readData(_ path: String) throws -> HDF5Data {
+        try HDF5Library.locked { try openReadable(path).data() }
     }
 
     // MARK: Attributes
