@@ -27,6 +27,18 @@ public enum CanonicalTransform: Sendable, Equatable {
     }
 }
 
+extension CanonicalTransform: CustomStringConvertible {
+    /// How the canonical matrix was made from the raw one (`identity`, `transpose`, `columns 0..<384`).
+    public var description: String {
+        switch self {
+        case .identity: return "identity"
+        case .transpose: return "transpose"
+        case let .columns(range): return "columns \(range.lowerBound)..<\(range.upperBound)"
+        case let .rowsTransposed(range): return "rows \(range.lowerBound)..<\(range.upperBound), transposed"
+        }
+    }
+}
+
 /// One canonical matrix: `layer.3.q` is raw `encoder.layer.3.attention.self.query.weight`, transposed.
 public struct CanonicalEntry: Sendable, Equatable {
     /// Canonical name (`embed`, `layer.3.q`, `enc.layer.1.ff2`, `dec.layer.0.xq`).

@@ -307,15 +307,3 @@ struct HDF5Layout {
         try writer.writeDataset("\(path)/sizes", try .integers(clustering.sizes, shape: [clustering.clusterCount]), compress: false)
     }
 }
-
-extension CanonicalTransform: CustomStringConvertible {
-    /// How the canonical matrix was made from the raw one (`identity`, `transpose`, `columns 0..<384`).
-    public var description: String {
-        switch self {
-        case .identity: return "identity"
-        case .transpose: return "transpose"
-        case let .columns(range): return "columns \(range.lowerBound)..<\(range.upperBound)"
-        case let .rowsTransposed(range): return "rows \(range.lowerBound)..<\(range.upperBound), transposed"
-        }
-    }
-}

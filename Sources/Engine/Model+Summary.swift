@@ -17,13 +17,13 @@ public enum ModelSummary {
         return counts.sorted { ($0.value, $1.key.rawValue) > ($1.value, $0.key.rawValue) }.map(\.key)
     }
 
-    /// A short description of a canonical transform (`transpose`, `columns 0..<384`).
+    /// A canonical transform in words for the schema table (`as stored`, `transposed`, `columns 0..<384`);
+    /// the slices read as in the export attribute (`CanonicalTransform.description`).
     public static func describe(_ transform: CanonicalTransform) -> String {
         switch transform {
         case .identity: return "as stored"
         case .transpose: return "transposed"
-        case let .columns(range): return "columns \(range.lowerBound)..<\(range.upperBound)"
-        case let .rowsTransposed(range): return "rows \(range.lowerBound)..<\(range.upperBound), transposed"
+        case .columns, .rowsTransposed: return transform.description
         }
     }
 
