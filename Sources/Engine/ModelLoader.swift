@@ -9,6 +9,8 @@ public enum ModelLoader {
         "pytorch_model.bin.index.json", "pytorch_model.bin",
         "tf_model.h5", "model.h5",
     ]
+    /// Extensions of weight files picked up in a directory without an index or a preferred name.
+    private static let weightExtensions = [".safetensors", ".bin", ".pt", ".pth", ".h5"]
     /// File names so generic that the directory names the model instead.
     private static let genericNames = Set(preferredWeights + ["model.pt", "model.pth", "model.bin"])
 
@@ -20,7 +22,7 @@ public enum ModelLoader {
         if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) {
             return isDirectory.boolValue ? try loadDirectory(path, name: nil) : try loadFile(path)
         }
-        let fileLike = [".safetensors", ".bin", ".pt", ".pth", ".h5", ".json", ".gguf"].contains { spec.hasSuffix($0) }
+        let fileLike = (weightExtensions + [".json", ".gguf"]).contains { spec.hasSuffix($0) }
         guard HuggingFaceCache.looksLikeID(spec), !fileLike else {
             throw EngineError.io(path: path, message: "no such file or directory")
         }
@@ -41,7 +43,7 @@ public enum ModelLoader {
         let listing = (try? manager.contentsOfDirectory(atPath: directory)) ?? []
         var weights = preferredWeights.first { listing.contains($0) }
         if weights == nil {
-            let candidates = listing.filter { file in [".safetensors", ".bin", ".pt", ".pth", ".h5"].contains { file.hasSuffix($0) } }.sorted()
+            let candidates = listing.filter { file in weightExtensions.contains { file.hasSuffix($0) } }.sorted()
             guard candidates.count <= 1 else {
                 throw EngineError.io(path: directory, message: "several weight files and no index: \(candidates.joined(separator: ", ")); load one of them")
             }
@@ -52,7 +54,7 @@ public enum ModelLoader {
             return try loadDirectory(module, name: name ?? (directory as NSString).lastPathComponent, followModules: false)
         }
         guard let weights else {
-            throw EngineError.io(path: directory, message: "no weights found (looked for \(preferredWeights.joined(separator: ", ")), *.safetensors, *.bin, *.pt, *.h5)")
+            throw EngineError.io(path: directory, message: "no weights found (looked for \((preferredWeights + weightExtensions.map { "*" + $0 }).joined(separator: ", ")))")
         }
         return try loadFile((directory as NSString).appendingPathComponent(weights),
                             name: name ?? (directory as NSString).lastPathComponent, source: directory)
