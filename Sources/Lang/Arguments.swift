@@ -123,10 +123,14 @@ public struct Arguments {
         has(name) ? try string(name) : fallback
     }
 
+    /// A required boolean.
+    public func bool(_ name: String) throws -> Bool {
+        try required(name, "true or false") { if case let .bool(bool) = $0 { bool } else { nil } }
+    }
+
     /// An optional boolean with a default.
     public func bool(_ name: String, default fallback: Bool) throws -> Bool {
-        guard has(name) else { return fallback }
-        return try required(name, "true or false") { if case let .bool(bool) = $0 { bool } else { nil } }
+        has(name) ? try bool(name) : fallback
     }
 
     /// A required tensor.
@@ -142,6 +146,16 @@ public struct Arguments {
     /// A required table.
     public func table(_ name: String) throws -> Table {
         try required(name, "a table") { if case let .table(table) = $0 { table } else { nil } }
+    }
+
+    /// A required record.
+    public func record(_ name: String) throws -> Record {
+        try required(name, "a record") { if case let .record(record) = $0 { record } else { nil } }
+    }
+
+    /// A required function.
+    public func function(_ name: String) throws -> Function {
+        try required(name, "a function") { if case let .function(function) = $0 { function } else { nil } }
     }
 
     /// A required list.

@@ -43,10 +43,7 @@ enum CollectionBuiltins {
         },
         Builtin(name: "values", parameters: [.required("record")], group: "collections",
                 summary: "the field values of a record", example: "values({a: 1, b: 2})") { arguments in
-            guard case let .record(record)? = arguments.value("record") else {
-                throw ArgumentError("values(): 'record' must be a record, got \(arguments.value("record")?.typeName ?? "nothing")")
-            }
-            return .list(record.fields.map(\.value))
+            .list(try arguments.record("record").fields.map(\.value))
         },
         Builtin(name: "append", parameters: [.required("list"), .required("item")], group: "collections",
                 summary: "a new list with the item added at the end", example: "xs = append(xs, 4)") { arguments in
@@ -69,7 +66,7 @@ enum CollectionBuiltins {
             let items = try arguments.list("list")
             var keys = items
             if arguments.has("key") {
-                guard case let .function(key)? = arguments.value("key") else { throw ArgumentError("sort(): 'key' must be a function") }
+                let key = try arguments.function("key")
                 keys = try items.map { try arguments.context.call(key, [$0]) }
             }
             let allNumbers = keys.allSatisfy { if case .number = $0 { return true } else { return false } }
@@ -117,14 +114,5 @@ extension Value {
     var isTrue: Bool {
         if case .bool(true) = self { return true }
         return false
-    }
-}
-
-extension Arguments {
-    /// A required function.
-    func function(_ name: String) throws -> Function {
-        guard let value = value(name) else { throw ArgumentError("\(callee)() missing argument '\(name)'") }
-        guard case let .function(function) = value else { throw ArgumentError("\(callee)(): '\(name)' must be a function, got \(value.typeName)") }
-        return function
     }
 }

@@ -66,10 +66,7 @@ enum CoreBuiltins {
         },
         Builtin(name: "assert", parameters: [.required("condition"), .optional("message", "\"assertion failed\"")], group: "core",
                 summary: "stop with an error unless the condition is true", example: "assert(len(xs) > 0, \"no models\")") { arguments in
-            guard case let .bool(condition)? = arguments.value("condition") else {
-                throw ArgumentError("assert(): 'condition' must be true or false, got \(arguments.value("condition")?.typeName ?? "nothing")")
-            }
-            if !condition {
+            if try !arguments.bool("condition") {
                 throw ArgumentError(arguments.has("message") ? "assertion failed: \(try arguments.string("message"))" : "assertion failed")
             }
             return .none
