@@ -73,26 +73,12 @@ extension TensorMath {
         a.buffer.reduce(0.0) { $0 + Double($1) }
     }
 
-    /// A tensor of standard normal samples from a seeded generator (SplitMix64 + Box–Muller):
+    /// A tensor of standard normal samples from `SeededRandom` (SplitMix64 + Box–Muller):
     /// the same seed gives the same tensor on every machine.
     public static func randomNormal(shape: [Int], seed: UInt64) throws -> Tensor {
-        var state = seed
-        func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-        func uniform() -> Double { (Double(next() >> 11) + 0.5) / 9_007_199_254_740_992.0 }
+        var generator = SeededRandom(seed: seed)
         return try Tensor.build(shape: shape) { out in
-            var i = 0
-            while i < out.count {
-                let radius = (-2 * log(uniform())).squareRoot(), angle = 2 * Double.pi * uniform()
-                out[i] = Float(radius * cos(angle))
-                if i + 1 < out.count { out[i + 1] = Float(radius * sin(angle)) }
-                i += 2
-            }
+            for i in out.indices { out[i] = Float(generator.gaussian()) }
         }
     }
 }
