@@ -25,6 +25,22 @@ public enum CanonicalTransform: Sendable, Equatable {
             return try Linalg.transpose(Linalg.rows(tensor, range, name: rawName), name: rawName)
         }
     }
+
+    /// The transpose of `apply` (d_out × d_in): a PyTorch Linear weight is already stored that way, so it is
+    /// returned (or row-sliced) as is instead of being transposed twice.
+    public func applyTransposed(to tensor: Tensor, rawName: String) throws -> Tensor {
+        switch self {
+        case .transpose:
+            guard tensor.matrixShape != nil else {
+                throw EngineError.invalidArgument("\(rawName): transpose needs a matrix, got \(Shape.describe(tensor.shape))")
+            }
+            return tensor
+        case let .rowsTransposed(range):
+            return try Linalg.rows(tensor, range, name: rawName)
+        case .identity, .columns:
+            return try Linalg.transpose(apply(to: tensor, rawName: rawName), name: rawName)
+        }
+    }
 }
 
 extension CanonicalTransform: CustomStringConvertible {

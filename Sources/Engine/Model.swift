@@ -88,14 +88,25 @@ public final class Model: @unchecked Sendable {
     /// The tensor for a canonical name (`layer.3.q`) or a raw name, in canonical orientation.
     public func tensor(_ name: String) throws -> Tensor {
         if let entry = architecture.entry(canonical: name) {
-            guard let parameter = parameter(raw: entry.rawName) else {
-                throw EngineError.unknownName(entry.rawName, context: "parameter in \(self.name)", suggestion: nil)
-            }
-            return try entry.transform.apply(to: parameter.load(), rawName: entry.rawName)
+            return try entry.transform.apply(to: storedParameter(entry).load(), rawName: entry.rawName)
         }
         if let parameter = parameter(raw: name) { return try parameter.load() }
         let candidates = names + architecture.entries.map(\.name)
         throw EngineError.unknownName(name, context: "parameter in \(self.name)",
                                       suggestion: Suggest.closest(to: name, in: candidates))
+    }
+
+    /// The transpose of a canonical matrix (d_out × d_in), read without transposing twice
+    /// (see `CanonicalTransform.applyTransposed`).
+    public func transposedTensor(_ entry: CanonicalEntry) throws -> Tensor {
+        try entry.transform.applyTransposed(to: storedParameter(entry).load(), rawName: entry.rawName)
+    }
+
+    /// The stored parameter a canonical entry reads.
+    private func storedParameter(_ entry: CanonicalEntry) throws -> Parameter {
+        guard let parameter = parameter(raw: entry.rawName) else {
+            throw EngineError.unknownName(entry.rawName, context: "parameter in \(self.name)", suggestion: nil)
+        }
+        return parameter
     }
 }

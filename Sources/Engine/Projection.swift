@@ -41,12 +41,13 @@ public enum Projection {
 
     /// The vectors of a component in model space, one per row: columns of d_model × out matrices
     /// (`ff1` keys, `q`, `k`, `v`), rows of in × d_model matrices (`ff2` values, `o`).
+    /// Column vectors are read through `Model.transposedTensor`, so a stored PyTorch Linear is not transposed twice.
     public static func vectors(_ model: Model, _ entry: CanonicalEntry) throws -> Tensor {
-        let matrix = try model.tensor(entry.name)
+        let matrix = try ["ff2", "o"].contains(entry.component) ? model.tensor(entry.name) : model.transposedTensor(entry)
         guard matrix.matrixShape != nil else {
             throw EngineError.invalidArgument("\(entry.name) is \(Shape.describe(matrix.shape)), not a matrix")
         }
-        return ["ff2", "o"].contains(entry.component) ? matrix : try Linalg.transpose(matrix, name: entry.name)
+        return matrix
     }
 
     /// Top tokens of the selected vectors of `component` in every selected layer, as a table:

@@ -91,16 +91,16 @@ public enum Rank {
         return try slots.values()
     }
 
-    /// One canonical matrix's spectrum; a plain transpose is skipped (σ(Wᵀ) = σ(W)) to save a copy.
+    /// One canonical matrix's spectrum, read through `Model.transposedTensor` when that saves a copy
+    /// (σ(Wᵀ) = σ(W)): a stored PyTorch Linear is then never transposed.
     private static func spectrum(_ model: Model, _ entry: CanonicalEntry) throws -> Spectrum {
-        if entry.transform == .transpose, let parameter = model.parameter(raw: entry.rawName) {
-            let raw = try parameter.load()
-            guard let (rows, columns) = raw.matrixShape else {
-                throw EngineError.invalidArgument("\(entry.name) (\(entry.rawName)) is \(Shape.describe(raw.shape)), not a matrix")
-            }
-            return Spectrum(values: try Linalg.singularValues(raw, name: entry.name), rows: columns, columns: rows)
+        switch entry.transform {
+        case .transpose, .rowsTransposed:
+            let transposed = try Spectrum(of: model.transposedTensor(entry), name: entry.name)
+            return Spectrum(values: transposed.values, rows: transposed.columns, columns: transposed.rows)
+        case .identity, .columns:
+            return try Spectrum(of: model.tensor(entry.name), name: entry.name)
         }
-        return try Spectrum(of: model.tensor(entry.name), name: entry.name)
     }
 
     /// The per-layer entries of `model`, restricted to `components` and `layers` when given.
