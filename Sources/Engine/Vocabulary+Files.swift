@@ -58,14 +58,17 @@ enum VocabularyFiles {
         guard case let .object(members) = json else {
             throw EngineError.malformed(path: path, message: "vocabulary is not a JSON object of token → id")
         }
-        var pairs: [(Int, String)] = []
-        for (token, value) in members {
+        return placed(try entries(members, path: path))
+    }
+
+    /// The (id, token) pairs of a `token → id` object's members, each id checked to be a small non-negative integer.
+    static func entries(_ members: [(key: String, value: JSONValue)], path: String) throws -> [(Int, String)] {
+        try members.map { token, value in
             guard let id = value.intValue, id >= 0, id < VocabularyFiles.maximumSize else {
                 throw EngineError.malformed(path: path, message: "token '\(token)' has an id that is not a small non-negative integer")
             }
-            pairs.append((id, token))
+            return (id, token)
         }
-        return placed(pairs)
     }
 
     private static func placed(_ pairs: [(Int, String)]) -> [String] {
@@ -81,12 +84,7 @@ enum VocabularyFiles {
         var pairs: [(Int, String)] = []
         switch model["vocab"] {
         case let .object(members)?:
-            for (token, value) in members {
-                guard let id = value.intValue, id >= 0, id < VocabularyFiles.maximumSize else {
-                    throw EngineError.malformed(path: path, message: "token '\(token)' has an invalid id")
-                }
-                pairs.append((id, token))
-            }
+            pairs = try entries(members, path: path)
         case let .array(pieces)?:
             // Unigram: [[piece, score], …] in id order.
             for (id, piece) in pieces.enumerated() {
@@ -98,7 +96,7 @@ enum VocabularyFiles {
         default:
             throw EngineError.malformed(path: path, message: "tokenizer model has no 'vocab'")
         }
-        let byteLevel = mentions(json["decoder"], type: "ByteLevel") || mentions(json["pre_tokenizer"], type: "ByteLevel")
+        let byteLevel = isByteLevel(json)
         // SentencePiece vocabularies mark spaces with ▁: Metaspace, Unigram, or (Llama 2) a Replace decoder step.
         let metaspace = mentions(json["decoder"], type: "Metaspace") || mentions(json["pre_tokenizer"], type: "Metaspace")
             || mentions(json["decoder"], type: "Replace") || model["type"]?.stringValue == "Unigram"
@@ -113,6 +111,11 @@ enum VocabularyFiles {
             }
         }
         return placed(decoded)
+    }
+
+    /// Whether a `tokenizer.json`'s decoder or pre-tokenizer is GPT-2's byte-level one.
+    static func isByteLevel(_ json: JSONValue) -> Bool {
+        mentions(json["decoder"], type: "ByteLevel") || mentions(json["pre_tokenizer"], type: "ByteLevel")
     }
 
     /// Whether a tokenizer component (or any step of a `Sequence`) has the given `type`.

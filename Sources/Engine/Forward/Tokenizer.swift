@@ -22,7 +22,7 @@ public enum Tokenizer: Sendable {
         if let data = FileManager.default.contents(atPath: path("tokenizer.json")) {
             let json = try JSONValue.parse(data, path: path("tokenizer.json"))
             if json["model"]?["type"]?.stringValue == "BPE" {
-                guard VocabularyFiles.mentions(json["pre_tokenizer"], type: "ByteLevel") || VocabularyFiles.mentions(json["decoder"], type: "ByteLevel") else {
+                guard VocabularyFiles.isByteLevel(json) else {
                     throw EngineError.unsupported("\(model.name): its tokenizer is a SentencePiece-style BPE (not byte-level), which mvs does not implement yet; give token ids instead of text")
                 }
                 return .byteLevelBPE(try bpe(json, path: path("tokenizer.json")))
@@ -31,10 +31,7 @@ public enum Tokenizer: Sendable {
                   let merges = FileManager.default.contents(atPath: path("merges.txt")) {
             let json = try JSONValue.parse(vocabulary, path: path("vocab.json"))
             let lines = String(decoding: merges, as: UTF8.self).split(whereSeparator: \.isNewline)
-            let pairs = lines.filter { !$0.hasPrefix("#version") }.compactMap { line -> (String, String)? in
-                let parts = line.split(separator: " ")
-                return parts.count == 2 ? (String(parts[0]), String(parts[1])) : nil
-            }
+            let pairs = lines.filter { !$0.hasPrefix("#version") }.compactMap(mergePair)
             return .byteLevelBPE(ByteLevelBPETokenizer(vocabulary: try pieceIds(json, path: path("vocab.json")), merges: pairs))
         }
         return .wordPiece(try WordPieceTokenizer.of(model))
@@ -53,8 +50,7 @@ public enum Tokenizer: Sendable {
         for merge in json["model"]?["merges"]?.arrayValue ?? [] {
             // Older files write "a b", newer ones ["a", "b"].
             if let text = merge.stringValue {
-                let parts = text.split(separator: " ")
-                if parts.count == 2 { merges.append((String(parts[0]), String(parts[1]))) }
+                if let pair = mergePair(text) { merges.append(pair) }
             } else if let pair = merge.arrayValue, pair.count == 2, let left = pair[0].stringValue, let right = pair[1].stringValue {
                 merges.append((left, right))
             }
@@ -67,13 +63,14 @@ public enum Tokenizer: Sendable {
         return ByteLevelBPETokenizer(vocabulary: ids, merges: merges, prefixSpace: prefixSpace)
     }
 
+    /// A merge written "left right"; nil for anything else.
+    private static func mergePair(_ line: some StringProtocol) -> (String, String)? {
+        let parts = line.split(separator: " ")
+        return parts.count == 2 ? (String(parts[0]), String(parts[1])) : nil
+    }
+
     private static func pieceIds(_ json: JSONValue, path: String) throws -> [String: Int] {
         guard case let .object(members) = json else { throw EngineError.malformed(path: path, message: "vocabulary is not an object of piece → id") }
-        var ids: [String: Int] = [:]
-        for (piece, value) in members {
-            guard let id = value.intValue, id >= 0 else { throw EngineError.malformed(path: path, message: "piece '\(piece)' has an invalid id") }
-            ids[piece] = id
-        }
-        return ids
+        return Dictionary(try VocabularyFiles.entries(members, path: path).map { ($1, $0) }) { _, last in last }
     }
 }
