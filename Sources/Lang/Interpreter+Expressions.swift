@@ -20,20 +20,15 @@ extension Interpreter {
             return .list(try items.map { try evaluate($0, in: scope) })
         case let .record(fields):
             return .record(Record(try fields.map { ($0.key, try evaluate($0.value, in: scope)) }))
-        case let .unary(op, operand):
+        case let .unary(.not, operand):
+            return .bool(!(try logical(operand, "not", in: scope)))
+        case let .unary(.negate, operand):
             let value = try evaluate(operand, in: scope)
-            switch op {
-            case .not:
-                guard case let .bool(bool) = value else {
-                    throw RuntimeError("'not' needs true or false, got \(value.typeName)", at: operand.range)
-                }
-                return .bool(!bool)
-            case .negate:
-                do { return try Value.negate(value) } catch { throw RuntimeError.wrap(error, at: expression.range) }
-            case .plus:
-                guard case .number = value else { throw RuntimeError("unary '+' needs a number, got \(value.typeName)", at: expression.range) }
-                return value
-            }
+            do { return try Value.negate(value) } catch { throw RuntimeError.wrap(error, at: expression.range) }
+        case let .unary(.plus, operand):
+            let value = try evaluate(operand, in: scope)
+            guard case .number = value else { throw RuntimeError("unary '+' needs a number, got \(value.typeName)", at: expression.range) }
+            return value
         case let .binary(op, left, right):
             let a = try evaluate(left, in: scope)
             let b = try evaluate(right, in: scope)
