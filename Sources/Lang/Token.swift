@@ -11,8 +11,8 @@ enum TokenKind: Equatable {
     case end
 }
 
-/// Reserved words.
-enum Keyword: String, CaseIterable {
+/// Reserved words (the shell completes them).
+public enum Keyword: String, CaseIterable, Sendable {
     case `if`, `else`, `for`, `in`, `while`, `break`, `continue`, `fn`, `return`, and, or, not, `true`, `false`, none
 }
 

@@ -167,8 +167,7 @@ final class REPL {
             }
             pool = value.attributeNames.map { "\(word[..<dot]).\($0)" }
         } else {
-            let keywords = ["if", "else", "for", "in", "while", "break", "continue", "fn", "return", "and", "or", "not", "true", "false", "none"]
-            pool = session.interpreter.variables.map(\.name) + BuiltinRegistry.all.map(\.name) + keywords
+            pool = session.interpreter.variables.map(\.name) + BuiltinRegistry.all.map(\.name) + Keyword.allCases.map(\.rawValue)
         }
         return Array(Set(pool.filter { $0.hasPrefix(word) })).sorted()
     }
