@@ -109,13 +109,22 @@ extension Export {
             let count = read(input, buffer, size)
             guard count >= 0 else { throw EngineError.io(path: displayPath, message: "cannot read to add to it: \(systemError())") }
             if count == 0 { return }
-            var written = 0
-            while written < count {
-                let step = Foundation.write(output, buffer + written, count - written)
-                guard step > 0 else { throw EngineError.io(path: displayPath, message: "cannot write a temporary copy: \(systemError())") }
-                written += step
-            }
+            try writeAll(output, UnsafeRawBufferPointer(start: buffer, count: count), path: displayPath)
             try Interruption.check()
+        }
+    }
+
+    /// Writes every byte, turning a short or failed write (disk full) into an error naming the file.
+    static func writeAll(_ descriptor: Int32, _ bytes: UnsafeRawBufferPointer, path: String) throws {
+        guard var cursor = bytes.baseAddress else { return }
+        var remaining = bytes.count
+        while remaining > 0 {
+            let written = Foundation.write(descriptor, cursor, remaining)
+            guard written > 0 else {
+                throw EngineError.io(path: path, message: "cannot write: \(written < 0 ? systemError() : "nothing written")")
+            }
+            cursor += written
+            remaining -= written
         }
     }
 

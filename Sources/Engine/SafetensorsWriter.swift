@@ -40,8 +40,8 @@ public enum SafetensorsWriter {
             guard descriptor >= 0 else { throw EngineError.io(path: path, message: "cannot create: \(Export.systemError())") }
             defer { close(descriptor) }
             var length = UInt64(headerBytes.count).littleEndian
-            try withUnsafeBytes(of: &length) { try writeAll(descriptor, $0, path: path) }
-            try headerBytes.withUnsafeBytes { try writeAll(descriptor, $0, path: path) }
+            try withUnsafeBytes(of: &length) { try Export.writeAll(descriptor, $0, path: path) }
+            try headerBytes.withUnsafeBytes { try Export.writeAll(descriptor, $0, path: path) }
             try Progress.run("save \(model.name)", total: entries.count) { step in
                 for (index, entry) in entries.enumerated() {
                     try Interruption.check()
@@ -51,10 +51,10 @@ public enum SafetensorsWriter {
                     }
                     if entry.integer {
                         let values = try Export.integers(of: tensor, name: entry.name).map { Int64($0).littleEndian }
-                        try values.withUnsafeBytes { try writeAll(descriptor, $0, path: path) }
+                        try values.withUnsafeBytes { try Export.writeAll(descriptor, $0, path: path) }
                     } else {
                         // Float32 is stored little-endian, as on every machine mvs runs on.
-                        try writeAll(descriptor, UnsafeRawBufferPointer(tensor.buffer), path: path)
+                        try Export.writeAll(descriptor, UnsafeRawBufferPointer(tensor.buffer), path: path)
                     }
                     step(index + 1)
                 }
@@ -87,20 +87,6 @@ public enum SafetensorsWriter {
         case let .columns(range) where shape.count == 2: return [shape[0], range.count]
         case let .rowsTransposed(range) where shape.count == 2: return [shape[1], range.count]
         default: throw EngineError.unsupported("\(name): cannot slice a \(shape.count)-D tensor as a matrix")
-        }
-    }
-
-    /// Writes every byte, turning a short or failed write (disk full) into an error naming the file.
-    private static func writeAll(_ descriptor: Int32, _ bytes: UnsafeRawBufferPointer, path: String) throws {
-        guard var cursor = bytes.baseAddress else { return }
-        var remaining = bytes.count
-        while remaining > 0 {
-            let written = Foundation.write(descriptor, cursor, remaining)
-            guard written > 0 else {
-                throw EngineError.io(path: path, message: "cannot write: \(written < 0 ? Export.systemError() : "nothing written")")
-            }
-            cursor += written
-            remaining -= written
         }
     }
 }
