@@ -73,8 +73,17 @@ def numpy_sketch(base, ft, dim, seed):
     return out
 
 
-def strings(dataset):
-    return [x.decode() if isinstance(x, bytes) else x for x in dataset[()]]
+def strings(values):
+    return [x.decode() if isinstance(x, bytes) else x for x in values]
+
+
+def export_and_read(mvs, tmp_path, script, exports, *paths):
+    """Runs `script` then `export(file, <exports>)` and reads back `paths` in order: "group/dataset" arrays,
+    or "group@name" attributes."""
+    out = tmp_path / "out.h5"
+    mvs("-c", f'{script}\nexport("{out}", {exports})')
+    with h5py.File(out) as f:
+        return [f[path.split("@")[0]].attrs[path.split("@")[1]] if "@" in path else f[path][()] for path in paths]
 
 
 def canonical_deltas(zoo, base, name):
@@ -92,13 +101,10 @@ def zoo(tmp_path_factory):
 
 
 def test_sketch_equals_independent_numpy_projection(mvs, zoo, tmp_path):
-    out = tmp_path / "v.h5"
-    mvs("-c", f'v = vectorize(models("{zoo}/manifest.csv"), base=load("{zoo}/base"), dim=64, seed=3, normalize="none")\n'
-              f'export("{out}", vectors=v)')
-    with h5py.File(out) as f:
-        group = f["vectors"]
-        matrix = group["matrix"][()]
-        names = strings(group["names"])
+    matrix, names = export_and_read(
+        mvs, tmp_path, f'v = vectorize(models("{zoo}/manifest.csv"), base=load("{zoo}/base"), dim=64, seed=3, normalize="none")',
+        "vectors=v", "vectors/matrix", "vectors/names")
+    names = strings(names)
     base = load_file(str(zoo / "base" / "model.safetensors"))
     assert matrix.shape == (12, 64)
     for row, name in enumerate(names[:4]):
@@ -107,16 +113,12 @@ def test_sketch_equals_independent_numpy_projection(mvs, zoo, tmp_path):
 
 
 def test_clusters_match_scikit_learn_and_recover_tasks(mvs, zoo, tmp_path):
-    out = tmp_path / "c.h5"
-    mvs("-c", f'zoo = models("{zoo}/manifest.csv")\nbase = load("{zoo}/base")\n'
-              f'v = vectorize(zoo, base=base)\nc = cluster(v, k=3, seed=0)\n'
-              f's = cluster(similarity(zoo, base=base), k=3)\n'
-              f'export("{out}", vectors=v, clusters=c, bysim=s)')
-    with h5py.File(out) as f:
-        vectors = f["vectors"]["matrix"][()]
-        labels = strings(f["vectors"]["labels"])
-        ours = f["clusters"]["labels"][()]
-        by_similarity = f["bysim"]["labels"][()]
+    vectors, labels, ours, by_similarity = export_and_read(
+        mvs, tmp_path, f'zoo = models("{zoo}/manifest.csv")\nbase = load("{zoo}/base")\n'
+                       f'v = vectorize(zoo, base=base)\nc = cluster(v, k=3, seed=0)\n'
+                       f's = cluster(similarity(zoo, base=base), k=3)',
+        "vectors=v, clusters=c, bysim=s", "vectors/matrix", "vectors/labels", "clusters/labels", "bysim/labels")
+    labels = strings(labels)
     np.testing.assert_allclose(np.linalg.norm(vectors, axis=1), 1, rtol=1e-5)  # unit rows by default
     theirs = KMeans(3, n_init=10, random_state=0).fit_predict(vectors)
     assert adjusted_rand_score(theirs, ours) == 1
@@ -125,14 +127,11 @@ def test_clusters_match_scikit_learn_and_recover_tasks(mvs, zoo, tmp_path):
 
 
 def test_similarity_is_exact_cosine_and_agglomerative_matches(mvs, zoo, tmp_path):
-    out = tmp_path / "s.h5"
-    mvs("-c", f'zoo = models("{zoo}/manifest.csv")\ns = similarity(zoo, base=load("{zoo}/base"))\n'
-              f'export("{out}", s=s, c=cluster(s, k=3, linkage="complete"))')
+    matrix, names, ours = export_and_read(
+        mvs, tmp_path, f'zoo = models("{zoo}/manifest.csv")\ns = similarity(zoo, base=load("{zoo}/base"))',
+        's=s, c=cluster(s, k=3, linkage="complete")', "s/matrix", "s/names", "c/labels")
+    names = strings(names)
     base = load_file(str(zoo / "base" / "model.safetensors"))
-    with h5py.File(out) as f:
-        matrix = f["s"]["matrix"][()]
-        names = strings(f["s"]["names"])
-        ours = f["c"]["labels"][()]
     deltas = np.array([np.concatenate([d.ravel() for _, d in canonical_deltas(zoo, base, name)]) for name in names])
     unit = deltas / np.linalg.norm(deltas, axis=1, keepdims=True)
     np.testing.assert_allclose(matrix, unit @ unit.T, atol=1e-5)
@@ -141,15 +140,11 @@ def test_similarity_is_exact_cosine_and_agglomerative_matches(mvs, zoo, tmp_path
 
 
 def test_rel_profile_matches_numpy_and_silhouette(mvs, zoo, tmp_path):
-    out = tmp_path / "r.h5"
-    mvs("-c", f'zoo = models("{zoo}/manifest.csv")\nv = vectorize(zoo, base=load("{zoo}/base"), stat="rel")\n'
-              f'export("{out}", v=v, c=cluster(v, k=3, seed=1))')
+    matrix, names, ours, silhouette = export_and_read(
+        mvs, tmp_path, f'zoo = models("{zoo}/manifest.csv")\nv = vectorize(zoo, base=load("{zoo}/base"), stat="rel")',
+        "v=v, c=cluster(v, k=3, seed=1)", "v/matrix", "v/names", "c/labels", "c@silhouette")
+    names = strings(names)
     base = load_file(str(zoo / "base" / "model.safetensors"))
-    with h5py.File(out) as f:
-        matrix = f["v"]["matrix"][()]
-        names = strings(f["v"]["names"])
-        ours = f["c"]["labels"][()]
-        silhouette = f["c"].attrs["silhouette"]
     for row, name in enumerate(names):
         expected = [np.linalg.norm(d) / np.linalg.norm(w0) for w0, d in canonical_deltas(zoo, base, name)]
         np.testing.assert_allclose(matrix[row], expected, rtol=1e-5)
