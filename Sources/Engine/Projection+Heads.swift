@@ -74,7 +74,7 @@ extension Projection {
         let entries = try Rank.selectEntries(model, components: [component], layers: layers)
         let headCount = model.architecture.heads
         let chosen = heads ?? Array(0..<headCount)
-        var stacks: [String] = [], layerColumn: [Int] = [], headColumn: [Int] = [], rankColumn: [Int] = []
+        var keys = SweepKeys(key: "head")
         var fromIDs: [Int] = [], fromTokens: [String] = [], toIDs: [Int] = [], toTokens: [String] = [], scores: [Double] = []
         try Progress.run("project \(circuit.rawValue)", total: entries.count * chosen.count) { step in
             var done = 0
@@ -84,10 +84,7 @@ extension Projection {
                     let pairs = try headPairs(model, stack: entry.stack, layer: entry.layer ?? 0, head: head,
                                               circuit: circuit, space: space, options: options)
                     for (rank, pair) in pairs.enumerated() {
-                        stacks.append(entry.stack ?? "")
-                        layerColumn.append(entry.layer ?? -1)
-                        headColumn.append(head)
-                        rankColumn.append(rank + 1)
+                        keys.append(entry, head, rank: rank + 1)
                         fromIDs.append(pair.from.id)
                         fromTokens.append(pair.from.token)
                         toIDs.append(pair.to.id)
@@ -99,11 +96,7 @@ extension Projection {
                 }
             }
         }
-        var table = Table()
-        if entries.contains(where: { $0.stack != nil }) { try table.append("stack", .string(stacks)) }
-        try table.append("layer", .int(layerColumn))
-        try table.append("head", .int(headColumn))
-        try table.append("rank", .int(rankColumn))
+        var table = try keys.table(stacked: entries.contains { $0.stack != nil })
         try table.append("from_id", .int(fromIDs))
         try table.append("from", .string(fromTokens))
         try table.append("to_id", .int(toIDs))

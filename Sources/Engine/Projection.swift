@@ -55,7 +55,7 @@ public enum Projection {
     public static func sweep(_ model: Model, component: String, layers: [Int]?, indices: [Int]?,
                              space: VocabularySpace, options: ProjectionOptions = ProjectionOptions()) throws -> Table {
         let entries = try Rank.selectEntries(model, components: [component], layers: layers)
-        var stacks: [String] = [], layerColumn: [Int] = [], indexColumn: [Int] = [], rankColumn: [Int] = []
+        var keys = SweepKeys(key: "index")
         var idColumn: [Int] = [], tokenColumn: [String] = [], scoreColumn: [Double] = []
         try Progress.run("project", total: entries.count) { step in
             for (position, entry) in entries.enumerated() {
@@ -65,10 +65,7 @@ public enum Projection {
                 let results = try select(chosen, space, options)
                 for (row, selection) in results.enumerated() {
                     for (rank, token) in tokens(selection, space, options).enumerated() {
-                        stacks.append(entry.stack ?? "")
-                        layerColumn.append(entry.layer ?? -1)
-                        indexColumn.append(rowIndices[row])
-                        rankColumn.append(rank + 1)
+                        keys.append(entry, rowIndices[row], rank: rank + 1)
                         idColumn.append(token.id)
                         tokenColumn.append(token.token)
                         scoreColumn.append(Double(token.score))
@@ -77,11 +74,7 @@ public enum Projection {
                 step(position + 1)
             }
         }
-        var table = Table()
-        if entries.contains(where: { $0.stack != nil }) { try table.append("stack", .string(stacks)) }
-        try table.append("layer", .int(layerColumn))
-        try table.append("index", .int(indexColumn))
-        try table.append("rank", .int(rankColumn))
+        var table = try keys.table(stacked: entries.contains { $0.stack != nil })
         try table.append("token_id", .int(idColumn))
         try table.append("token", .string(tokenColumn))
         try table.append("score", .double(scoreColumn))
@@ -138,5 +131,33 @@ public enum Projection {
             base.update(from: matrix.storage.pointer, count: matrix.count)
             for row in 0..<rows { norm.apply(UnsafeMutableBufferPointer(start: base + row * width, count: width)) }
         }
+    }
+}
+
+/// The columns of a sweep table that say where each row comes from: (`stack`,) `layer`, a per-layer key
+/// (`index` of a vector, `head`), `rank`.
+struct SweepKeys {
+    /// The key column's name.
+    let key: String
+    private var stacks: [String] = [], layers: [Int] = [], keys: [Int] = [], ranks: [Int] = []
+
+    init(key: String) { self.key = key }
+
+    /// One row: from `entry`'s stack and layer, with its key and rank.
+    mutating func append(_ entry: CanonicalEntry, _ key: Int, rank: Int) {
+        stacks.append(entry.stack ?? "")
+        layers.append(entry.layer ?? -1)
+        keys.append(key)
+        ranks.append(rank)
+    }
+
+    /// These columns as a table, with `stack` only when the model has stacks (encoder–decoder).
+    func table(stacked: Bool) throws -> Table {
+        var table = Table()
+        if stacked { try table.append("stack", .string(stacks)) }
+        try table.append("layer", .int(layers))
+        try table.append(key, .int(keys))
+        try table.append("rank", .int(ranks))
+        return table
     }
 }
