@@ -46,8 +46,8 @@ extension Interpreter {
         let required: [Bool]
         var variadic = false
         var openKeywords = false
-        /// Attached to every error (`usage: …`, or where the function is defined).
-        let notes: [Diagnostic.Note]
+        /// Attached to every error (`usage: …`, or where the function is defined); built only when one is thrown.
+        let notes: () -> [Diagnostic.Note]
     }
 
     /// Checks arity and keywords (unknown ones get a "did you mean"); returns the keyword arguments by name.
@@ -55,24 +55,24 @@ extension Interpreter {
         let callee = signature.callee, names = signature.names
         if !signature.variadic, positional.count > names.count {
             throw RuntimeError("\(callee)() takes \(Interpreter.count(names.count, "argument")), got \(positional.count)",
-                               at: range, notes: signature.notes)
+                               at: range, notes: signature.notes())
         }
         var byName: [String: Value] = [:]
         for keyword in keywords {
             if let position = names.firstIndex(of: keyword.label) {
                 if position < positional.count {
-                    throw RuntimeError("\(callee)() got '\(keyword.label)' both by position and by keyword", at: keyword.range, notes: signature.notes)
+                    throw RuntimeError("\(callee)() got '\(keyword.label)' both by position and by keyword", at: keyword.range, notes: signature.notes())
                 }
             } else if !signature.openKeywords {
                 var message = "\(callee)() has no parameter '\(keyword.label)'"
                 if let suggestion = Suggest.closest(to: keyword.label, in: names) { message += "; did you mean '\(suggestion)'?" }
-                throw RuntimeError(message, at: keyword.range, notes: signature.notes)
+                throw RuntimeError(message, at: keyword.range, notes: signature.notes())
             }
             byName[keyword.label] = keyword.value
         }
         for (position, name) in names.enumerated() where signature.required[position] {
             if position >= positional.count, byName[name] == nil {
-                throw RuntimeError("\(callee)() missing argument '\(name)'", at: range, notes: signature.notes)
+                throw RuntimeError("\(callee)() missing argument '\(name)'", at: range, notes: signature.notes())
             }
         }
         return byName
@@ -81,7 +81,7 @@ extension Interpreter {
     private func callBuiltin(_ builtin: Builtin, _ positional: [Value], _ keywords: [Keyword], range: SourceRange) throws -> Value {
         let signature = Signature(callee: builtin.name, names: builtin.parameters.map(\.name), required: builtin.parameters.map(\.required),
                                   variadic: builtin.variadic, openKeywords: builtin.openKeywords,
-                                  notes: [Diagnostic.Note("usage: \(builtin.signature)")])
+                                  notes: { [Diagnostic.Note("usage: \(builtin.signature)")] })
         let byName = try bind(signature, positional, keywords, range: range)
         let arguments = Arguments(callee: builtin.name, parameterNames: signature.names, positional: positional, keywords: byName,
                                   keywordOrder: keywords.map(\.label), context: self)
@@ -99,7 +99,7 @@ extension Interpreter {
         let definition = function.definition
         let signature = Signature(callee: name, names: definition.parameters.map(\.name),
                                   required: definition.parameters.map { $0.defaultValue == nil },
-                                  notes: [Diagnostic.Note("'\(name)' is defined here", at: definition.range)])
+                                  notes: { [Diagnostic.Note("'\(name)' is defined here", at: definition.range)] })
         let byName = try bind(signature, positional, keywords, range: range)
         guard callDepth < maxCallDepth else {
             throw RuntimeError("recursion too deep: more than \(maxCallDepth) nested calls", at: range)
