@@ -13,6 +13,11 @@ public enum Suggest {
         return best?.name
     }
 
+    /// `; did you mean 'name'?` for the closest candidate, or "" when none is close: the tail of an error message.
+    public static func hint(for word: String, in candidates: [String]) -> String {
+        closest(to: word, in: candidates).map { "; did you mean '\($0)'?" } ?? ""
+    }
+
     /// Edit distance counting insertions, deletions, substitutions and adjacent swaps (optimal string alignment).
     public static func editDistance(_ a: String, _ b: String) -> Int {
         let a = Array(a), b = Array(b)

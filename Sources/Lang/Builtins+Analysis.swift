@@ -124,8 +124,7 @@ enum AnalysisBuiltins {
         if arguments.has("measure") {
             let measure = try arguments.string("measure")
             guard Rank.measures.contains(measure) else {
-                let suggestion = Suggest.closest(to: measure, in: Rank.measures).map { "; did you mean '\($0)'?" } ?? ""
-                throw ArgumentError("rank(): unknown measure '\(measure)'\(suggestion) (measures: \(Rank.measures.joined(separator: ", ")))")
+                throw ArgumentError("rank(): unknown measure '\(measure)'\(Suggest.hint(for: measure, in: Rank.measures)) (measures: \(Rank.measures.joined(separator: ", ")))")
             }
             options.measures = [measure]
         }

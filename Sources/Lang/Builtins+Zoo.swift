@@ -41,7 +41,7 @@ enum ZooBuiltins {
             guard let statistic = DeltaStatistic(rawValue: stat) else {
                 let known = ["sketch"] + DeltaStatistic.allCases.map(\.rawValue)
                 throw ArgumentError("vectorize(): unknown stat \"\(stat)\"; known: \(known.joined(separator: ", "))"
-                                    + (Suggest.closest(to: stat, in: known).map { "; did you mean \"\($0)\"?" } ?? ""))
+                                    + Suggest.hint(for: stat, in: known))
             }
             vectors = try Vectorize.profile(zoo, base: base, statisticName: stat,
                                             statistic: { try statistic.value(delta: $0, base: $1) },
@@ -101,7 +101,7 @@ enum ZooBuiltins {
         let index: Int
         if case let .string(name)? = arguments.value("i") {
             guard let found = vectors.names.firstIndex(of: name) else {
-                throw ArgumentError("neighbors(): no model named '\(name)'" + (Suggest.closest(to: name, in: vectors.names).map { "; did you mean '\($0)'?" } ?? ""))
+                throw ArgumentError("neighbors(): no model named '\(name)'" + Suggest.hint(for: name, in: vectors.names))
             }
             index = found
         } else {

@@ -13,8 +13,7 @@ extension Display {
     static func table(_ table: Table, measure: String?) -> String {
         guard let measure else { return longTable(table) }
         guard let column = table.columns[measure] else {
-            let suggestion = Suggest.closest(to: measure, in: table.columnNames).map { "; did you mean '\($0)'?" } ?? ""
-            return "no column named '\(measure)'\(suggestion)\n" + longTable(table)
+            return "no column named '\(measure)'\(Suggest.hint(for: measure, in: table.columnNames))\n" + longTable(table)
         }
         guard case let .int(layers)? = table.columns["layer"], case let .string(components)? = table.columns["component"] else {
             return "a grid needs 'layer' and 'component' columns; the table has \(table.columnNames.joined(separator: ", "))\n"

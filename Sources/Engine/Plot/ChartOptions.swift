@@ -25,9 +25,7 @@ public struct ChartOptions: Sendable, Equatable {
     public static func kind(named name: String) throws -> Chart.Kind {
         guard let kind = Chart.Kind(rawValue: name) else {
             let names = Chart.Kind.allCases.map(\.rawValue)
-            var message = "unknown plot kind '\(name)'"
-            if let suggestion = Suggest.closest(to: name, in: names) { message += "; did you mean '\(suggestion)'?" }
-            throw EngineError.invalidArgument(message + " (kinds: \(names.joined(separator: ", ")))")
+            throw EngineError.invalidArgument("unknown plot kind '\(name)'\(Suggest.hint(for: name, in: names)) (kinds: \(names.joined(separator: ", ")))")
         }
         return kind
     }
