@@ -52,6 +52,8 @@ public final class Model: @unchecked Sendable {
     public let onlyInLeft: [String]
     /// Parameters of a delta present only in its right (base) operand.
     public let onlyInRight: [String]
+    /// Values derived from this model and kept with it (e.g. its tokenizer), made on first use.
+    public let derived = DerivedValues()
 
     private let index: [String: Int]
 

@@ -15,8 +15,12 @@ public enum Tokenizer: Sendable {
     }
 
     /// Byte-level BPE when the model's `tokenizer.json` is a BPE model or it has `vocab.json` + `merges.txt`;
-    /// WordPiece from its vocabulary otherwise.
+    /// WordPiece from its vocabulary otherwise. Read once per model and kept with it.
     public static func of(_ model: Model) throws -> Tokenizer {
+        try model.derived.value("tokenizer") { try read(model) }
+    }
+
+    private static func read(_ model: Model) throws -> Tokenizer {
         let directory = Tokenizer.directory(of: model)
         func path(_ name: String) -> String { (directory as NSString).appendingPathComponent(name) }
         if let data = FileManager.default.contents(atPath: path("tokenizer.json")) {
