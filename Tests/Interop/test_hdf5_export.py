@@ -6,6 +6,7 @@ import math
 import os
 import signal
 import subprocess
+import sys
 import time
 
 import h5py
@@ -333,7 +334,7 @@ def test_safetensors_load_export_h5py_exact(tmp_path, models, minilm_dir, compre
 
 def test_vectors_and_clusterings(tmp_path):
     make_zoo = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "scripts", "make-zoo")
-    subprocess.run([os.environ.get("MVS_PYTHON", "python3"), make_zoo, "--synthetic", "2x32", "--out", str(tmp_path / "zoo"),
+    subprocess.run([sys.executable, make_zoo, "--synthetic", "2x32", "--out", str(tmp_path / "zoo"),
                     "--tasks", "2", "--per-task", "3"], check=True, capture_output=True)
     out = tmp_path / "zoo.h5"
     run_mvs("-c", f'z = models("{tmp_path}/zoo/manifest.csv"); b = load("{tmp_path}/zoo/base"); v = vectorize(z, base=b); '
