@@ -55,11 +55,7 @@ public enum Help {
         let needle = pattern.lowercased()
         let found = BuiltinRegistry.all.filter { $0.name.lowercased().contains(needle) || $0.summary.lowercased().contains(needle) }
         if found.isEmpty {
-            var message = "no builtin matches '\(pattern)'"
-            if let suggestion = Suggest.closest(to: pattern, in: BuiltinRegistry.all.map(\.name)) {
-                message += "; did you mean '\(suggestion)'?"
-            }
-            return message
+            return "no builtin matches '\(pattern)'" + Suggest.hint(for: pattern, in: BuiltinRegistry.all.map(\.name))
         }
         return found.map { "\($0.signature)  — \($0.summary)" }.joined(separator: "\n")
     }

@@ -64,9 +64,8 @@ extension Interpreter {
                     throw RuntimeError("\(callee)() got '\(keyword.label)' both by position and by keyword", at: keyword.range, notes: signature.notes())
                 }
             } else if !signature.openKeywords {
-                var message = "\(callee)() has no parameter '\(keyword.label)'"
-                if let suggestion = Suggest.closest(to: keyword.label, in: names) { message += "; did you mean '\(suggestion)'?" }
-                throw RuntimeError(message, at: keyword.range, notes: signature.notes())
+                throw RuntimeError("\(callee)() has no parameter '\(keyword.label)'" + Suggest.hint(for: keyword.label, in: names),
+                                   at: keyword.range, notes: signature.notes())
             }
             byName[keyword.label] = keyword.value
         }

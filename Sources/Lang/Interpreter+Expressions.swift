@@ -82,8 +82,6 @@ extension Interpreter {
 
     func unknownNameMessage(_ name: String, in scope: Environment) -> String {
         let candidates = scope.visibleNames + BuiltinRegistry.all.map(\.name)
-        var message = "unknown name '\(name)'"
-        if let suggestion = Suggest.closest(to: name, in: candidates) { message += "; did you mean '\(suggestion)'?" }
-        return message
+        return "unknown name '\(name)'" + Suggest.hint(for: name, in: candidates)
     }
 }

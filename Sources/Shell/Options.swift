@@ -68,9 +68,7 @@ struct Options {
                 return options
             default:
                 if argument.hasPrefix("-"), argument != "-" {
-                    var message = "unknown option '\(argument)'"
-                    if let suggestion = Suggest.closest(to: argument, in: flags) { message += "; did you mean '\(suggestion)'?" }
-                    throw UsageError(message)
+                    throw UsageError("unknown option '\(argument)'" + Suggest.hint(for: argument, in: flags))
                 }
                 options.mode = .script(argument)
                 options.arguments = Array(arguments[(index + 1)...])

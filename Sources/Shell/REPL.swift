@@ -145,9 +145,7 @@ final class REPL {
         case ".quit", ".exit":
             return 0
         default:
-            var message = "unknown command '\(parts[0])'"
-            if let suggestion = Suggest.closest(to: parts[0], in: REPL.commands.map(\.name)) { message += "; did you mean '\(suggestion)'?" }
-            Terminal.err(message + " (.help lists commands)")
+            Terminal.err("unknown command '\(parts[0])'" + Suggest.hint(for: parts[0], in: REPL.commands.map(\.name)) + " (.help lists commands)")
         }
         return -1
     }
