@@ -37,7 +37,9 @@ public enum ClusterScores {
         let aIndex = Dictionary(uniqueKeysWithValues: aKeys.enumerated().map { ($1, $0) })
         let bIndex = Dictionary(uniqueKeysWithValues: bKeys.enumerated().map { ($1, $0) })
         var table = [[Double]](repeating: [Double](repeating: 0, count: bKeys.count), count: aKeys.count)
-        for (x, y) in zip(a, b) { table[aIndex[x]!][bIndex[y]!] += 1 }
+        for (x, y) in zip(a, b) {
+            if let row = aIndex[x], let column = bIndex[y] { table[row][column] += 1 }
+        }
         let rows = table.map { $0.reduce(0, +) }
         let columns = (0..<bKeys.count).map { j in table.reduce(0) { $0 + $1[j] } }
         return (table, rows, columns)
