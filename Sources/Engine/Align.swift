@@ -30,10 +30,11 @@ public struct Alignment: Sendable {
 /// The d_A × d_B kernel E_AᵀE_B is formed once, so vocabulary-space cosines cost no more than model-space ones
 /// and no vector is ever materialised over the vocabulary.
 public enum Align {
-    /// The layer × layer similarity of `component` between `a` and `b`.
+    /// The layer × layer similarity of `component` between `a` and `b`; `images` (of the same two models) is
+    /// built from `embedding` when not given.
     public static func layers(_ a: Model, _ b: Model, component: String, embedding: EmbeddingChoice = .input,
-                              schedule: WorkSchedule = .matrixPerCore) throws -> Alignment {
-        let images = try Images(a, b, embedding: embedding)
+                              images: Images? = nil, schedule: WorkSchedule = .matrixPerCore) throws -> Alignment {
+        let images = try images ?? Images(a, b, embedding: embedding)
         let entriesA = try Rank.selectEntries(a, components: [component], layers: nil)
         let entriesB = try Rank.selectEntries(b, components: [component], layers: nil)
         let (left, right) = try Progress.run("align", total: entriesA.count + entriesB.count) { step in
@@ -60,10 +61,11 @@ public enum Align {
     }
 
     /// The one-to-one matching (Hungarian) of layer `layerA`'s vectors of `a` with layer `layerB`'s of `b`,
-    /// as a table `index_a`, `index_b`, `score` (the vocabulary-space cosine of each matched pair).
+    /// as a table `index_a`, `index_b`, `score` (the vocabulary-space cosine of each matched pair); `images`
+    /// (of the same two models) is built from `embedding` when not given.
     public static func match(_ a: Model, _ b: Model, component: String, layerA: Int, layerB: Int,
-                             embedding: EmbeddingChoice = .input) throws -> Table {
-        let images = try Images(a, b, embedding: embedding)
+                             embedding: EmbeddingChoice = .input, images: Images? = nil) throws -> Table {
+        let images = try images ?? Images(a, b, embedding: embedding)
         guard let entryA = try Rank.selectEntries(a, components: [component], layers: [layerA]).first,
               let entryB = try Rank.selectEntries(b, components: [component], layers: [layerB]).first else {
             throw EngineError.invalidArgument("no \(component) matrix in layer \(layerA) of \(a.name) or layer \(layerB) of \(b.name)")
@@ -107,12 +109,14 @@ public enum Align {
     }
 
     /// The two models' embeddings as kernels: vectors become unit rows whose dot products are vocabulary-space cosines.
-    private struct Images {
+    /// Built once per pair of models (three vocab-sized products), so `align(pair=)` shares it between `layers` and `match`.
+    public struct Images: Sendable {
         let kernel: Tensor      // E_Aᵀ E_B, d_A × d_B
         let gramA: Tensor       // E_Aᵀ E_A
         let gramB: Tensor       // E_Bᵀ E_B
 
-        init(_ a: Model, _ b: Model, embedding: EmbeddingChoice) throws {
+        /// The kernels of `a`'s and `b`'s chosen embeddings; they must share a vocabulary.
+        public init(_ a: Model, _ b: Model, embedding: EmbeddingChoice) throws {
             let spaceA = try VocabularySpace.of(a, embedding: embedding), spaceB = try VocabularySpace.of(b, embedding: embedding)
             guard spaceA.count == spaceB.count else {
                 throw EngineError.shapeMismatch(operation: "align (the models must share a vocabulary)",

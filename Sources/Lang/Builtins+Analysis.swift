@@ -54,9 +54,10 @@ enum AnalysisBuiltins {
             pair = try ints(arguments, "pair")
             guard pair?.count == 2 else { throw ArgumentError("align(): 'pair' must be [layer_a, layer_b], got \(pair?.count ?? 0) numbers") }
         }
-        let alignment = try Align.layers(a, b, component: component, embedding: choice)
+        let images = try Align.Images(a, b, embedding: choice)
+        let alignment = try Align.layers(a, b, component: component, images: images)
         guard let pair else { return .table(try alignment.table()) }
-        var matching = try Align.match(a, b, component: component, layerA: pair[0], layerB: pair[1], embedding: choice)
+        var matching = try Align.match(a, b, component: component, layerA: pair[0], layerB: pair[1], images: images)
         matching.attachments["similarity"] = alignment.similarity
         return .table(matching)
     }
