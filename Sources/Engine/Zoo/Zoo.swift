@@ -90,8 +90,8 @@ public struct Zoo: Sendable {
         let entries = items.filter { !$0.hasPrefix(".") }.compactMap { item -> ZooEntry? in
             let full = "\(path)/\(item)"
             var isDirectory: ObjCBool = false
-            FileManager.default.fileExists(atPath: full, isDirectory: &isDirectory)
-            guard isDirectory.boolValue || item.hasSuffix(".safetensors") else { return nil }
+            guard FileManager.default.fileExists(atPath: full, isDirectory: &isDirectory),
+                  isDirectory.boolValue || item.hasSuffix(".safetensors") else { return nil }
             return ZooEntry(path: full, name: item, label: nil)
         }
         return Zoo(entries: entries, source: path, loader: loader)
