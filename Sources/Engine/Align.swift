@@ -71,7 +71,7 @@ public enum Align {
             throw EngineError.invalidArgument("no \(component) matrix in layer \(layerA) of \(a.name) or layer \(layerB) of \(b.name)")
         }
         let left = try images.left(Projection.vectors(a, entryA)), right = try images.right(Projection.vectors(b, entryB))
-        let cosines = try Linalg.matmul(left, Linalg.transpose(right))
+        let cosines = try Linalg.matmul(left, right, transposeB: true)
         let rows = left.shape[0], columns = right.shape[0]
         let assignment = try Hungarian.maximise(cosines.values.map(Double.init), rows: rows, columns: columns)
         var indexA: [Int] = [], indexB: [Int] = [], scores: [Double] = []
@@ -126,10 +126,9 @@ public enum Align {
                let first = zip(tokensA, tokensB).enumerated().first(where: { $0.element.0 != $0.element.1 }) {
                 throw EngineError.invalidArgument("align needs a shared vocabulary: token \(first.offset) is '\(first.element.0)' in \(a.name) and '\(first.element.1)' in \(b.name)")
             }
-            let transposedA = try Linalg.transpose(spaceA.matrix), transposedB = try Linalg.transpose(spaceB.matrix)
-            kernel = try Linalg.matmul(transposedA, spaceB.matrix)
-            gramA = try Linalg.matmul(transposedA, spaceA.matrix)
-            gramB = try Linalg.matmul(transposedB, spaceB.matrix)
+            kernel = try Linalg.matmul(spaceA.matrix, spaceB.matrix, transposeA: true)
+            gramA = try Linalg.matmul(spaceA.matrix, spaceA.matrix, transposeA: true)
+            gramB = try Linalg.matmul(spaceB.matrix, spaceB.matrix, transposeA: true)
         }
 
         /// Rows a·K / ‖E_A·a‖: dotted with `right` rows they give cos(E_A·a, E_B·b).

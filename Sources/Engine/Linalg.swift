@@ -12,17 +12,21 @@ public enum Linalg {
         return sum.squareRoot()
     }
 
-    /// Matrix product a·b of two 2-D tensors with `cblas_sgemm`.
-    public static func matmul(_ a: Tensor, _ b: Tensor) throws -> Tensor {
-        guard let (m, k) = a.matrixShape, let (k2, n) = b.matrixShape else {
+    /// Matrix product a·b of two 2-D tensors with `cblas_sgemm`; `transposeA` / `transposeB` multiply by aᵀ / bᵀ
+    /// instead, read in place by BLAS rather than copied by `transpose` first.
+    public static func matmul(_ a: Tensor, _ b: Tensor, transposeA: Bool = false, transposeB: Bool = false) throws -> Tensor {
+        guard let (aRows, aColumns) = a.matrixShape, let (bRows, bColumns) = b.matrixShape else {
             throw EngineError.invalidArgument("matmul needs two matrices, got \(Shape.describe(a.shape)) and \(Shape.describe(b.shape))")
         }
-        guard k == k2 else { throw EngineError.shapeMismatch(operation: "matmul", lhs: a.shape, rhs: b.shape, name: nil) }
+        let (m, k) = transposeA ? (aColumns, aRows) : (aRows, aColumns)
+        let (k2, n) = transposeB ? (bColumns, bRows) : (bRows, bColumns)
+        guard k == k2 else { throw EngineError.shapeMismatch(operation: "matmul", lhs: [m, k], rhs: [k2, n], name: nil) }
         return try Tensor.build(shape: [m, n]) { out in
             guard m > 0, n > 0 else { return }
             if k == 0 { out.update(repeating: 0); return }
-            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(m), Int32(n), Int32(k),
-                        1, a.storage.pointer, Int32(k), b.storage.pointer, Int32(n), 0, out.baseAddress, Int32(n))
+            cblas_sgemm(CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
+                        Int32(m), Int32(n), Int32(k), 1, a.storage.pointer, Int32(aColumns),
+                        b.storage.pointer, Int32(bColumns), 0, out.baseAddress, Int32(n))
         }
     }
 
