@@ -98,7 +98,7 @@ final class REPL {
     private func runFile(_ path: String) -> Session.Outcome {
         let text: String
         do {
-            text = try ScriptRunner.read((path as NSString).expandingTildeInPath)
+            text = try ScriptRunner.read(FilePath.expandingTilde(path))
         } catch {
             Terminal.err(error.message)
             return error.status == 65 ? .parseError : .ioError

@@ -17,9 +17,9 @@ extension Export {
     /// temporary is removed. A process killed mid-way leaves its temporary behind; the next export to the same
     /// target removes temporaries whose process is gone.
     static func atomically(_ target: String, policy: TargetPolicy, _ write: (_ temporary: String, _ seeded: Bool) throws -> Void) throws {
-        let url = URL(fileURLWithPath: target)
-        let directory = url.deletingLastPathComponent().path
-        let name = url.lastPathComponent
+        let parent = FilePath.deletingLastComponent(target)
+        let directory = parent.isEmpty ? "." : parent
+        let name = FilePath.lastComponent(target)
         let manager = FileManager.default
 
         var isDirectory: ObjCBool = false

@@ -21,13 +21,14 @@ struct CheckpointIndex {
         }
         var shardOf: [String: String] = [:]
         var shards: [String] = []
+        var distinct = Set<String>()  // a set beside the ordered list: de-duplication stays linear
         for (name, value) in map {
             // Shards must sit next to the index: a name with a path could point anywhere.
             guard let shard = value.stringValue, !shard.isEmpty, !shard.contains("/"), shard != ".", shard != "..",
                   !shard.hasSuffix(".index.json") else {
                 throw EngineError.malformed(path: path, message: "weight_map entry '\(name)' is not a file name in the same directory")
             }
-            if !shards.contains(shard) { shards.append(shard) }
+            if distinct.insert(shard).inserted { shards.append(shard) }
             shardOf[name] = shard
         }
         guard !shards.isEmpty else { throw EngineError.malformed(path: path, message: "index has an empty 'weight_map'") }
@@ -37,7 +38,7 @@ struct CheckpointIndex {
 
     /// The full path of a shard.
     func shardPath(_ shard: String) -> String {
-        ((path as NSString).deletingLastPathComponent as NSString).appendingPathComponent(shard)
+        FilePath.join(FilePath.deletingLastComponent(path), shard)
     }
 
     /// Every shard's parameters (read by `read`), keeping each tensor only from the shard the map names,
@@ -48,7 +49,7 @@ struct CheckpointIndex {
         for shard in shards {
             let shardPath = shardPath(shard)
             guard FileManager.default.fileExists(atPath: shardPath) else {
-                throw EngineError.io(path: shardPath, message: "shard named by \((path as NSString).lastPathComponent) is missing")
+                throw EngineError.io(path: shardPath, message: "shard named by \(FilePath.lastComponent(path)) is missing")
             }
             for parameter in try read(shardPath) where shardOf[parameter.name] == shard && seen.insert(parameter.name).inserted {
                 collected.append(parameter)

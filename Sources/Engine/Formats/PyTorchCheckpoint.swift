@@ -76,7 +76,11 @@ public enum PyTorchCheckpoint {
         var machine = PickleMachine(bytes: UnsafeRawBufferPointer(start: base + range.lowerBound, count: range.count), path: path, host: host)
         let found = try machine.run { root -> [(String, TorchTensor)] in
             var found: [(String, TorchTensor)] = []
-            try collect(stateDict(root), prefix: "", depth: 0, into: &found, path: path)
+            // Each container edge costs at least one opcode byte, so a tree walk of a well-formed
+            // checkpoint visits at most a few nodes per byte; a graph of shared containers (DUP, TUPLE2
+            // repeated) would expand exponentially as a tree, so the walk is bounded by that budget.
+            var budget = 4 * range.count + 64
+            try collect(stateDict(root), prefix: "", depth: 0, budget: &budget, into: &found, path: path)
             return found
         }
         guard !found.isEmpty else { throw EngineError.malformed(path: path, message: "checkpoint holds no tensors") }
@@ -98,19 +102,24 @@ public enum PyTorchCheckpoint {
     }
 
     /// Tensors in nested dicts, lists and tuples, named by their keys joined with dots.
-    private static func collect(_ value: PickleValue, prefix: String, depth: Int,
+    private static func collect(_ value: PickleValue, prefix: String, depth: Int, budget: inout Int,
                                 into found: inout [(String, TorchTensor)], path: String) throws {
         guard depth < 64 else { throw EngineError.malformed(path: path, message: "checkpoint nests containers too deeply") }
+        budget -= 1
+        guard budget >= 0 else {
+            throw EngineError.malformed(path: path, message: "checkpoint's containers refer to one another more often than its size allows (a shared-object graph, not a state dict)")
+        }
+        if budget & 0xFFF == 0 { try Interruption.check() }
         func child(_ key: String) -> String { prefix.isEmpty ? key : "\(prefix).\(key)" }
         switch value {
         case let .opaque(object as TorchTensor):
             found.append((prefix.isEmpty ? "tensor" : prefix, object))
         case let .dict(dict):
-            for (key, item) in zip(dict.keys, dict.values) { try collect(item, prefix: child(key.keyText), depth: depth + 1, into: &found, path: path) }
+            for (key, item) in zip(dict.keys, dict.values) { try collect(item, prefix: child(key.keyText), depth: depth + 1, budget: &budget, into: &found, path: path) }
         case let .list(list):
-            for (index, item) in list.items.enumerated() { try collect(item, prefix: child(String(index)), depth: depth + 1, into: &found, path: path) }
+            for (index, item) in list.items.enumerated() { try collect(item, prefix: child(String(index)), depth: depth + 1, budget: &budget, into: &found, path: path) }
         case let .tuple(tuple):
-            for (index, item) in tuple.items.enumerated() { try collect(item, prefix: child(String(index)), depth: depth + 1, into: &found, path: path) }
+            for (index, item) in tuple.items.enumerated() { try collect(item, prefix: child(String(index)), depth: depth + 1, budget: &budget, into: &found, path: path) }
         default:
             break
         }
@@ -219,8 +228,11 @@ struct TorchPickleHost: PickleHost {
             guard case let .int(value) = item, value >= 0 else { throw bad("tensor in storage '\(storage.key)' has an invalid stride") }
             return value
         }
-        guard shape.count == strides.count, offset >= 0, let count = Shape.elementCount(shape) else {
+        guard shape.count == strides.count, offset >= 0 else {
             throw bad("tensor in storage '\(storage.key)' has mismatched size \(shape) and stride \(strides)")
+        }
+        guard let count = Shape.elementCount(shape) else {
+            throw bad("tensor in storage '\(storage.key)' has size \(shape), which overflows or has a dimension above 2³²")
         }
         let available = storage.range.count / storage.dtype.size
         // Zero or overlapping strides could make a tiny storage claim any number of elements.

@@ -105,7 +105,7 @@ public enum Safetensors {
         guard end <= dataSize else {
             throw bad("data_offsets [\(begin), \(end)] run past the end of the data area (\(dataSize) bytes)")
         }
-        guard let elements = Shape.elementCount(shape) else { throw bad("shape \(Shape.describe(shape)) overflows") }
+        guard let elements = Shape.elementCount(shape) else { throw bad("shape \(Shape.describe(shape)) overflows or has a dimension above 2³²") }
         let (bytes, overflow) = elements.multipliedReportingOverflow(by: dtype.size)
         guard !overflow, bytes == end - begin else {
             throw bad("shape \(Shape.describe(shape)) of \(dtypeName) needs \(overflow ? "too many" : String(bytes)) bytes but data_offsets give \(end - begin)")

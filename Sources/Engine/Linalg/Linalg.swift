@@ -37,6 +37,7 @@ public enum Linalg {
         }
         let source = tensor.storage.pointer
         return try Tensor.build(shape: [columns, rows], storedType: tensor.storedType) { out in
+            guard !out.isEmpty else { return }  // zero-size: no element to move, whatever the other side
             // Blocked to stay in cache on large matrices.
             let block = 64
             for rowStart in stride(from: 0, to: rows, by: block) {

@@ -7,8 +7,8 @@ public enum HuggingFaceCache {
     public static var directory: String {
         let environment = ProcessInfo.processInfo.environment
         if let hub = environment["HF_HUB_CACHE"] ?? environment["HUGGINGFACE_HUB_CACHE"], !hub.isEmpty { return hub }
-        if let home = environment["HF_HOME"], !home.isEmpty { return (home as NSString).appendingPathComponent("hub") }
-        return (NSHomeDirectory() as NSString).appendingPathComponent(".cache/huggingface/hub")
+        if let home = environment["HF_HOME"], !home.isEmpty { return FilePath.join(home, "hub") }
+        return FilePath.join(NSHomeDirectory(), ".cache/huggingface/hub")
     }
 
     /// Whether `text` has the form of a hub id (`name` or `org/name`, optionally `@revision`).
@@ -28,32 +28,32 @@ public enum HuggingFaceCache {
     public static func snapshot(for id: String, cache: String = directory) throws -> String {
         let parts = id.split(separator: "@", maxSplits: 1).map(String.init)
         guard let name = parts.first else { throw EngineError.invalidArgument("empty model id") }
-        let repository = (cache as NSString).appendingPathComponent("models--" + name.replacingOccurrences(of: "/", with: "--"))
-        let snapshots = (repository as NSString).appendingPathComponent("snapshots")
+        let repository = FilePath.join(cache, "models--" + name.replacingOccurrences(of: "/", with: "--"))
+        let snapshots = FilePath.join(repository, "snapshots")
         let manager = FileManager.default
         guard let revisions = try? manager.contentsOfDirectory(atPath: snapshots), !revisions.isEmpty else {
             throw EngineError.io(path: id, message: "no such file or directory, and not in the Hugging Face cache (\(repository)); mvs never downloads")
         }
         func ref(_ name: String) -> String? {
             guard !name.contains("..") else { return nil }
-            let path = (repository as NSString).appendingPathComponent("refs/" + name)
+            let path = FilePath.join(repository, "refs/" + name)
             return (try? String(contentsOfFile: path, encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines)
         }
         var wanted = parts.count > 1 ? parts[1] : nil
         wanted = wanted.map { ref($0) ?? $0 } ?? ref("main")
         if let wanted {
             if let revision = revisions.first(where: { $0 == wanted || $0.hasPrefix(wanted) && wanted.count >= 7 }) {
-                return (snapshots as NSString).appendingPathComponent(revision)
+                return FilePath.join(snapshots, revision)
             }
             if parts.count > 1 {
                 throw EngineError.io(path: id, message: "revision '\(wanted)' is not in the cache; have \(revisions.sorted().joined(separator: ", "))")
             }
         }
         func modified(_ revision: String) -> Date {
-            let path = (snapshots as NSString).appendingPathComponent(revision)
+            let path = FilePath.join(snapshots, revision)
             return ((try? manager.attributesOfItem(atPath: path))?[.modificationDate] as? Date) ?? .distantPast
         }
         let newest = revisions.max { modified($0) < modified($1) } ?? revisions[0]
-        return (snapshots as NSString).appendingPathComponent(newest)
+        return FilePath.join(snapshots, newest)
     }
 }

@@ -31,10 +31,10 @@ public enum ModelLoader {
 
     /// `spec` with `~` expanded and made absolute.
     static func resolve(_ spec: String, currentDirectory: String?) -> String {
-        let expanded = (spec as NSString).expandingTildeInPath
-        if expanded.hasPrefix("/") { return (expanded as NSString).standardizingPath }
+        let expanded = FilePath.expandingTilde(spec)
+        if expanded.hasPrefix("/") { return FilePath.standardized(expanded) }
         let base = currentDirectory ?? FileManager.default.currentDirectoryPath
-        return ((base as NSString).appendingPathComponent(expanded) as NSString).standardizingPath
+        return FilePath.standardized(FilePath.join(base, expanded))
     }
 
     /// A Hugging Face-style directory: the preferred weights, `config.json` and a vocabulary file.
@@ -51,24 +51,24 @@ public enum ModelLoader {
         }
         // Followed once only: a module path that is a symlink back up must not recurse.
         if weights == nil, followModules, let module = try transformerModule(directory) {
-            return try loadDirectory(module, name: name ?? (directory as NSString).lastPathComponent, followModules: false)
+            return try loadDirectory(module, name: name ?? FilePath.lastComponent(directory), followModules: false)
         }
         guard let weights else {
             throw EngineError.io(path: directory, message: "no weights found (looked for \((preferredWeights + weightExtensions.map { "*" + $0 }).joined(separator: ", ")))")
         }
-        return try loadFile((directory as NSString).appendingPathComponent(weights),
-                            name: name ?? (directory as NSString).lastPathComponent, source: directory)
+        return try loadFile(FilePath.join(directory, weights),
+                            name: name ?? FilePath.lastComponent(directory), source: directory)
     }
 
     /// The transformer module of an older sentence-transformers directory (`modules.json` naming `0_Transformer/`).
     private static func transformerModule(_ directory: String) throws -> String? {
-        let path = (directory as NSString).appendingPathComponent("modules.json")
+        let path = FilePath.join(directory, "modules.json")
         guard let data = FileManager.default.contents(atPath: path) else { return nil }
         let modules = try JSONValue.parse(data, path: path).arrayValue ?? []
         for module in modules where module["type"]?.stringValue?.hasSuffix(".Transformer") == true {
             // A module path must stay inside the directory.
             guard let sub = module["path"]?.stringValue, !sub.isEmpty, !sub.contains("/"), !sub.hasPrefix(".") else { continue }
-            return (directory as NSString).appendingPathComponent(sub)
+            return FilePath.join(directory, sub)
         }
         return nil
     }
@@ -76,8 +76,8 @@ public enum ModelLoader {
     /// One weights file, with `config.json` and vocabulary from the same directory when present.
     static func loadFile(_ path: String, name: String? = nil, source: String? = nil) throws -> Model {
         let (parameters, format) = try readWeights(path)
-        let directory = (path as NSString).deletingLastPathComponent
-        let configPath = (directory as NSString).appendingPathComponent("config.json")
+        let directory = FilePath.deletingLastComponent(path)
+        let configPath = FilePath.join(directory, "config.json")
         var config: JSONValue?
         if FileManager.default.fileExists(atPath: configPath) {
             do { config = try JSONValue.parse(Data(contentsOf: URL(fileURLWithPath: configPath)), path: configPath) } catch let error as EngineError {
@@ -86,8 +86,8 @@ public enum ModelLoader {
                 throw EngineError.io(path: configPath, message: "cannot read: \(error.localizedDescription)")
             }
         }
-        let file = (path as NSString).lastPathComponent
-        let displayName = name ?? (genericNames.contains(file) ? (directory as NSString).lastPathComponent : (file as NSString).deletingPathExtension)
+        let file = FilePath.lastComponent(path)
+        let displayName = name ?? (genericNames.contains(file) ? FilePath.lastComponent(directory) : FilePath.deletingExtension(file))
         return Model(name: displayName, source: source ?? path, format: format, config: config,
                      parameters: parameters, vocabulary: VocabularySource.inDirectory(directory))
     }

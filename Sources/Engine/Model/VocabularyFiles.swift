@@ -8,7 +8,7 @@ extension VocabularySource {
     /// A lazy vocabulary from the first vocabulary file in `directory`, or nil when there is none.
     public static func inDirectory(_ directory: String) -> VocabularySource? {
         for name in fileNames {
-            let path = (directory as NSString).appendingPathComponent(name)
+            let path = FilePath.join(directory, name)
             if FileManager.default.fileExists(atPath: path) { return VocabularySource(file: path) }
         }
         return nil

@@ -22,7 +22,7 @@ public enum Tokenizer: Sendable {
 
     private static func read(_ model: Model) throws -> Tokenizer {
         let directory = Tokenizer.directory(of: model)
-        func path(_ name: String) -> String { (directory as NSString).appendingPathComponent(name) }
+        func path(_ name: String) -> String { FilePath.join(directory, name) }
         if let data = FileManager.default.contents(atPath: path("tokenizer.json")) {
             let json = try JSONValue.parse(data, path: path("tokenizer.json"))
             if json["model"]?["type"]?.stringValue == "BPE" {
@@ -45,7 +45,7 @@ public enum Tokenizer: Sendable {
     static func directory(of model: Model) -> String {
         var isDirectory: ObjCBool = false
         let exists = FileManager.default.fileExists(atPath: model.source, isDirectory: &isDirectory)
-        return exists && isDirectory.boolValue ? model.source : (model.source as NSString).deletingLastPathComponent
+        return exists && isDirectory.boolValue ? model.source : FilePath.deletingLastComponent(model.source)
     }
 
     private static func bpe(_ json: JSONValue, path: String) throws -> ByteLevelBPETokenizer {

@@ -119,7 +119,9 @@ public struct WordPieceTokenizer: Sendable {
     /// Greedy longest-match-first WordPiece of one word; the whole word is `[UNK]` when any part is missing.
     func wordPieces(_ word: String) -> [TokenPiece] {
         let scalars = Array(word.unicodeScalars)
-        guard word.count <= maximumWordLength else { return [unknown] }
+        // The limit counts Unicode scalars, as BERT's reference tokenizers count characters: counting
+        // grapheme clusters let a run of combining jamo (one cluster) through to the cubic search below.
+        guard scalars.count <= maximumWordLength else { return [unknown] }
         var pieces: [TokenPiece] = []
         var start = 0
         while start < scalars.count {
@@ -182,7 +184,7 @@ extension WordPieceTokenizer {
         let tokens = try source.tokens()
         let directory = Tokenizer.directory(of: model)
         func json(_ name: String) -> JSONValue? {
-            let path = (directory as NSString).appendingPathComponent(name)
+            let path = FilePath.join(directory, name)
             guard let data = FileManager.default.contents(atPath: path) else { return nil }
             return try? JSONValue.parse(data, path: path)
         }

@@ -69,7 +69,7 @@ public struct Zoo: Sendable {
         }
         let nameColumn = columns.firstIndex(of: "name")
         let labelColumn = columns.firstIndex(of: "label")
-        let folder = (path as NSString).deletingLastPathComponent
+        let folder = FilePath.deletingLastComponent(path)
         var entries: [ZooEntry] = []
         for (offset, row) in rows.dropFirst().enumerated() {
             guard row.count == columns.count else {
@@ -78,7 +78,7 @@ public struct Zoo: Sendable {
             let relative = row[pathColumn].trimmingCharacters(in: .whitespaces)
             guard !relative.isEmpty else { throw EngineError.malformed(path: path, message: "line \(offset + 2): empty path") }
             let full = relative.hasPrefix("/") ? relative : (folder.isEmpty ? relative : "\(folder)/\(relative)")
-            let name = nameColumn.map { row[$0] }.flatMap { $0.isEmpty ? nil : $0 } ?? (relative as NSString).lastPathComponent
+            let name = nameColumn.map { row[$0] }.flatMap { $0.isEmpty ? nil : $0 } ?? FilePath.lastComponent(relative)
             let label = labelColumn.map { row[$0] }.flatMap { $0.isEmpty ? nil : $0 }
             entries.append(ZooEntry(path: full, name: name, label: label))
         }

@@ -30,7 +30,7 @@ enum CollectionBuiltins {
             guard items.isFinite, items <= 10_000_000 else {
                 throw ArgumentError("range(): \(Value.format(items)) items is too many (limit 10000000)")
             }
-            let count = max(0, Int(items))
+            let count = items > 0 ? Int(items) : 0  // negative counts (even -1e19) mean an empty range
             return .list((0..<count).map { .number(start + Double($0) * step) })
         },
         Builtin(name: "keys", parameters: [.required("record")], group: "collections",
@@ -47,7 +47,9 @@ enum CollectionBuiltins {
         },
         Builtin(name: "append", parameters: [.required("list"), .required("item")], group: "collections",
                 summary: "a new list with the item added at the end", example: "xs = append(xs, 4)") { arguments in
-            .list(try arguments.list("list") + [arguments.value("item") ?? .none])
+            let item = arguments.value("item") ?? .none
+            try Value.checkNesting([item])
+            return .list(try arguments.list("list") + [item])
         },
         Builtin(name: "unique", parameters: [.required("list")], group: "collections",
                 summary: "the distinct items of a list, in order of first appearance", example: "unique(zoo.labels)") { arguments in

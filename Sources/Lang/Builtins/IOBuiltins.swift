@@ -39,7 +39,7 @@ enum IOBuiltins {
     ]
 
     private static func expandedPath(_ arguments: Arguments) throws -> String {
-        (try arguments.string("path") as NSString).expandingTildeInPath
+        FilePath.expandingTilde(try arguments.string("path"))
     }
 
     private static func modelNames(_ arguments: Arguments, default fallback: Export.ModelNames) throws -> Export.ModelNames {

@@ -13,7 +13,7 @@ enum PlotBuiltins {
                 example: "plot(rank(base), measure=\"erank\")") { arguments in
             let chart = try PlotBuiltins.chart(arguments)
             if arguments.has("file") {
-                let path = (try arguments.string("file") as NSString).expandingTildeInPath
+                let path = FilePath.expandingTilde(try arguments.string("file"))
                 let width = try arguments.int("width", default: 720), height = try arguments.int("height", default: 450)
                 guard (240...10_000).contains(width), (180...10_000).contains(height) else {
                     throw ArgumentError("plot(): an SVG's width must be 240–10000 and height 180–10000 pixels, got \(width)×\(height)")

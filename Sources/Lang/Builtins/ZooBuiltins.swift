@@ -10,7 +10,7 @@ enum ZooBuiltins {
         summary: "a lazy list of models from a manifest CSV (path, name, label) or a directory of models",
         example: "zoo = models(\"zoo/manifest.csv\")") { arguments in
         let path = try arguments.string("path")
-        let location = (path as NSString).expandingTildeInPath
+        let location = FilePath.expandingTilde(path)
         return .zoo(try Zoo.open(location) { member in try ModelLoader.load(member) })
     }
 

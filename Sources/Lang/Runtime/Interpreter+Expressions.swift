@@ -17,9 +17,13 @@ extension Interpreter {
             if let builtin = BuiltinRegistry.byName[name] { return .function(Function(name: name, body: .builtin(builtin))) }
             throw RuntimeError(unknownNameMessage(name, in: scope), at: expression.range)
         case let .list(items):
-            return .list(try items.map { try evaluate($0, in: scope) })
+            let values = try items.map { try evaluate($0, in: scope) }
+            do { try Value.checkNesting(values) } catch { throw RuntimeError.wrap(error, at: expression.range) }
+            return .list(values)
         case let .record(fields):
-            return .record(Record(try fields.map { ($0.key, try evaluate($0.value, in: scope)) }))
+            let values = try fields.map { ($0.key, try evaluate($0.value, in: scope)) }
+            do { try Value.checkNesting(values.map(\.1)) } catch { throw RuntimeError.wrap(error, at: expression.range) }
+            return .record(Record(values))
         case let .unary(.not, operand):
             return .bool(!(try logical(operand, "not", in: scope)))
         case let .unary(.negate, operand):

@@ -30,10 +30,15 @@ extension Value {
                 return .number(r != 0 && (r < 0) != (y < 0) ? r + y : r)
             }
         case let (.string(x), .string(y)) where op == .add:
+            try Value.checkStringSize(x.utf8.count + y.utf8.count)
             return .string(x + y)
         case let (.string(x), .number(n)) where op == .multiply, let (.number(n), .string(x)) where op == .multiply:
-            guard n >= 0, n.rounded() == n, n < 1e7 else { throw RuntimeError("a string can only be repeated a whole, non-negative number of times") }
-            return .string(String(repeating: x, count: Int(n)))
+            guard let count = Value.exactInt(n), count >= 0 else {
+                throw RuntimeError("a string can only be repeated a whole, non-negative number of times")
+            }
+            let (bytes, overflow) = x.utf8.count.multipliedReportingOverflow(by: count)
+            try Value.checkStringSize(overflow ? Int.max : bytes)
+            return .string(String(repeating: x, count: count))
         case let (.list(x), .list(y)) where op == .add:
             return .list(x + y)
         case let (.tensor(x), .tensor(y)):
