@@ -1,5 +1,4 @@
-// Row-major float32 matrix products for the forward and backward passes, all through cblas_sgemm.
-import CLapack
+// Row-major float32 matrix products on flat arrays for the forward and backward passes (Linalg.gemm).
 
 /// A view of a matrix inside a flat array: where it starts and its row stride (leading dimension).
 struct MatrixView {
@@ -8,6 +7,8 @@ struct MatrixView {
 }
 
 /// Products on flat `[Float]` buffers, so the passes can address heads as column slices without copies.
+///
+/// An array-level front to `Linalg.gemm` (the one sgemm call): the passes keep `[Float]` activations.
 enum Dense {
     /// c[m×n] = alpha·op(a)·op(b) + beta·c, where op transposes when asked; a is m×k after op, b k×n.
     static func gemm(_ a: [Float], _ va: MatrixView, transposeA: Bool = false,
@@ -19,9 +20,8 @@ enum Dense {
             b.withUnsafeBufferPointer { pb in
                 c.withUnsafeMutableBufferPointer { pc in
                     guard let baseA = pa.baseAddress, let baseB = pb.baseAddress, let baseC = pc.baseAddress else { return }
-                    cblas_sgemm(CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
-                                Int32(m), Int32(n), Int32(k), alpha, baseA + va.offset, Int32(va.stride),
-                                baseB + vb.offset, Int32(vb.stride), beta, baseC + vc.offset, Int32(vc.stride))
+                    Linalg.gemm(m: m, n: n, k: k, alpha: alpha, baseA + va.offset, lda: va.stride, transposeA: transposeA,
+                                baseB + vb.offset, ldb: vb.stride, transposeB: transposeB, beta: beta, baseC + vc.offset, ldc: vc.stride)
                 }
             }
         }

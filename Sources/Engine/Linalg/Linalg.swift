@@ -1,5 +1,4 @@
 // Linear algebra on tensors through OpenBLAS (CBLAS) and LAPACKE; no C type leaves this namespace.
-import CLapack
 import Foundation
 
 /// Products, norms, transposes and slices of float32 tensors.
@@ -21,12 +20,12 @@ public enum Linalg {
         let (m, k) = transposeA ? (aColumns, aRows) : (aRows, aColumns)
         let (k2, n) = transposeB ? (bColumns, bRows) : (bRows, bColumns)
         guard k == k2 else { throw EngineError.shapeMismatch(operation: "matmul", lhs: [m, k], rhs: [k2, n], name: nil) }
+        try checkBLASSize(aRows, aColumns, bRows, bColumns, name: "matmul")
         return try Tensor.build(shape: [m, n]) { out in
-            guard m > 0, n > 0 else { return }
+            guard let base = out.baseAddress, m > 0, n > 0 else { return }
             if k == 0 { out.update(repeating: 0); return }
-            cblas_sgemm(CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
-                        Int32(m), Int32(n), Int32(k), 1, a.storage.pointer, Int32(aColumns),
-                        b.storage.pointer, Int32(bColumns), 0, out.baseAddress, Int32(n))
+            gemm(m: m, n: n, k: k, a.storage.pointer, lda: aColumns, transposeA: transposeA,
+                 b.storage.pointer, ldb: bColumns, transposeB: transposeB, base, ldc: n)
         }
     }
 
@@ -52,14 +51,18 @@ public enum Linalg {
         }
     }
 
-    /// Rows `range` of a matrix (a copy).
-    public static func rows(_ tensor: Tensor, _ range: Range<Int>, name: String? = nil) throws -> Tensor {
-        guard let (rows, columns) = tensor.matrixShape, range.lowerBound >= 0, range.upperBound <= rows else {
+    /// Rows `range` along the first axis of a tensor (a copy); with `keepAxis` false a single row drops that axis.
+    public static func rows(_ tensor: Tensor, _ range: Range<Int>, name: String? = nil, keepAxis: Bool = true) throws -> Tensor {
+        guard let rows = tensor.shape.first, range.lowerBound >= 0, range.upperBound <= rows,
+              keepAxis || range.count == 1 else {
             throw EngineError.invalidArgument("\(name.map { "\($0): " } ?? "")rows \(range) out of range for \(Shape.describe(tensor.shape))")
         }
-        return try Tensor.build(shape: [range.count, columns], storedType: tensor.storedType) { out in
-            let start = tensor.storage.pointer + range.lowerBound * columns
-            _ = out.initialize(from: UnsafeBufferPointer(start: start, count: range.count * columns))
+        let inner = Array(tensor.shape.dropFirst())
+        let stride = Shape.elementCount(inner) ?? 0
+        return try Tensor.build(shape: keepAxis ? [range.count] + inner : inner, storedType: tensor.storedType) { out in
+            guard range.count * stride > 0 else { return }
+            let start = tensor.storage.pointer + range.lowerBound * stride
+            _ = out.initialize(from: UnsafeBufferPointer(start: start, count: range.count * stride))
         }
     }
 

@@ -1,5 +1,4 @@
 // How many independent matrices are spread over the cores: one matrix per core, or one at a time.
-import CLapack
 import Foundation
 
 /// How a batch of independent matrix jobs uses the cores.
@@ -24,18 +23,17 @@ public enum WorkSchedule: String, Sendable, CaseIterable {
         case .matrixPerCore:
             let state = BatchState()
             let workers = min(max(ProcessInfo.processInfo.activeProcessorCount, 1), count)
-            let previous = openblas_get_num_threads()
-            openblas_set_num_threads(1)
-            defer { openblas_set_num_threads(previous) }
             // Each worker pulls the next index, so a slow matrix does not leave a core idle.
-            DispatchQueue.concurrentPerform(iterations: workers) { _ in
-                while let index = state.claim(below: count) {
-                    do {
-                        try Interruption.check()
-                        try job(index)
-                        state.finish(done)
-                    } catch {
-                        state.fail(error)
+            Linalg.withOneBLASThread {
+                DispatchQueue.concurrentPerform(iterations: workers) { _ in
+                    while let index = state.claim(below: count) {
+                        do {
+                            try Interruption.check()
+                            try job(index)
+                            state.finish(done)
+                        } catch {
+                            state.fail(error)
+                        }
                     }
                 }
             }

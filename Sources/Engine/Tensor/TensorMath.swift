@@ -1,5 +1,4 @@
 // Elementwise arithmetic on tensors (same shape, or a scalar broadcast), through BLAS where it helps.
-import CLapack
 import Foundation
 
 /// The four arithmetic operators the language lifts over tensors and models.
@@ -31,7 +30,7 @@ public enum TensorMath {
             case .add, .subtract:
                 // out = a; out += ±1·b — saxpy is vectorised and threaded by OpenBLAS.
                 base.update(from: x, count: count)
-                cblas_saxpy(Int32(count), op == .add ? 1 : -1, y, 1, base, 1)
+                Linalg.axpy(count: count, alpha: op == .add ? 1 : -1, y, base)
             case .multiply, .divide:
                 for i in 0..<count { base[i] = op.apply(x[i], y[i]) }
             }

@@ -1,5 +1,4 @@
 // The exact cosine matrix between the full deltas of a zoo, computed tensor-major in one pass.
-import CLapack
 import Foundation
 
 /// Cosine similarity of task vectors (whole deltas) without ever holding a flattened delta.
@@ -24,8 +23,7 @@ public enum DeltaSimilarity {
                 }
                 var block = [Float](repeating: 0, count: count * count)
                 // Gram block of this tensor: D·Dᵀ (symmetric rank-k update, upper triangle).
-                cblas_ssyrk(CblasRowMajor, CblasUpper, CblasNoTrans, Int32(count), Int32(size),
-                            1, stacked, Int32(size), 0, &block, Int32(count))
+                Linalg.gramUpper(n: count, k: size, stacked, into: &block)
                 for i in 0..<count {
                     for j in i..<count { gram[i * count + j] += Double(block[i * count + j]) }
                 }

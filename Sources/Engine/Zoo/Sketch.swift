@@ -1,5 +1,4 @@
 // The default model vector: a seeded Gaussian random projection of the whole delta, streamed by tensor.
-import CLapack
 import Foundation
 
 /// Projects deltas to `dimension` numbers with a fixed seeded random map, the same for every zoo.
@@ -51,10 +50,10 @@ public final class DeltaSketch: @unchecked Sendable {
         let (left, right) = factors(for: name, rows: rows, columns: columns)
         var product = [Float](repeating: 0, count: rows * columnsOut)
         // (rows × columns)·(columns × b) then (a × rows)·(rows × b), accumulated with β = 1.
-        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(rows), Int32(columnsOut), Int32(columns),
-                    1, delta.storage.pointer, Int32(columns), right, Int32(columnsOut), 0, &product, Int32(columnsOut))
+        Linalg.gemm(m: rows, n: columnsOut, k: columns, delta.storage.pointer, lda: columns,
+                    right, ldb: columnsOut, &product, ldc: columnsOut)
         let scale = 1 / Float(dimension).squareRoot()
-        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(rowsOut), Int32(columnsOut), Int32(rows),
-                    scale, left, Int32(rows), product, Int32(columnsOut), 1, &accumulator, Int32(columnsOut))
+        Linalg.gemm(m: rowsOut, n: columnsOut, k: rows, alpha: scale, left, lda: rows,
+                    product, ldb: columnsOut, beta: 1, &accumulator, ldc: columnsOut)
     }
 }

@@ -1,5 +1,4 @@
 // Views of a vector set: PCA projection, nearest neighbours by cosine, column standardisation.
-import CLapack
 import Foundation
 
 /// Operations on the rows of a vector set.
@@ -22,10 +21,7 @@ public enum VectorAnalysis {
                 gram[j * n + i] = dot
             }
         }
-        var eigenvalues = [Double](repeating: 0, count: n)
-        let status = LAPACKE_dsyev(LAPACK_ROW_MAJOR, Int8(UInt8(ascii: "V")), Int8(UInt8(ascii: "U")),
-                                   Int32(n), &gram, Int32(n), &eigenvalues)
-        guard status == 0 else { throw EngineError.numerical("pca: LAPACK dsyev failed (info \(status))") }
+        let eigenvalues = try Linalg.symmetricEigen(&gram, n: n, label: "pca")
         // dsyev sorts eigenvalues ascending; take the largest, and fix each sign so the largest |entry| is positive.
         var scores = [[Double]](repeating: [Double](repeating: 0, count: components), count: n)
         for component in 0..<components {

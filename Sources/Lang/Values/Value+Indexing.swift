@@ -13,7 +13,7 @@ extension Value {
         case let (.tensor(tensor), .number(n)):
             guard let first = tensor.shape.first else { throw RuntimeError("cannot index a scalar tensor") }
             let row = try Value.position(n, count: first, of: "tensor of shape \(Shape.describe(tensor.shape))")
-            let result = try Value.rows(of: tensor, row..<row + 1, keepAxis: false)
+            let result = try Linalg.rows(tensor, row..<row + 1, keepAxis: false)
             if result.shape.isEmpty { return .number(Double(result.buffer[0])) }
             return .tensor(result)
         case let (.record(record), .string(key)):
@@ -37,7 +37,7 @@ extension Value {
             return .model(try zoo.model(at: position))
         case let (.vectors(vectors), .number(n)):
             let row = try Value.position(n, count: vectors.count, of: "vectors")
-            return .tensor(try Value.rows(of: vectors.matrix, row..<row + 1, keepAxis: false))
+            return .tensor(try Linalg.rows(vectors.matrix, row..<row + 1, keepAxis: false))
         case (.list, _), (.string, _), (.tensor, _):
             throw RuntimeError("\(typeName) index must be a number, got \(index.typeName)")
         case (.record, _), (.model, _):
@@ -66,7 +66,7 @@ extension Value {
             return .string(String(characters[try bounds(characters.count)]))
         case let .tensor(tensor):
             guard let first = tensor.shape.first else { throw RuntimeError("cannot slice a scalar tensor") }
-            return .tensor(try Value.rows(of: tensor, try bounds(first), keepAxis: true))
+            return .tensor(try Linalg.rows(tensor, try bounds(first)))
         default: throw RuntimeError("cannot slice \(typeName)")
         }
     }
@@ -190,17 +190,6 @@ extension Value {
             throw RuntimeError("index \(raw) out of range for \(what) of length \(count)")
         }
         return position
-    }
-
-    /// Rows `range` along the first axis of a tensor (a copy); without `keepAxis` a single row drops the axis.
-    static func rows(of tensor: Tensor, _ range: Range<Int>, keepAxis: Bool) throws -> Tensor {
-        let inner = Array(tensor.shape.dropFirst())
-        let stride = Shape.elementCount(inner) ?? 0
-        let shape = keepAxis ? [range.count] + inner : inner
-        return try Tensor.build(shape: shape, storedType: tensor.storedType) { out in
-            guard range.count * stride > 0 else { return }
-            _ = out.initialize(from: UnsafeBufferPointer(start: tensor.storage.pointer + range.lowerBound * stride, count: range.count * stride))
-        }
     }
 
     /// A table column as a list.

@@ -1,5 +1,4 @@
 // Aligning two models that share a vocabulary through their parameters' embedding-space images.
-import CLapack
 import Foundation
 
 /// Layer × layer similarity of two models' vectors of one component, read in vocabulary space.
@@ -94,8 +93,8 @@ public enum Align {
         guard rows > 0, columns > 0 else { return 0 }
         let scratch = UnsafeMutablePointer<Float>.allocate(capacity: rows * columns)
         defer { scratch.deallocate() }
-        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(rows), Int32(columns), Int32(width), 1,
-                    left.storage.pointer, Int32(width), right.storage.pointer, Int32(width), 0, scratch, Int32(columns))
+        Linalg.gemm(m: rows, n: columns, k: width, left.storage.pointer, lda: width,
+                    right.storage.pointer, ldb: width, transposeB: true, scratch, ldc: columns)
         var rowBest = [Float](repeating: -.infinity, count: rows), columnBest = [Float](repeating: -.infinity, count: columns)
         for row in 0..<rows {
             for column in 0..<columns {

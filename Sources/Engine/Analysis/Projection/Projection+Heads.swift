@@ -1,5 +1,4 @@
 // Attention heads read in embedding space: top token pairs of E·W_VO·Eᵀ and E·W_QK·Eᵀ, in blocks.
-import CLapack
 import Foundation
 
 /// Which per-head bilinear map is read.
@@ -45,9 +44,8 @@ extension Projection {
             defer { scratch.deallocate() }
             for blockStart in stride(from: 0, to: tokens, by: vocabularyBlock) {
                 let block = min(vocabularyBlock, tokens - blockStart)
-                cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(rows), Int32(block), Int32(width), 1,
-                            left.storage.pointer + first * width, Int32(width),
-                            right.storage.pointer + blockStart * width, Int32(width), 0, scratch, Int32(block))
+                Linalg.gemm(m: rows, n: block, k: width, left.storage.pointer + first * width, lda: width,
+                            right.storage.pointer + blockStart * width, ldb: width, transposeB: true, scratch, ldc: block)
                 for row in 0..<rows {
                     // Pair (i, j) is numbered i·tokens + j, so a row's block is a run of consecutive ids.
                     selection.scan(scratch + row * block, count: block, firstID: (first + row) * tokens + blockStart,

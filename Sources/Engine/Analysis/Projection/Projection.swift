@@ -1,5 +1,4 @@
 // Reading parameters in the vocabulary embedding space (Dar et al. 2022): E·v top tokens, blocked.
-import CLapack
 import Foundation
 
 /// One projected token: its id, readable text and score.
@@ -103,9 +102,8 @@ public enum Projection {
             for blockStart in stride(from: 0, to: space.count, by: vocabularyBlock) {
                 let block = min(vocabularyBlock, space.count - blockStart)
                 // scores[r, j] = v_r · E_(blockStart + j): (rows × d) · (block × d)ᵀ.
-                cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(rows), Int32(block), Int32(width), 1,
-                            prepared.storage.pointer + first * width, Int32(width),
-                            space.matrix.storage.pointer + blockStart * width, Int32(width), 0, scratch, Int32(block))
+                Linalg.gemm(m: rows, n: block, k: width, prepared.storage.pointer + first * width, lda: width,
+                            space.matrix.storage.pointer + blockStart * width, ldb: width, transposeB: true, scratch, ldc: block)
                 for row in 0..<rows {
                     selections[row].scan(scratch + row * block, count: block, firstID: blockStart, sign: options.sign)
                 }
