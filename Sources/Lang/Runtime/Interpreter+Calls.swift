@@ -117,12 +117,9 @@ extension Interpreter {
             case let .expression(body):
                 return try evaluate(body, in: scope)
             case let .block(body):
-                switch try execute(body, in: scope) {
-                case let .returnValue(value): return value
-                case let .breakLoop(where_): throw RuntimeError("'break' outside a loop", at: where_)
-                case let .continueLoop(where_): throw RuntimeError("'continue' outside a loop", at: where_)
-                case .normal: return .none
-                }
+                // A body never ends in break or continue: the parser refuses them outside a loop.
+                if case let .returnValue(value) = try execute(body, in: scope) { return value }
+                return .none
             }
         } catch var error as RuntimeError {
             error.callStack.append(RuntimeError.Frame(function: name, callSite: range))

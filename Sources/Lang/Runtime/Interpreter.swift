@@ -17,11 +17,11 @@ public final class Interpreter: CallContext {
     /// The range of the builtin call running now, for functions that builtins call back.
     var currentCallRange: SourceRange?
 
-    /// Control flow out of a statement.
+    /// Control flow out of a statement (the parser has checked that each kind has somewhere to go).
     enum Flow {
         case normal
-        case breakLoop(SourceRange)
-        case continueLoop(SourceRange)
+        case breakLoop
+        case continueLoop
         case returnValue(Value)
     }
 
@@ -57,12 +57,8 @@ public final class Interpreter: CallContext {
                 echo(value)
                 continue
             }
-            switch try execute(statement, in: globals) {
-            case .normal: continue
-            case let .breakLoop(range): throw RuntimeError("'break' outside a loop", at: range)
-            case let .continueLoop(range): throw RuntimeError("'continue' outside a loop", at: range)
-            case .returnValue: throw RuntimeError("'return' outside a function", at: statement.range)
-            }
+            // Top-level flow is always normal: the parser refuses break, continue and return out here.
+            _ = try execute(statement, in: globals)
         }
     }
 
@@ -131,8 +127,8 @@ public final class Interpreter: CallContext {
                 case let .returnValue(value): return .returnValue(value)
                 }
             }
-        case .breakLoop: return .breakLoop(statement.range)
-        case .continueLoop: return .continueLoop(statement.range)
+        case .breakLoop: return .breakLoop
+        case .continueLoop: return .continueLoop
         case let .returnValue(expression):
             return .returnValue(try expression.map { try evaluate($0, in: scope) } ?? .none)
         case let .function(definition):

@@ -36,6 +36,10 @@ struct Parser {
     /// Nesting of expressions being parsed, limited so absurd input cannot exhaust the stack.
     private var depth = 0
     private static let maxDepth = 200
+    /// Loops around the statement being parsed, counted from the innermost function body.
+    private var loopDepth = 0
+    /// Whether the statement being parsed is inside a function body.
+    private var inFunction = false
 
     static func parse(_ source: Source) -> ParseResult {
         let lexer = Lexer.tokenize(source)
@@ -206,16 +210,19 @@ struct Parser {
         case .keyword(.while):
             advance()
             let condition = try parseExpression()
-            let (body, end) = try parseBlock(after: "'while' condition")
+            let (body, end) = try parseLoopBody(after: "'while' condition")
             statement = Stmt(.whileLoop(condition: condition, body: body), token.range.to(end))
         case .keyword(.break):
             advance()
+            if loopDepth == 0 { misplaced(token, "'break' outside a loop") }
             statement = Stmt(.breakLoop, token.range)
         case .keyword(.continue):
             advance()
+            if loopDepth == 0 { misplaced(token, "'continue' outside a loop") }
             statement = Stmt(.continueLoop, token.range)
         case .keyword(.return):
             advance()
+            if !inFunction { misplaced(token, "'return' outside a function") }
             if atStatementEnd() {
                 statement = Stmt(.returnValue(nil), token.range)
             } else {
@@ -308,8 +315,21 @@ struct Parser {
         let (name, _) = try identifier("a loop variable name after 'for'")
         guard match(.in) != nil else { throw error("expected 'in' after 'for \(name)', found \(peek().describe)", at: peek()) }
         let iterable = try parseExpression()
-        let (body, end) = try parseBlock(after: "'for' header")
+        let (body, end) = try parseLoopBody(after: "'for' header")
         return Stmt(.forIn(name: name, iterable: iterable, body: body), start.range.to(end))
+    }
+
+    /// A loop's block, inside which `break` and `continue` are allowed.
+    private mutating func parseLoopBody(after what: String) throws -> ([Stmt], SourceRange) {
+        loopDepth += 1
+        defer { loopDepth -= 1 }
+        return try parseBlock(after: what)
+    }
+
+    /// Records a well-formed statement that has nowhere to go (as Lua and jlox do at compile time); parsing
+    /// goes on, since the statement itself is complete.
+    private mutating func misplaced(_ token: Token, _ message: String) {
+        diagnostics.append(Diagnostic(message, at: token.range))
     }
 
     /// `{ statements }`; returns the statements and the range of the closing brace.
@@ -358,6 +378,10 @@ struct Parser {
         }
         _ = try expectClosing(.rightParen, opener: open)
         ignoreNewlines.removeLast()
+        // A body is a new context: a loop around the definition does not reach into it.
+        let (outerLoops, outerFunction) = (loopDepth, inFunction)
+        (loopDepth, inFunction) = (0, true)
+        defer { (loopDepth, inFunction) = (outerLoops, outerFunction) }
         if match(.equal) != nil {
             skipNewlines()
             let body = try parseExpression()
