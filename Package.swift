@@ -26,3 +26,16 @@ let package = Package(
     ],
     swiftLanguageModes: [.v5]
 )
+
+// Fuzz harnesses (Fuzz/): built only when MVS_FUZZ is set, so a plain `swift build` never sees them;
+// scripts/fuzz builds them with -sanitize=fuzzer,address and -enable-testing (they use internal APIs).
+if Context.environment["MVS_FUZZ"] != nil {
+    let harnesses = ["FuzzSafetensors", "FuzzCheckpoint", "FuzzPickle", "FuzzZip", "FuzzJSON", "FuzzCSV",
+                     "FuzzTokenizer", "FuzzParser", "FuzzInterpreter"]
+    package.targets.append(.target(name: "FuzzDriver", path: "Fuzz/Driver"))
+    for harness in harnesses {
+        package.targets.append(.executableTarget(name: harness, dependencies: ["FuzzDriver", "Engine", "Lang"],
+                                                 path: "Fuzz/Harnesses/\(harness)"))
+        package.products.append(.executable(name: harness, targets: [harness]))
+    }
+}

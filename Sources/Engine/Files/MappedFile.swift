@@ -9,10 +9,13 @@ public final class MappedFile: @unchecked Sendable {
     public let base: UnsafeRawPointer?
     /// Size of the file in bytes.
     public let size: Int
+    /// Whether `base` is a private heap copy (`init(bytes:name:)`) rather than a memory map.
+    private let ownsCopy: Bool
 
     /// Maps `path`; throws `EngineError.io` when it cannot be opened.
     public init(path: String) throws {
         self.path = path
+        ownsCopy = false
         let fd = open(path, O_RDONLY)
         guard fd >= 0 else { throw EngineError.io(path: path, message: String(cString: strerror(errno))) }
         defer { close(fd) }
@@ -28,8 +31,21 @@ public final class MappedFile: @unchecked Sendable {
         base = UnsafeRawPointer(pointer)
     }
 
+    /// In-memory bytes read as if they were the file `name`: every reader has an entry point that needs
+    /// no file system (the fuzz harnesses feed millions of inputs through it).
+    public init(bytes: [UInt8], name: String) {
+        path = name
+        size = bytes.count
+        ownsCopy = true
+        guard !bytes.isEmpty else { base = nil; return }
+        let copy = UnsafeMutableRawPointer.allocate(byteCount: bytes.count, alignment: 64)
+        bytes.withUnsafeBytes { copy.copyMemory(from: $0.baseAddress!, byteCount: bytes.count) }
+        base = UnsafeRawPointer(copy)
+    }
+
     deinit {
-        if let base { munmap(UnsafeMutableRawPointer(mutating: base), size) }
+        guard let base else { return }
+        if ownsCopy { UnsafeMutableRawPointer(mutating: base).deallocate() } else { munmap(UnsafeMutableRawPointer(mutating: base), size) }
     }
 
     /// The bytes in `range`, copied (for headers and small reads).

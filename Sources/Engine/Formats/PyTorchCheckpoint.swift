@@ -59,7 +59,12 @@ public enum PyTorchCheckpoint {
 
     /// The tensors of a checkpoint as lazy parameters, named by their (flattened) state-dict keys.
     public static func parameters(path: String) throws -> [Parameter] {
-        let file = try MappedFile(path: path)
+        try parameters(file: MappedFile(path: path))
+    }
+
+    /// The tensors of a mapped (or in-memory) checkpoint.
+    public static func parameters(file: MappedFile) throws -> [Parameter] {
+        let path = file.path
         let archive = try ZipArchive(file: file)
         guard let pickleName = archive.names.first(where: { $0 == "data.pkl" || $0.hasSuffix("/data.pkl") }),
               let pickleEntry = archive.entries[pickleName] else {
@@ -73,19 +78,25 @@ public enum PyTorchCheckpoint {
         let range = try archive.dataRange(pickleEntry)
         let host = TorchPickleHost(path: path, archive: archive, prefix: prefix)
         guard let base = file.base else { throw EngineError.malformed(path: path, message: "empty file") }
-        var machine = PickleMachine(bytes: UnsafeRawBufferPointer(start: base + range.lowerBound, count: range.count), path: path, host: host)
-        let found = try machine.run { root -> [(String, TorchTensor)] in
+        let found = try tensors(pickle: UnsafeRawBufferPointer(start: base + range.lowerBound, count: range.count), path: path, host: host)
+        guard !found.isEmpty else { throw EngineError.malformed(path: path, message: "checkpoint holds no tensors") }
+        return found.map { name, tensor in
+            Parameter(name: name, shape: tensor.shape, dtype: tensor.storage.dtype) { try materialise(tensor, file: file) }
+        }
+    }
+
+    /// The tensors a data.pkl names, with their flattened state-dict keys: the pickle interpreter's entry
+    /// point on bytes (the pickle fuzz harness calls it without wrapping each input in a zip).
+    static func tensors(pickle: UnsafeRawBufferPointer, path: String, host: PickleHost) throws -> [(String, TorchTensor)] {
+        var machine = PickleMachine(bytes: pickle, path: path, host: host)
+        return try machine.run { root -> [(String, TorchTensor)] in
             var found: [(String, TorchTensor)] = []
             // Each container edge costs at least one opcode byte, so a tree walk of a well-formed
             // checkpoint visits at most a few nodes per byte; a graph of shared containers (DUP, TUPLE2
             // repeated) would expand exponentially as a tree, so the walk is bounded by that budget.
-            var budget = 4 * range.count + 64
+            var budget = 4 * pickle.count + 64
             try collect(stateDict(root), prefix: "", depth: 0, budget: &budget, into: &found, path: path)
             return found
-        }
-        guard !found.isEmpty else { throw EngineError.malformed(path: path, message: "checkpoint holds no tensors") }
-        return found.map { name, tensor in
-            Parameter(name: name, shape: tensor.shape, dtype: tensor.storage.dtype) { try materialise(tensor, file: file) }
         }
     }
 

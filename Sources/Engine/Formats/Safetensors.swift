@@ -17,7 +17,11 @@ public enum Safetensors {
 
     /// The lazily loaded parameters of one `.safetensors` file, in data order; nothing but the header is read.
     public static func parameters(path: String) throws -> [Parameter] {
-        let file = try MappedFile(path: path)
+        try parameters(file: MappedFile(path: path))
+    }
+
+    /// The lazily loaded parameters of a mapped (or in-memory) safetensors file.
+    public static func parameters(file: MappedFile) throws -> [Parameter] {
         let (entries, dataStart) = try header(of: file)
         return entries.map { entry in
             Parameter(name: entry.name, shape: entry.shape, dtype: entry.dtype) {

@@ -48,7 +48,7 @@ public enum Tokenizer: Sendable {
         return exists && isDirectory.boolValue ? model.source : FilePath.deletingLastComponent(model.source)
     }
 
-    private static func bpe(_ json: JSONValue, path: String) throws -> ByteLevelBPETokenizer {
+    static func bpe(_ json: JSONValue, path: String) throws -> ByteLevelBPETokenizer {
         guard let vocabulary = json["model"]?["vocab"] else { throw EngineError.malformed(path: path, message: "BPE model has no 'vocab'") }
         var merges: [(String, String)] = []
         for merge in json["model"]?["merges"]?.arrayValue ?? [] {
