@@ -3,7 +3,9 @@ import Foundation
 
 /// Raw parameters indexed by a PyTorch-style key, so one recogniser per family serves PyTorch,
 /// safetensors and Keras checkpoints alike. Keras `…/layer_._3/…/kernel:0` becomes `….layer.3.….weight`,
-/// marked input-major (Keras kernels are stored d_in × d_out, the transpose of a PyTorch Linear).
+/// marked input-major (Keras kernels are stored d_in × d_out, the transpose of a PyTorch Linear). A GGUF
+/// model's config names its llama.cpp architecture (`gguf_architecture`), and its `blk.3.attn_q.weight` becomes
+/// `model.layers.3.self_attn.q_proj.weight` (GGUF stores Linear weights out × in, as PyTorch does).
 struct ParameterNames {
     private struct Stored {
         let raw: String
@@ -17,8 +19,10 @@ struct ParameterNames {
 
     init(config: JSONValue?, parameters: [Parameter]) {
         self.config = config
+        let gguf = config?["gguf_architecture"]?.stringValue
         for parameter in parameters {
-            let (key, inputMajor) = ParameterNames.normalise(parameter.name)
+            let (key, inputMajor) = gguf.flatMap { GGUFNames.huggingFaceKey(parameter.name, architecture: $0) }.map { ($0, false) }
+                ?? ParameterNames.normalise(parameter.name)
             if byKey[key] == nil {
                 byKey[key] = Stored(raw: parameter.name, shape: parameter.shape, inputMajor: inputMajor)
             }

@@ -9,16 +9,24 @@ public struct Parameter: Sendable {
     public let shape: [Int]
     /// Stored element type.
     public let dtype: DType
+    /// The block-quantised type it is stored as (GGUF's `Q4_K`), dequantised to float32 on every read;
+    /// nil for plain element types.
+    public let quantization: String?
     /// Reads (or computes) the float32 tensor; called on every access, so keep it cheap or cache upstream.
     public let load: @Sendable () throws -> Tensor
 
     /// A parameter whose tensor comes from `load`.
-    public init(name: String, shape: [Int], dtype: DType, load: @escaping @Sendable () throws -> Tensor) {
+    public init(name: String, shape: [Int], dtype: DType, quantization: String? = nil,
+                load: @escaping @Sendable () throws -> Tensor) {
         self.name = name
         self.shape = shape
         self.dtype = dtype
+        self.quantization = quantization
         self.load = load
     }
+
+    /// The stored type for displays: the quantisation (`q4_k`) or the element type (`f32`).
+    public var storedTypeName: String { quantization?.lowercased() ?? dtype.displayName }
 
     /// Elements in the parameter.
     public var count: Int { Shape.elementCount(shape) ?? 0 }
@@ -54,13 +62,16 @@ public final class Model: @unchecked Sendable {
     public let onlyInRight: [String]
     /// Values derived from this model and kept with it (e.g. its tokenizer), made on first use.
     public let derived = DerivedValues()
+    /// The key/value metadata of a GGUF file (tokenizer, hyper-parameters), nil for other formats.
+    public let gguf: GGUFMetadata?
 
     private let index: [String: Int]
 
     /// Builds a model; the architecture is inferred from `config` and names unless given.
     public init(name: String, source: String, format: String? = nil, kind: ModelKind = .weights, config: JSONValue?,
                 parameters: [Parameter], architecture: Architecture? = nil,
-                vocabulary: VocabularySource? = nil, onlyInLeft: [String] = [], onlyInRight: [String] = []) {
+                vocabulary: VocabularySource? = nil, gguf: GGUFMetadata? = nil,
+                onlyInLeft: [String] = [], onlyInRight: [String] = []) {
         self.name = name
         self.source = source
         self.format = format
@@ -68,6 +79,7 @@ public final class Model: @unchecked Sendable {
         self.config = config
         self.parameters = parameters
         self.vocabulary = vocabulary
+        self.gguf = gguf
         self.onlyInLeft = onlyInLeft
         self.onlyInRight = onlyInRight
         var index: [String: Int] = [:]

@@ -10,7 +10,7 @@ public enum ModelLoader {
         "tf_model.h5", "model.h5",
     ]
     /// Extensions of weight files picked up in a directory without an index or a preferred name.
-    private static let weightExtensions = [".safetensors", ".bin", ".pt", ".pth", ".h5"]
+    private static let weightExtensions = [".safetensors", ".bin", ".pt", ".pth", ".h5", ".gguf"]
     /// File names so generic that the directory names the model instead.
     private static let genericNames = Set(preferredWeights + ["model.pt", "model.pth", "model.bin"])
 
@@ -22,7 +22,7 @@ public enum ModelLoader {
         if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) {
             return isDirectory.boolValue ? try loadDirectory(path, name: nil) : try loadFile(path)
         }
-        let fileLike = (weightExtensions + [".json", ".gguf"]).contains { spec.hasSuffix($0) }
+        let fileLike = (weightExtensions + [".json"]).contains { spec.hasSuffix($0) }
         guard HuggingFaceCache.looksLikeID(spec), !fileLike else {
             throw EngineError.io(path: path, message: "no such file or directory")
         }
@@ -75,6 +75,7 @@ public enum ModelLoader {
 
     /// One weights file, with `config.json` and vocabulary from the same directory when present.
     static func loadFile(_ path: String, name: String? = nil, source: String? = nil) throws -> Model {
+        if try isGGUF(path) { return try GGUFModel.load(path: path, name: name, source: source) }
         let (parameters, format) = try readWeights(path)
         let directory = FilePath.deletingLastComponent(path)
         let configPath = FilePath.join(directory, "config.json")
@@ -100,9 +101,6 @@ public enum ModelLoader {
             let mapped = index.shards.allSatisfy { $0.hasSuffix(".safetensors") }
             return (parameters, "\(index.shards.count) shards, " + (mapped ? "safetensors, memory-mapped" : "pytorch zip checkpoint"))
         }
-        if path.hasSuffix(".gguf") {
-            throw EngineError.unsupported("\(path): GGUF files are not supported yet; convert to safetensors")
-        }
         let magic = try leadingBytes(path, count: 8)
         if magic.starts(with: [0x50, 0x4B, 0x03, 0x04]) {
             return (try PyTorchCheckpoint.parameters(path: path), "pytorch zip checkpoint")
@@ -114,6 +112,12 @@ public enum ModelLoader {
             throw EngineError.malformed(path: path, message: "legacy (non-zip) PyTorch checkpoint: not supported; re-save it with torch >= 1.6 or convert it to safetensors")
         }
         return (try Safetensors.parameters(path: path), "safetensors, memory-mapped")
+    }
+
+    /// Whether `path` is a GGUF file: its name says so, or it starts with the GGUF magic.
+    private static func isGGUF(_ path: String) throws -> Bool {
+        if path.hasSuffix(".gguf") { return true }
+        return try leadingBytes(path, count: 4) == GGUFFile.magic
     }
 
     private static func leadingBytes(_ path: String, count: Int) throws -> [UInt8] {

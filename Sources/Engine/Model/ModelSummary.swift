@@ -10,11 +10,18 @@ public enum ModelSummary {
         return model.parameter(raw: entry.rawName)?.shape.first
     }
 
-    /// The distinct stored element types, most common first.
-    public static func dtypes(_ model: Model) -> [DType] {
-        var counts: [DType: Int] = [:]
-        for parameter in model.parameters { counts[parameter.dtype, default: 0] += parameter.count }
-        return counts.sorted { ($0.value, $1.key.rawValue) > ($1.value, $0.key.rawValue) }.map(\.key)
+    /// The distinct stored types (`f32`, `bf16`, or a quantisation such as `q4_k`), most elements first.
+    public static func storedTypes(_ model: Model) -> [String] {
+        var counts: [String: Int] = [:]
+        for parameter in model.parameters { counts[parameter.storedTypeName, default: 0] += parameter.count }
+        return counts.sorted { ($0.value, $1.key) > ($1.value, $0.key) }.map(\.key)
+    }
+
+    /// How many tensors are stored as each type, most tensors first (`q4_1: 210, f32: 61, q8_0: 1`).
+    public static func tensorsByType(_ model: Model) -> [(type: String, tensors: Int)] {
+        var counts: [String: Int] = [:]
+        for parameter in model.parameters { counts[parameter.storedTypeName, default: 0] += 1 }
+        return counts.sorted { ($0.value, $1.key) > ($1.value, $0.key) }.map { ($0.key, $0.value) }
     }
 
     /// A canonical transform in words for the schema table (`as stored`, `transposed`, `columns 0..<384`);

@@ -79,7 +79,8 @@ enum ModelBuiltins {
         record["vocab"] = ModelSummary.vocabularySize(model).map { .number(Double($0)) } ?? Value.none
         record["params"] = .number(Double(model.parameterCount))
         record["tensors"] = .number(Double(model.parameters.count))
-        record["dtypes"] = .list(ModelSummary.dtypes(model).map { .string($0.displayName) })
+        record["dtypes"] = .list(ModelSummary.storedTypes(model).map(Value.string))
+        record["tensor_types"] = .record(Record(ModelSummary.tensorsByType(model).map { ($0.type, .number(Double($0.tensors))) }))
         record["source"] = .string(model.source)
         record["format"] = model.format.map(Value.string) ?? Value.none
         record["config"] = model.config.map(value) ?? Value.none
@@ -94,6 +95,7 @@ enum ModelBuiltins {
         try table.append("component", .string(entries.map(\.component)))
         try table.append("raw", .string(entries.map(\.rawName)))
         try table.append("stored", .string(entries.map { Shape.describe(model.parameter(raw: $0.rawName)?.shape ?? []) }))
+        try table.append("type", .string(entries.map { model.parameter(raw: $0.rawName)?.storedTypeName ?? "" }))
         try table.append("transform", .string(entries.map { ModelSummary.describe($0.transform) }))
         return table
     }

@@ -33,7 +33,7 @@ extension Display {
         }
         if let size = ModelSummary.vocabularySize(model) { parts.append("vocab \(size)") }
         parts.append("\(count(model.parameterCount)) params")
-        parts.append(ModelSummary.dtypes(model).map(\.displayName).joined(separator: ", "))
+        parts.append(ModelSummary.storedTypes(model).joined(separator: ", "))
         let verb = model.format?.contains("memory-mapped") == true ? "mapped from" : (model.format == nil ? "from" : "read from")
         parts.append("\(verb) \(model.source)")
         return parts.joined(separator: " · ")
@@ -48,6 +48,10 @@ extension Display {
             let modelLevel = architecture.entries.filter { $0.layer == nil }.map(\.name)
             let perLayer = ModelSummary.components(model).joined(separator: " ")
             lines.append("  schema: " + (modelLevel + (perLayer.isEmpty ? [] : ["per layer \(perLayer)"])).joined(separator: ", "))
+        }
+        if model.parameters.contains(where: { $0.quantization != nil }) {
+            let types = ModelSummary.tensorsByType(model).map { "\($0.type) \($0.tensors)" }
+            lines.append("  tensors by stored type: " + types.joined(separator: ", ") + " (schema(m) lists each tensor's)")
         }
         for (side, names) in [("left (fine-tuned)", model.onlyInLeft), ("right (base)", model.onlyInRight)] where !names.isEmpty {
             let shown = names.prefix(5).joined(separator: ", ") + (names.count > 5 ? ", … (\(names.count) in all)" : "")

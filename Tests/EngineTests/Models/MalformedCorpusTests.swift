@@ -11,7 +11,9 @@ import Testing
     }
 
     @Test func corpusHasAtLeastThirtyCases() throws {
-        #expect(try Self.corpus.get().manifest.count >= 30)
+        let manifest = try Self.corpus.get().manifest
+        #expect(manifest.count >= 30)
+        #expect(manifest.filter { $0["load"]?.stringValue?.hasSuffix(".gguf") == true }.count >= 15)
     }
 
     @Test func everyMalformedFileGivesAPreciseError() throws {

@@ -33,7 +33,7 @@ import Testing
         let (model, _) = try load("gpt2-f16")
         #expect(model.architecture.family == "gpt2")
         #expect(model.config == nil)
-        #expect(ModelSummary.dtypes(model) == [.f16])
+        #expect(ModelSummary.storedTypes(model) == ["f16"])
         #expect(model.architecture.entry(canonical: "unembed")?.rawName == "lm_head.weight")
         #expect(try model.tensor("layer.0.q").storedType == .f16)
     }

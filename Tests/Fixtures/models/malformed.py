@@ -189,7 +189,71 @@ from safetensors.numpy import save_file
 save_file({"w": np.zeros(2, np.float32)}, os.path.join(out, "dir-bad-config", "model.safetensors"))
 write("dir-bad-config/config.json", b'{"model_type": "bert",}')
 case("dir-bad-config/", "invalid JSON at byte 22", "config.json")
-write("model.gguf", b"GGUF\x03\x00\x00\x00"); case("model.gguf", "GGUF files are not supported yet")
 case("does-not-exist.safetensors", "no such file or directory")
+
+# --- GGUF: written byte by byte, so each file is broken in exactly one way ---
+def gstr(text):
+    data = text.encode() if isinstance(text, str) else text
+    return struct.pack("<Q", len(data)) + data
+
+
+def kv(key, type_id, payload):
+    return gstr(key) + struct.pack("<I", type_id) + payload
+
+
+ARCH = kv("general.architecture", 8, gstr("llama"))
+
+
+def tinfo(name, dims, type_id=8, offset=0, ndims=None):
+    return (gstr(name) + struct.pack("<I", len(dims) if ndims is None else ndims) + b"".join(struct.pack("<Q", d) for d in dims)
+            + struct.pack("<IQ", type_id, offset))
+
+
+def gguf(name, error, kvs=(ARCH,), tensors=(tinfo("w", [32, 2]),), data=b"\x00" * 68, version=3, counts=None,
+         truncate=None, magic=b"GGUF"):
+    n_tensors, n_kv = counts or (len(tensors), len(kvs))
+    head = magic + struct.pack("<IQQ", version, n_tensors, n_kv) + b"".join(kvs) + b"".join(tensors)
+    blob = head + b"\x00" * (-len(head) % 32) + data
+    write(name, blob[:truncate] if truncate is not None else blob)
+    case(name, error)
+
+
+gguf("gguf/too-short.gguf", "too short for the 24-byte header", truncate=20)
+gguf("gguf/bad-magic.gguf", "not a GGUF file (magic is not 'GGUF')", magic=b"GGML")
+gguf("gguf/version-1.gguf", "GGUF version 1 is not supported (only 2 and 3) (GGUF v1 is obsolete)", version=1)
+gguf("gguf/big-endian.gguf", "a big-endian file?", version=3 << 24)
+gguf("gguf/truncated-metadata.gguf", "metadata 'general.architecture': string length 5", truncate=24 + 8 + 20 + 4 + 8 + 2)
+gguf("gguf/lying-tensor-count.gguf", "tensor count 100 cannot fit in the 172 bytes left in the file", counts=(100, 1))
+gguf("gguf/huge-tensor-count.gguf", "tensor count: 1000000000 is larger than the whole file (196 bytes)", counts=(10 ** 9, 1))
+gguf("gguf/lying-kv-count.gguf", "metadata key/value count 50 cannot fit in the 172 bytes left in the file", counts=(1, 50))
+gguf("gguf/key-past-end.gguf", "metadata key 0: string length 150 at offset 24 runs past the end of the file (132 bytes left)",
+     kvs=(struct.pack("<Q", 150) + b"general",))
+gguf("gguf/unknown-value-type.gguf", "metadata 'x' type: unknown value type id 13", kvs=(ARCH, kv("x", 13, b"")))
+gguf("gguf/array-count-lies.gguf", "metadata 'x': 40 elements of UINT32 need 160 bytes, only 134 remain in the file",
+     kvs=(ARCH, kv("x", 9, struct.pack("<IQ", 4, 40))))
+gguf("gguf/string-array-past-end.gguf", "metadata 'x'[1] (string of 150 bytes): needs 150 bytes",
+     kvs=(ARCH, kv("x", 9, struct.pack("<IQ", 8, 2) + gstr("a") + struct.pack("<Q", 150))))
+deep = struct.pack("<IQ", 9, 1) * 9 + struct.pack("<IQ", 4, 0)
+gguf("gguf/nested-too-deep.gguf", "arrays nested more than 8 deep", kvs=(ARCH, kv("x", 9, deep)))
+gguf("gguf/bad-bool.gguf", "metadata 'x': bool byte is 2", kvs=(ARCH, kv("x", 7, b"\x02")))
+gguf("gguf/duplicate-key.gguf", "metadata key 'general.architecture' appears twice", kvs=(ARCH, ARCH))
+gguf("gguf/bad-alignment.gguf", "'general.alignment' must be a power of two stored as UINT32, found UINT32 24",
+     kvs=(ARCH, kv("general.alignment", 4, struct.pack("<I", 24))))
+gguf("gguf/unknown-tensor-type.gguf", "tensor 'w': unknown tensor type id 99", tensors=(tinfo("w", [32, 2], 99),))
+gguf("gguf/five-dims.gguf", "tensor 'w': 5 dimensions (at most 4)", tensors=(tinfo("w", [32, 1, 1, 1, 2]),))
+gguf("gguf/dims-overflow.gguf", "tensor 'w': dimensions", tensors=(tinfo("w", [2 ** 40, 2 ** 40], 0),))
+gguf("gguf/partial-block.gguf", "Q8_0 needs rows that are a multiple of 32 elements, shape is 2×30", tensors=(tinfo("w", [30, 2]),))
+gguf("gguf/offset-past-end.gguf", "tensor 'w': 68 bytes at offset 4096 run past the end of the data section (68 bytes)",
+     tensors=(tinfo("w", [32, 2], offset=4096),))
+gguf("gguf/misaligned-offset.gguf", "tensor 'w': offset 4 is not a multiple of the alignment 32", tensors=(tinfo("w", [32, 2], offset=4),))
+gguf("gguf/truncated-data.gguf", "tensor 'w': 68 bytes at offset 0 run past the end of the data section (40 bytes)", data=b"\x00" * 40)
+gguf("gguf/overlap.gguf", "tensors 'a' and 'b' overlap in the data section",
+     tensors=(tinfo("a", [32, 2]), tinfo("b", [32, 2], offset=64)), data=b"\x00" * 160)
+gguf("gguf/duplicate-tensor.gguf", "tensor 'w' appears twice", tensors=(tinfo("w", [32]), tinfo("w", [32], offset=64)), data=b"\x00" * 128)
+gguf("gguf/iq-tensor.gguf", "tensor 'w' is stored as IQ2_XXS, which mvs does not dequantise", tensors=(tinfo("w", [256], 16),),
+     data=b"\x00" * 66)
+gguf("gguf/odd-head-rows.gguf", "tensor 'blk.0.attn_q.weight': 3 rows cannot be split into 2 heads of even width",
+     kvs=(ARCH, kv("llama.attention.head_count", 4, struct.pack("<I", 2))), tensors=(tinfo("blk.0.attn_q.weight", [32, 3]),),
+     data=b"\x00" * 102)
 
 json.dump(manifest, sys.stdout)
