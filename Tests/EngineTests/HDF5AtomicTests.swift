@@ -134,3 +134,64 @@ private struct Broken: Error {}
     #expect(throws: EngineError.self) { try SafetensorsWriter.write(model, to: directory.file("bad.safetensors")) }
     #expect(try directory.listing() == [])
 }
+
+/// Records the durability steps of an atomic export (and the write itself), forwarding each to the system.
+private final class StepRecorder {
+    var calls: [String] = []
+    let directory: String
+
+    init(directory: String) { self.directory = directory }
+
+    private func name(_ path: String) -> String { URL(fileURLWithPath: path).lastPathComponent }
+
+    /// The system's steps, each first noting what it is about to do and what the disk holds at that moment.
+    var steps: Export.DurableSteps {
+        let system = Export.DurableSteps.system
+        return Export.DurableSteps(
+            synchronizeFile: { path, display in
+                self.calls.append("fsync \(self.name(path)) holding \((try? Data(contentsOf: URL(fileURLWithPath: path)).count) ?? -1) bytes")
+                try system.synchronizeFile(path, display)
+            },
+            rename: { from, to in
+                self.calls.append("rename \(self.name(from)) → \(self.name(to))")
+                return system.rename(from, to)
+            },
+            synchronizeDirectory: { directory in
+                let listing = (try? FileManager.default.contentsOfDirectory(atPath: directory).sorted()) ?? []
+                self.calls.append("fsync directory \(directory == self.directory ? "of the target" : directory) listing \(listing)")
+                system.synchronizeDirectory(directory)
+            })
+    }
+}
+
+@Test func atomicWriteFlushesTheTemporaryThenRenamesThenFlushesTheDirectory() throws {
+    // A crash after a rename of an unflushed file can leave an empty target; a rename not flushed in its
+    // directory can vanish. So: write, fsync(temporary), rename, fsync(directory) — in that order.
+    let directory = try HDF5TempDirectory()
+    let recorder = StepRecorder(directory: directory.path)
+    let temporary = Export.temporaryName(for: "out.bin", pid: getpid())
+    try Export.atomically(directory.file("out.bin"), policy: .create(overwrite: false), steps: recorder.steps) { path, seeded in
+        recorder.calls.append("write \(URL(fileURLWithPath: path).lastPathComponent) seeded \(seeded)")
+        try Data([1, 2, 3, 4, 5]).write(to: URL(fileURLWithPath: path))
+    }
+    #expect(recorder.calls == ["write \(temporary) seeded false",
+                               "fsync \(temporary) holding 5 bytes",
+                               "rename \(temporary) → out.bin",
+                               "fsync directory of the target listing [\"out.bin\"]"])
+    #expect(try bytes(directory.file("out.bin")) == Data([1, 2, 3, 4, 5]))
+}
+
+@Test func atomicWriteWhoseRenameFailsRemovesTheTemporaryAndFlushesNoDirectory() throws {
+    let directory = try HDF5TempDirectory()
+    let recorder = StepRecorder(directory: directory.path)
+    var steps = recorder.steps
+    steps.rename = { _, _ in recorder.calls.append("rename refused"); errno = EXDEV; return -1 }
+    let target = directory.file("out.bin")
+    #expect(throws: EngineError.io(path: target, message: "cannot rename the finished file into place: \(String(cString: strerror(EXDEV)))")) {
+        try Export.atomically(target, policy: .create(overwrite: false), steps: steps) { path, _ in
+            try Data([7]).write(to: URL(fileURLWithPath: path))
+        }
+    }
+    #expect(recorder.calls == ["fsync \(Export.temporaryName(for: "out.bin", pid: getpid())) holding 1 bytes", "rename refused"])
+    #expect(try directory.listing().isEmpty)
+}

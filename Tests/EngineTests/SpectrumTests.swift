@@ -41,6 +41,19 @@ import Testing
         #expect(spectrum.numericalRank(tolerance: 0.5, relativeTolerance: 0.9) == 3)
     }
 
+    @Test(arguments: [(4, 100), (100, 4)])
+    func defaultToleranceScalesWithTheLargerDimension(rows: Int, columns: Int) throws {
+        // σ = (1, 1e-6) in a 4×100 matrix (and its transpose): numpy's float32 matrix_rank says 1, because the
+        // threshold is 1·max(4, 100)·ε = 1.19e-5; with min(4, 100) it would be 4.8e-7 and σ₂ would count.
+        var values = [Float](repeating: 0, count: rows * columns)
+        values[rows < columns ? 37 : 37 * columns] = 1
+        values[rows < columns ? 3 * columns + 81 : 81 * columns + 3] = 1e-6
+        let spectrum = try Spectrum(of: Tensor(shape: [rows, columns], values: values))
+        #expect(abs(spectrum.values[0] - 1) < 1e-6 && abs(spectrum.values[1] - 1e-6) < 1e-9)
+        #expect(spectrum.numericalRank() == 1)
+        #expect(abs(Spectrum.defaultRelativeTolerance(rows, columns) - 100 * 1.1920928955078125e-7) < 1e-15)
+    }
+
     @Test(arguments: [1, 5, 17])
     func productOfRandomFactorsHasItsInnerRank(rank: Int) throws {
         let left = try Fixtures.random([60, rank], seed: UInt64(rank))

@@ -6,7 +6,8 @@ import sys
 from conftest import MVS, REPO
 
 
-def test_bench_runs_every_job_on_tiny_inputs(tmp_path):
+def test_bench_runner_completes_every_job_on_tiny_inputs_without_checking_results(tmp_path):
+    # A runner test: job names and the ratio column are checked; the numbers themselves are not (docs/bench.md).
     env = dict(os.environ, MVS_CACHE=str(tmp_path))
     result = subprocess.run([sys.executable, str(REPO / "bench" / "run.py"), MVS, sys.executable, "--tiny", "--reps", "1"],
                             capture_output=True, text=True, env=env, timeout=600)

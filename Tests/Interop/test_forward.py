@@ -524,6 +524,34 @@ def test_llama_hidden_states_match_numpy(mvs, tmp_path):
         assert error < 1e-4, f"state {layer}: relative max error {error}"
 
 
+def test_reconstruction_steps_are_the_adam_steps_numpy_takes(mvs, tmp_path):
+    # Known independently of mvs: a Llama's state 0 is its input, so the l2 loss mean((x − e)²) has gradient
+    # 2(x − e)/n, and Adam's first step moves every coordinate by exactly lr toward e. Where |x₁ − e| > lr that
+    # step did not cross e, so the start is x₀ = x₁ + lr·sign(x₁ − e); from it a numpy Adam (Kingma & Ba,
+    # Algorithm 1) predicts the second step.
+    model, w = write_llama(tmp_path)
+    ids, lr = [3, 17, 5, 9], 0.05
+    f = run_script(mvs, tmp_path, [f"m = load({quote(model)})",
+                                   f"r1 = reconstruct(m, {ids}, layer=0, steps=1, lr={lr}, seed=4)",
+                                   f"r2 = reconstruct(m, {ids}, layer=0, steps=2, lr={lr}, seed=4)",
+                                   "export(OUT, r1=r1, r2=r2)"])
+    target = w["model.embed_tokens.weight"][ids].astype(np.float64)
+    x1, x2 = (f[name]["inputs"][()].astype(np.float64) for name in ("r1", "r2"))
+    safe = np.abs(x1 - target) > 1.5 * lr
+    assert safe.mean() > 0.8
+    x0 = x1 + lr * np.sign(x1 - target)
+    beta1, beta2, eps, n = 0.9, 0.999, 1e-8, target.size
+    x, m, v = x0, 0.0, 0.0
+    for t in (1, 2):
+        g = 2 * (x - target) / n
+        m, v = beta1 * m + (1 - beta1) * g, beta2 * v + (1 - beta2) * g * g
+        x = x - lr * (m / (1 - beta1 ** t)) / (np.sqrt(v / (1 - beta2 ** t)) + eps)
+        if t == 1:
+            # the first step's size does not depend on |g|: exactly lr on every coordinate
+            np.testing.assert_allclose(np.abs(x - x0), lr, rtol=1e-5)
+    np.testing.assert_allclose(x2[safe], x[safe], atol=2e-6)
+
+
 def test_llama_reconstruction_from_ids_and_visualization_report_what_numpy_computes(mvs, tmp_path):
     heads, kv = 4, 2
     model, w = write_llama(tmp_path, heads=heads, kv=kv)

@@ -8,7 +8,8 @@ import numpy as np
 import pytest
 from safetensors.numpy import load_file
 from sklearn.cluster import AgglomerativeClustering, KMeans
-from sklearn.metrics import adjusted_rand_score, silhouette_score
+from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score, silhouette_score
+from sklearn.metrics.cluster import contingency_matrix
 
 from conftest import REPO
 
@@ -124,6 +125,23 @@ def test_clusters_match_scikit_learn_and_recover_tasks(mvs, zoo, tmp_path):
     assert adjusted_rand_score(theirs, ours) == 1
     assert adjusted_rand_score(labels, ours) >= 0.9
     assert adjusted_rand_score(labels, by_similarity) >= 0.9
+
+
+def test_scores_against_task_labels_match_scikit_learn_on_imperfect_partitions(mvs, zoo, tmp_path):
+    # k = 2 and k = 5 cannot reproduce three tasks: ARI < 1, where its expected-index term matters (on a perfect
+    # partition any expected index gives 1), and NMI and purity below 1 as well.
+    results = export_and_read(
+        mvs, tmp_path, f'v = vectorize(models("{zoo}/manifest.csv"), base=load("{zoo}/base"))',
+        "v=v, c2=cluster(v, k=2, seed=0), c5=cluster(v, k=5, seed=0)", "v/labels",
+        *[f"{c}/labels" for c in ("c2", "c5")], *[f"{c}@{score}" for c in ("c2", "c5") for score in ("ari", "nmi", "purity")])
+    labels, two, five, scores = strings(results[0]), results[1], results[2], results[3:]
+    for ours, (ari, nmi, purity) in [(two, scores[:3]), (five, scores[3:])]:
+        truth = adjusted_rand_score(labels, ours)
+        assert 0 < truth < 0.99
+        assert ari == pytest.approx(truth, abs=1e-9)
+        assert nmi == pytest.approx(normalized_mutual_info_score(labels, ours), abs=1e-9)
+        contingency = contingency_matrix(labels, ours)
+        assert purity == pytest.approx(contingency.max(axis=0).sum() / contingency.sum(), abs=1e-12)
 
 
 def test_similarity_is_exact_cosine_and_agglomerative_matches(mvs, zoo, tmp_path):

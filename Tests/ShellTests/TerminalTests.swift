@@ -26,6 +26,10 @@ final class TmuxSession {
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
         posix_spawn_file_actions_addopen(&actions, 1, outputPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
         posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
+        // Nothing else of the test process may reach tmux: its server outlives this call and would keep every
+        // inherited descriptor open — among them HDF5 files other tests are writing in parallel, whose
+        // flock then outlives their close (their next open failed "Resource temporarily unavailable").
+        try closeInheritedDescriptors(&actions)
         // Test runners may call us on threads with signals blocked; tmux and the mvs inside it would
         // inherit that mask (and miss SIGCHLD or Ctrl-C), so the child starts with an empty mask.
         var attributes = posix_spawnattr_t()
@@ -45,6 +49,16 @@ final class TmuxSession {
         while waitpid(pid, &status, 0) < 0, errno == EINTR {}
         let output = (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? ""
         return ((status >> 8) & 0xff, output)
+    }
+
+    /// Adds "close every descriptor from 3 up" to `actions`: glibc's posix_spawn_file_actions_addclosefrom_np
+    /// (2.34+, Debian 12 has 2.36), looked up because Swift's Glibc module does not export it.
+    private func closeInheritedDescriptors(_ actions: inout posix_spawn_file_actions_t) throws {
+        typealias AddCloseFrom = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32
+        guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "posix_spawn_file_actions_addclosefrom_np"),
+              unsafeBitCast(symbol, to: AddCloseFrom.self)(&actions, 3) == 0 else {
+            throw CocoaError(.featureUnsupported)
+        }
     }
 
     /// Types text literally (no key names, `;` is not special).
@@ -148,6 +162,9 @@ struct TerminalTests {
 
         // Ctrl-C at the prompt throws the line away.
         try session.type("this is not run")
+        // Only once the line editor holds the text: a Ctrl-C that overtakes it (a loaded machine) leaves the
+        // text unread in the terminal, and it would prefix the next line.
+        #expect(session.wait { $0.contains("mvs> this is not run") })
         try session.press("C-c")
         try session.type("print(\"from history\")")
         try session.press("Enter")
@@ -168,6 +185,22 @@ struct TerminalTests {
         try next.press("Enter")
         #expect(next.wait { _ in next.count("from history") == 1 }, "history not reloaded:\n\(next.screen)")
         try next.press("C-d")
+    }
+
+    @Test func tmuxInheritsNoDescriptorSoFileLocksEndWithTheirClose() throws {
+        // HDF5 flocks the files it opens, without close-on-exec. A descriptor inherited by the long-lived tmux
+        // server kept a test's exclusive lock alive after the test closed the file.
+        let directory = try MVS.temporaryDirectory()
+        let path = directory.appendingPathComponent("locked.h5").path
+        let descriptor = open(path, O_RDWR | O_CREAT, 0o600)
+        #expect(descriptor >= 0 && flock(descriptor, LOCK_EX | LOCK_NB) == 0)
+        let session = try TmuxSession(environment: ["HOME": directory.path, "TERM": "xterm"])
+        #expect(session.wait { $0.contains("mvs>") })
+        close(descriptor)
+        let again = open(path, O_RDONLY)
+        defer { close(again) }
+        #expect(flock(again, LOCK_SH | LOCK_NB) == 0, "the lock outlived its close: \(String(cString: strerror(errno)))")
+        try session.press("C-d")
     }
 
     @Test func initFileDotCommandsAndTimer() throws {

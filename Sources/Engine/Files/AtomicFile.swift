@@ -15,8 +15,10 @@ extension Export {
     /// `write` receives a temporary path `.<name>.tmp-<pid>` in the target's directory (so the final rename
     /// stays on one file system) and whether that path already holds a copy of the old target. On any error the
     /// temporary is removed. A process killed mid-way leaves its temporary behind; the next export to the same
-    /// target removes temporaries whose process is gone.
-    static func atomically(_ target: String, policy: TargetPolicy, _ write: (_ temporary: String, _ seeded: Bool) throws -> Void) throws {
+    /// target removes temporaries whose process is gone. The durability steps go through `steps` (the system's
+    /// calls unless a test records them): fsync(temporary) before rename, fsync(directory) after it.
+    static func atomically(_ target: String, policy: TargetPolicy, steps: DurableSteps = .system,
+                           _ write: (_ temporary: String, _ seeded: Bool) throws -> Void) throws {
         let parent = FilePath.deletingLastComponent(target)
         let directory = parent.isEmpty ? "." : parent
         let name = FilePath.lastComponent(target)
@@ -50,23 +52,42 @@ extension Export {
                 seeded = true
             }
             try write(temporary, seeded)
-            try synchronize(temporary, displayPath: target)
+            try steps.synchronizeFile(temporary, target)
             if case .create(overwrite: false) = policy, manager.fileExists(atPath: target) {
                 throw EngineError.io(path: target, message: "was created by someone else during the export; nothing replaced")
             }
-            guard rename(temporary, target) == 0 else {
+            guard steps.rename(temporary, target) == 0 else {
                 throw EngineError.io(path: target, message: "cannot rename the finished file into place: \(systemError())")
             }
         } catch {
             try? manager.removeItem(atPath: temporary)
             throw error
         }
-        // Make the rename itself durable; the file is complete either way, so a failure here is not an error.
-        let directoryDescriptor = open(directory, O_RDONLY)
-        if directoryDescriptor >= 0 {
-            fsync(directoryDescriptor)
-            close(directoryDescriptor)
-        }
+        steps.synchronizeDirectory(directory)
+    }
+
+    /// The calls that make an atomic export durable, in the order `atomically` makes them. Tests replace them
+    /// to record that order, which no file on disk can show (a crash between the steps is what it guards).
+    struct DurableSteps {
+        /// Flushes the finished temporary (path, display path for errors) before it is renamed.
+        var synchronizeFile: (_ path: String, _ displayPath: String) throws -> Void
+        /// Renames the temporary over the target; 0 on success, as rename(2).
+        var rename: (_ from: String, _ to: String) -> Int32
+        /// Flushes the directory so the rename itself survives a crash.
+        var synchronizeDirectory: (_ directory: String) -> Void
+
+        /// The real system calls.
+        static let system = DurableSteps(
+            synchronizeFile: { try Export.synchronize($0, displayPath: $1) },
+            rename: { Foundation.rename($0, $1) },
+            synchronizeDirectory: { directory in
+                // The file is complete either way, so a failure here is not an error.
+                let descriptor = open(directory, O_RDONLY)
+                if descriptor >= 0 {
+                    fsync(descriptor)
+                    close(descriptor)
+                }
+            })
     }
 
     /// `.<name>.tmp-<pid>`: hidden, next to the target, and unique per process.

@@ -48,15 +48,6 @@ public enum PyTorchCheckpoint {
         "ByteStorage": .u8, "BoolStorage": .bool,
     ]
 
-    /// The callables a checkpoint may name.
-    static let allowedCallables: Set<String> = [
-        "collections.OrderedDict",
-        "torch._utils._rebuild_tensor", "torch._utils._rebuild_tensor_v2",
-        "torch._utils._rebuild_parameter", "torch._utils._rebuild_parameter_with_state",
-        "torch._tensor._rebuild_from_type_v2",
-        "torch.nn.parameter.Parameter", "torch.Tensor",
-    ]
-
     /// The tensors of a checkpoint as lazy parameters, named by their (flattened) state-dict keys.
     public static func parameters(path: String) throws -> [Parameter] {
         try parameters(file: MappedFile(path: path))
@@ -168,7 +159,22 @@ public enum PyTorchCheckpoint {
     }
 }
 
-/// The environment data.pkl runs in: the whitelist, persistent ids and tensor rebuilding.
+/// The globals a checkpoint may name — the allowlist and what calling each does, in one list: `global` admits
+/// exactly these (plus storage types) and `call` switches over them exhaustively, so the two cannot drift apart.
+enum TorchGlobal: String, CaseIterable {
+    case orderedDict = "collections.OrderedDict"
+    case rebuildTensor = "torch._utils._rebuild_tensor"
+    case rebuildTensorV2 = "torch._utils._rebuild_tensor_v2"
+    case rebuildParameter = "torch._utils._rebuild_parameter"
+    case rebuildParameterWithState = "torch._utils._rebuild_parameter_with_state"
+    case rebuildFromType = "torch._tensor._rebuild_from_type_v2"
+    /// Named as the type argument of `_rebuild_from_type_v2`, never called.
+    case parameterType = "torch.nn.parameter.Parameter"
+    /// Named as the type argument of `_rebuild_from_type_v2`, never called.
+    case tensorType = "torch.Tensor"
+}
+
+/// The environment data.pkl runs in: the allowlist, persistent ids and tensor rebuilding.
 struct TorchPickleHost: PickleHost {
     let path: String
     let archive: ZipArchive
@@ -179,7 +185,7 @@ struct TorchPickleHost: PickleHost {
     func global(module: String, name: String) throws -> PickleValue {
         let qualified = "\(module).\(name)"
         if module == "torch", PyTorchCheckpoint.storageTypes[name] != nil { return .global(module: module, name: name) }
-        guard PyTorchCheckpoint.allowedCallables.contains(qualified) else {
+        guard TorchGlobal(rawValue: qualified) != nil else {
             // `torch.save(model)` pickles the model's own classes; say how to get a loadable file.
             let wholeModel = ["transformers.", "torch.nn.", "__main__"].contains { module.hasPrefix($0) }
             let hint = wholeModel ? "; it pickles a whole model object: save model.state_dict() or safetensors instead" : ""
@@ -207,19 +213,20 @@ struct TorchPickleHost: PickleHost {
 
     func call(_ callable: PickleValue, _ arguments: [PickleValue]) throws -> PickleValue {
         guard case let .global(module, name) = callable else { throw bad("data.pkl calls a \(callable.kind), not a global") }
-        switch "\(module).\(name)" {
-        case "collections.OrderedDict":
+        switch TorchGlobal(rawValue: "\(module).\(name)") {
+        case .orderedDict:
             return .dict(PickleDict())
-        case "torch._utils._rebuild_tensor", "torch._utils._rebuild_tensor_v2":
+        case .rebuildTensor, .rebuildTensorV2:
             return try rebuildTensor(arguments)
-        case "torch._utils._rebuild_parameter", "torch._utils._rebuild_parameter_with_state":
+        case .rebuildParameter, .rebuildParameterWithState:
             guard let data = arguments.first else { throw bad("_rebuild_parameter without data") }
             return data
-        case "torch._tensor._rebuild_from_type_v2":
-            // (function, type, arguments, state): apply the (already whitelisted) function to its arguments.
+        case .rebuildFromType:
+            // (function, type, arguments, state): apply the (already allowed) function to its arguments.
             guard arguments.count >= 3, let inner = arguments[2].tupleItems else { throw bad("_rebuild_from_type_v2 with unexpected arguments") }
             return try call(arguments[0], inner)
-        default:
+        case .parameterType, .tensorType, nil:
+            // nil: a storage type, admitted as a global because persistent ids name it, but never callable.
             throw bad("data.pkl calls '\(module).\(name)', which cannot be called")
         }
     }

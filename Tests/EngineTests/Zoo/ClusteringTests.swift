@@ -114,3 +114,28 @@ func agglomerativeMatchesScikitLearn(linkage: String, metric: String) throws {
     #expect(result.map(\.row) == [1, 2])
     #expect(abs(result[0].cosine - 0.9 / (0.81 + 0.01).squareRoot()) < 1e-12)
 }
+
+@Test func kmeansSeedPicksAmongEquallyGoodPartitionsReproducibly() throws {
+    // 12 points evenly on a circle, k = 3: every rotation of four-point arcs is an optimum (and there are
+    // worse local optima), so which partition k-means returns depends on where k-means++ starts — on the
+    // seed. The same seed must give the same partition; some different seeds must give different ones.
+    let points = (0..<12).map { i -> [Double] in
+        let angle = 2 * Double.pi * Double(i) / 12
+        return [cos(angle), sin(angle)]
+    }
+    func partition(seed: UInt64) throws -> [Int] {
+        let vectors = VectorSet(matrix: try Tensor(shape: [12, 2], values: points.joined().map(Float.init)),
+                                names: points.indices.map { "m\($0)" }, labels: nil, columnNames: ["x", "y"], statistic: "test")
+        var options = ClusterOptions(k: 3)
+        options.seed = seed
+        options.restarts = 1
+        return try Clustering.of(vectors, options: options).assignments
+    }
+    var seen = Set<[Int]>()
+    for seed in UInt64(0)..<8 {
+        let first = try partition(seed: seed)
+        #expect(try partition(seed: seed) == first, "seed \(seed) must be reproducible")
+        seen.insert(first)
+    }
+    #expect(seen.count >= 2, "eight seeds gave one partition: the seed is not reaching k-means")
+}

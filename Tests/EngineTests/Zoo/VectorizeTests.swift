@@ -34,6 +34,46 @@ import Testing
     for (a, b) in zip(doubled, try sketch(x, seed: 0)) { #expect(abs(a - 2 * b) <= 1e-4 * max(1, abs(a))) }
 }
 
+@Test func distinctTensorsGetIndependentProjections() throws {
+    // The same matrix u placed in different tensors (same shape) must sketch to nearly orthogonal vectors:
+    // the whole deltas are orthogonal, and independent Gaussian maps keep that (|cos| ~ 1/√256 = 0.06); a
+    // projection shared between tensors would map both to the same vector (cos = 1).
+    var random = SeededRandom(seed: 5)
+    let u = try Tensor(shape: [16, 24], values: (0..<384).map { _ in Float(random.gaussian()) })
+    let sketch = try DeltaSketch(dimension: 256, seed: 0)
+    let names = ["layer.0.q", "layer.0.k", "layer.1.q", "embed"]
+    let vectors = try names.map { name -> [Float] in
+        var out = [Float](repeating: 0, count: 256)
+        try sketch.accumulate(u, name: name, into: &out)
+        return out
+    }
+    func cosine(_ a: [Float], _ b: [Float]) -> Double {
+        let dot = zip(a, b).reduce(0.0) { $0 + Double($1.0) * Double($1.1) }
+        return dot / (a.reduce(0.0) { $0 + Double($1) * Double($1) } * b.reduce(0.0) { $0 + Double($1) * Double($1) }).squareRoot()
+    }
+    for i in names.indices {
+        for j in names.indices where j > i {
+            #expect(abs(cosine(vectors[i], vectors[j])) < 0.3, "\(names[i]) and \(names[j]) share a projection")
+        }
+    }
+    // And a two-tensor delta keeps the inner product of the whole delta: ⟨(u, 0), (0, u)⟩ = 0 in expectation
+    // over seeds, while ⟨(u, u), (u, u)⟩ = 2‖u‖².
+    var cross = 0.0, same = 0.0
+    let squaredNorm = u.values.reduce(0.0) { $0 + Double($1) * Double($1) }
+    for seed in 0..<20 {
+        let sketch = try DeltaSketch(dimension: 256, seed: UInt64(seed))
+        var first = [Float](repeating: 0, count: 256), second = first, both = first
+        try sketch.accumulate(u, name: "layer.0.q", into: &first)
+        try sketch.accumulate(u, name: "layer.0.k", into: &second)
+        try sketch.accumulate(u, name: "layer.0.q", into: &both)
+        try sketch.accumulate(u, name: "layer.0.k", into: &both)
+        cross += zip(first, second).reduce(0.0) { $0 + Double($1.0) * Double($1.1) } / squaredNorm
+        same += both.reduce(0.0) { $0 + Double($1) * Double($1) } / squaredNorm
+    }
+    #expect(abs(cross / 20) < 0.1)
+    #expect(abs(same / 20 - 2) < 0.2)
+}
+
 @Test func defaultSketchClustersTasksWhereOnlyDirectionDiffers() throws {
     let (base, zoo) = SyntheticZoo.zoo()
     let vectors = try Vectorize.sketch(zoo, base: base, dimension: 128, seed: 0)
