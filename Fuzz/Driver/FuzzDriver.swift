@@ -13,6 +13,14 @@ private func LLVMFuzzerRunDriver(
 /// the driver starts (libFuzzer calls back on this one thread).
 nonisolated(unsafe) private var harnessBody: (([UInt8]) -> Void)?
 
+/// libFuzzer's entry point by name: its own `main` (linked in debug builds, where nothing strips it)
+/// refers to it; it forwards to the same harness body.
+@_cdecl("LLVMFuzzerTestOneInput")
+public func fuzzerTestOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
+    harnessBody?(data.map { Array(UnsafeBufferPointer(start: $0, count: size)) } ?? [])
+    return 0
+}
+
 /// Hands every input libFuzzer generates to `body` as bytes and exits with libFuzzer's status.
 /// A thrown error is a clean rejection and is ignored; a trap, hang or sanitizer report is a finding.
 public func runFuzzer(_ body: @escaping ([UInt8]) throws -> Void) -> Never {
