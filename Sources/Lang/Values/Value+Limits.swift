@@ -8,6 +8,10 @@ extension Value {
     /// overflowed the stack when it was dropped; a bound at construction keeps every value releasable.
     static let maximumNesting = 1000
 
+    /// The longest list one operation may build (2²⁶ items): `l = l + l` doubles, and 40 doublings
+    /// would otherwise ask for terabytes before any check.
+    static let maximumListItems = 1 << 26
+
     /// The largest string one operation may build (256 MiB): a result size checked before allocating.
     static let maximumStringBytes = 1 << 28
 
@@ -43,6 +47,15 @@ extension Value {
     static func checkStringSize(_ bytes: Int) throws {
         guard bytes <= maximumStringBytes else {
             throw RuntimeError("the string would be \(bytes == Int.max ? "more than 2⁶³" : String(bytes)) bytes long (limit \(maximumStringBytes))")
+        }
+    }
+}
+
+extension Value {
+    /// Throws when a list of `count` items would exceed `maximumListItems`.
+    static func checkListSize(_ count: Int) throws {
+        guard count <= maximumListItems else {
+            throw RuntimeError("the list would have \(count) items (limit \(maximumListItems))")
         }
     }
 }

@@ -40,6 +40,7 @@ extension Value {
             try Value.checkStringSize(overflow ? Int.max : bytes)
             return .string(String(repeating: x, count: count))
         case let (.list(x), .list(y)) where op == .add:
+            try Value.checkListSize(x.count + y.count)
             return .list(x + y)
         case let (.tensor(x), .tensor(y)):
             return .tensor(try TensorMath.apply(tensorOperator(op, a, b), x, y))
