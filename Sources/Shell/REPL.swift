@@ -127,7 +127,9 @@ final class REPL {
             let variables = session.interpreter.variables
             let width = variables.map { $0.name.count }.max() ?? 0
             for (name, value) in variables {
-                Terminal.out("\(name.padding(toLength: width, withPad: " ", startingAt: 0))  \(value.typeName.padding(toLength: 8, withPad: " ", startingAt: 0))  \(value.shortDisplay)")
+                // Long values (a 1536-item list) are cut to the rest of the line.
+                let room = max((Terminal.output?.width ?? 100) - width - 12, 20)
+                Terminal.out("\(name.padding(toLength: width, withPad: " ", startingAt: 0))  \(value.typeName.padding(toLength: 8, withPad: " ", startingAt: 0))  \(Display.line(value, width: room))")
             }
         case ".timer":
             switch argument {

@@ -291,11 +291,15 @@ func expectH5dumpClean(_ path: String) throws {
     """, [path])
     try expectH5dumpClean(path)
     guard case let .record(fields) = try Import.hdf5(path), case let .vectors(back) = fields[0].value,
-          case let .record(clusterFields) = fields[1].value else { Issue.record("vectors and clustering must import"); return }
+          case let .clustering(again) = fields[1].value else { Issue.record("vectors and clustering must import"); return }
     #expect(back.matrix.values == matrix.values && back.names == vectors.names && back.labels == vectors.labels)
     #expect(back.columnNames == vectors.columnNames && back.statistic == "rel")
-    #expect(clusterFields.map(\.key) == ["labels", "names", "true_labels", "centroids", "sizes", "method", "k", "silhouette",
-                                         "inertia", "ari", "nmi", "purity"])
+    // The clustering comes back as written: the hand-known labels, centroids (0, 0.5) and (5, 5.5), ARI 1, inertia 1.
+    #expect(again.assignments == clustering.assignments && again.clusterCount == 2 && again.names == vectors.names)
+    #expect(again.labels == ["a", "a", "b", "b"] && again.method == clustering.method)
+    #expect(again.centroids[again.assignments[0]] == [0, 0.5] && again.centroids[again.assignments[2]] == [5, 5.5])
+    #expect(again.adjustedRand == clustering.adjustedRand && again.purity == 1 && again.inertia == clustering.inertia)
+    #expect(again.silhouette == clustering.silhouette && abs((again.adjustedRand ?? 0) - 1) < 1e-12)
 }
 
 @Test func hdf5ImportsH5pyFilesGenerically() throws {

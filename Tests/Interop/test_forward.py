@@ -580,7 +580,7 @@ def test_llama_reconstruction_from_ids_and_visualization_report_what_numpy_compu
 
 @pytest.mark.parametrize("call, message", [
     ('reconstruct(m, "a", loss="l3")', "'loss' must be \"l2\" or \"l1\""),
-    ('reconstruct(m, "a", layer=9)', "layer 9 is outside 0…6"),
+    ('reconstruct(m, "a", layer=9)', "layer 9 out of range (minilm has layers 0…6, 0 = the embedding output)"),
     ('reconstruct(m, "a", lr=-1)', "the learning rate must be positive"),
     ('visualize(m, layer=1, neuron=5000)', "neuron 5000 is outside 0..<1536"),
     ('visualize(m, layer=1, neuron=1, length=100000)', "length 100000 exceeds the model's 512 positions"),

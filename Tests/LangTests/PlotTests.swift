@@ -68,7 +68,8 @@ private let size: [String: Value] = ["width": .number(40), "height": .number(14)
 }
 
 // Rows (3,0,0), (−1,3,0), (−1,−1,0), (−1,−2,0) are centred with orthogonal axes of variance 14 (y) and 12 (x),
-// so PC1 = (0, 3, −1, −2) and PC2 = (3, −1, −1, −1); without colour each point is its cluster's digit.
+// so PC1 = (0, 3, −1, −2) and PC2 = (3, −1, −1, −1), explaining 14/26 = 53.8% and 12/26 = 46.2% of the
+// variance; without colour each point is its cluster's digit.
 @Test func vectorsWithClusteringDrawAPCAScatter() throws {
     let rows: [[Double]] = [[3, 0, 0], [-1, 3, 0], [-1, -1, 0], [-1, -2, 0]]
     let vectors = VectorSet(matrix: try Tensor(shape: [4, 3], values: rows.joined().map(Float.init)),
@@ -82,7 +83,7 @@ private let size: [String: Value] = ["width": .number(40), "height": .number(14)
                                             "width": .number(40), "height": .number(14)])
     #expect(text == (try golden("scatter")))
     #expect(throws: ArgumentError.self) { try plot(.clustering(clustering)) }
-    #expect(throws: ArgumentError.self) { try plot(.vectors(vectors), ["kind": .string("heatmap")]) }
+    #expect(throws: ArgumentError.self) { try plot(.vectors(vectors), ["kind": .string("histogram")]) }
     #expect(throws: ArgumentError.self) { try plot(.tensor(vectors.matrix), ["clustering": .clustering(clustering)]) }
 }
 

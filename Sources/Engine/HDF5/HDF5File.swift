@@ -15,7 +15,7 @@ public final class HDF5File: @unchecked Sendable {
     public convenience init(readingAt path: String) throws {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-            throw EngineError.io(path: path, message: "no such file")
+            throw EngineError.io(path: path, message: "no such file" + Suggest.hint(forPath: path))
         }
         if isDirectory.boolValue { throw EngineError.io(path: path, message: "is a directory, not an HDF5 file") }
         let handle = try HDF5Library.locked { () throws -> HDF5FileHandle in

@@ -102,7 +102,7 @@ struct HDF5Layout {
 
     // MARK: Tables
 
-    /// A group of 1-D column datasets (float64, int64, UTF-8 strings) with the order in `columns`.
+    /// A group of 1-D column datasets (float64, int64 — bool as 0/1 —, UTF-8 strings) with the order in `columns`.
     private func writeTable(_ table: Table, at path: String) throws {
         try writer.createGroup(path)
         try writer.setAttribute("mvs_type", .string("table"), on: path)
@@ -115,6 +115,8 @@ struct HDF5Layout {
             case let .double(values): payload = try .doubles(values, shape: [values.count])
             case let .int(values): payload = try .integers(values, shape: [values.count])
             case let .string(values): payload = try .strings(values, shape: [values.count])
+            // HDF5 has no boolean type that h5py, pandas and MATLAB all read as such: masks go out as 0/1.
+            case let .bool(values): payload = try .integers(values.map { $0 ? 1 : 0 }, shape: [values.count])
             }
             let columnPath = "\(path)/\(name)"
             try writer.writeDataset(columnPath, payload, compress: options.compress)

@@ -44,6 +44,7 @@ struct HDF5Importer {
         case "table": return .table(try table(at: path))
         case "model", "delta": return .model(try model(at: path))
         case "vectors": return .vectors(try vectors(at: path))
+        case "clustering": return .clustering(try clustering(at: path))
         default:
             var fields: [(key: String, value: ExportValue)] = []
             for (name, type) in try file.children(of: path) {

@@ -105,9 +105,8 @@ public final class Model: @unchecked Sendable {
             return try entry.transform.apply(to: storedParameter(entry).load(), rawName: entry.rawName)
         }
         if let parameter = parameter(raw: name) { return try parameter.load() }
-        let candidates = names + architecture.entries.map(\.name)
-        throw EngineError.unknownName(name, context: "parameter in \(self.name)",
-                                      suggestion: Suggest.closest(to: name, in: candidates))
+        if let counted = fromEnd(name) { return try tensor(counted) }
+        throw unknownParameter(name)
     }
 
     /// The transpose of a canonical matrix (d_out × d_in), read without transposing twice

@@ -24,7 +24,7 @@ public enum ModelLoader {
         }
         let fileLike = (weightExtensions + [".json"]).contains { spec.hasSuffix($0) }
         guard HuggingFaceCache.looksLikeID(spec), !fileLike else {
-            throw EngineError.io(path: path, message: "no such file or directory")
+            throw EngineError.io(path: path, message: "no such file or directory" + Suggest.hint(forPath: path))
         }
         return try loadDirectory(HuggingFaceCache.snapshot(for: spec), name: spec)
     }

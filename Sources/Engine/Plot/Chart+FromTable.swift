@@ -64,7 +64,7 @@ extension Chart {
         switch column {
         case let .double(values): return values
         case let .int(values): return values.map(Double.init)
-        case .string: return nil
+        case .string, .bool: return nil
         }
     }
 }

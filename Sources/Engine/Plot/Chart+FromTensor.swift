@@ -68,7 +68,8 @@ extension Chart {
     }
 
     /// A matrix as a heatmap; larger than `maxHeatmapSide` on a side, as means over equal blocks.
-    static func heatmap(_ values: UnsafeBufferPointer<Float>, rows: Int, columns: Int, title: String?) -> Chart {
+    static func heatmap(_ values: UnsafeBufferPointer<Float>, rows: Int, columns: Int, title: String?,
+                        labels: (rows: [String], columns: [String], x: String, y: String, scale: String)? = nil) -> Chart {
         let rowBlocks = blocks(rows), columnBlocks = blocks(columns)
         let grid = rowBlocks.map { rowRange in
             columnBlocks.map { columnRange -> Double in
@@ -86,10 +87,15 @@ extension Chart {
         if rowBlocks.count < rows || columnBlocks.count < columns {
             name += ", means of \(rowBlocks[0].count)×\(columnBlocks[0].count) blocks"
         }
-        return Chart(title: title ?? name, x: Axis(label: "column"), y: Axis(label: "row"),
-                     marks: .heatmap(Heatmap(rows: rowBlocks.map { String($0.lowerBound) },
-                                             columns: columnBlocks.map { String($0.lowerBound) },
-                                             values: grid, scaleLabel: "value")))
+        // A block of several rows or columns is labelled by its first.
+        func label(_ names: [String]?, _ block: Range<Int>) -> String {
+            guard let names, names.indices.contains(block.lowerBound) else { return String(block.lowerBound) }
+            return block.count > 1 ? names[block.lowerBound] + "…" : names[block.lowerBound]
+        }
+        return Chart(title: title ?? name, x: Axis(label: labels?.x ?? "column"), y: Axis(label: labels?.y ?? "row"),
+                     marks: .heatmap(Heatmap(rows: rowBlocks.map { label(labels?.rows, $0) },
+                                             columns: columnBlocks.map { label(labels?.columns, $0) },
+                                             values: grid, scaleLabel: labels?.scale ?? "value")))
     }
 
     /// Splits 0..<n into at most `maxHeatmapSide` contiguous blocks of equal size (the last may be shorter).

@@ -10,7 +10,7 @@ extension Chart {
         if let clustering, clustering.assignments.count != vectors.count {
             throw EngineError.invalidArgument("plot: the clustering has \(clustering.assignments.count) rows, the vectors \(vectors.count)")
         }
-        let scores = try VectorAnalysis.pca(vectors.rows, components: 2)
+        let (scores, explained) = try VectorAnalysis.principalComponents(vectors.rows, components: 2)
         let assignments = clustering?.assignments ?? Array(repeating: 0, count: vectors.count)
         let groupCount = clustering?.clusterCount ?? 1
         let sizes = (0..<groupCount).map { group in assignments.filter { $0 == group }.count }
@@ -43,7 +43,7 @@ extension Chart {
                          group: assignments[row], marker: markerOfRow[row])
         }
         let what = clustering.map { "\(vectors.count) vectors, \($0.clusterCount) clusters (\($0.method))" } ?? "\(vectors.count) vectors"
-        return Chart(title: title ?? "PCA of \(what)", x: Axis(label: "PC1"), y: Axis(label: "PC2"),
+        return Chart(title: title ?? "PCA of \(what)", x: Axis(label: "PC1 (\(percent(explained[0])) of variance)"), y: Axis(label: "PC2 (\(percent(explained[1])))"),
                      marks: .scatter(Scatter(points: points, groups: groups, markers: markers)))
     }
 
@@ -53,8 +53,14 @@ extension Chart {
         return index >= 0 && index < keys.count ? keys[index] : "+"
     }
 
+    /// A fraction as a percentage with one decimal (`62.3%`).
+    private static func percent(_ fraction: Double) -> String {
+        let tenths = (fraction * 1000).rounded()
+        return "\(Int(tenths) / 10).\(Int(tenths) % 10)%"
+    }
+
     /// The first letter or digit of `label` not already taken (lowercase), else any free letter.
-    private static func markerKey(for label: String, taken: Set<Character>) -> Character {
+    static func markerKey(for label: String, taken: Set<Character>) -> Character {
         let candidates = label.lowercased().filter { $0.isLetter || $0.isNumber } + "abcdefghijklmnopqrstuvwxyz0123456789"
         return candidates.first { !taken.contains($0) && $0.isASCII } ?? "?"
     }

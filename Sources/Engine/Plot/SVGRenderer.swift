@@ -202,9 +202,15 @@ public enum SVGRenderer {
         }
         let rowLabelWidth = Double(heatmap.rows.map(\.count).max() ?? 1) * characterWidth
         let left = 28 + rowLabelWidth + 8, top = 40.0
-        let gridWidth = max(40, width - left - 110), gridHeight = height - top - 56
+        let gridWidth = max(40, width - left - 110)
         let columns = heatmap.columns.count, rows = heatmap.rows.count
-        let cellWidth = gridWidth / Double(max(columns, 1)), cellHeight = gridHeight / Double(max(rows, 1))
+        let cellWidth = gridWidth / Double(max(columns, 1))
+        let longestColumn = Double(heatmap.columns.map(\.count).max() ?? 1) * characterWidth + 6
+        // Column labels wider than their cells (`layer.3.ff1` over a profile) stand upright under the grid.
+        let upright = longestColumn > cellWidth * 2
+        let labelSpace = upright ? min(longestColumn + 8, height / 3) : 16
+        let gridHeight = height - top - 40 - labelSpace
+        let cellHeight = gridHeight / Double(max(rows, 1))
         // Tooltips on every cell of a large matrix would triple the file for little use.
         let tooltips = rows * columns <= 1024
         svg.open("g", ["class": "cells", "shape-rendering": "crispEdges"])
@@ -227,16 +233,20 @@ public enum SVGRenderer {
         svg.close("g")
         // Label every k-th row and column so labels never overlap.
         let rowStep = max(1, Int((16 / cellHeight).rounded(.up)))
-        let longestColumn = Double(heatmap.columns.map(\.count).max() ?? 1) * characterWidth + 6
-        let columnStep = max(1, Int((longestColumn / cellWidth).rounded(.up)))
+        let columnStep = max(1, Int(((upright ? 14 : longestColumn) / cellWidth).rounded(.up)))
         svg.open("g", ["class": "labels", "fill": "#222222"])
         for row in stride(from: 0, to: rows, by: rowStep) {
             svg.element("text", ["x": fmt(left - 6), "y": fmt(top + (Double(row) + 0.5) * cellHeight + 4), "text-anchor": "end"],
                         text: heatmap.rows[row])
         }
         for column in stride(from: 0, to: columns, by: columnStep) {
-            svg.element("text", ["x": fmt(left + (Double(column) + 0.5) * cellWidth), "y": fmt(top + gridHeight + 16),
-                                 "text-anchor": "middle"], text: heatmap.columns[column])
+            let x = left + (Double(column) + 0.5) * cellWidth
+            if upright {
+                svg.element("text", ["x": "0", "y": "0", "text-anchor": "end",
+                                     "transform": "translate(\(fmt(x + 4)),\(fmt(top + gridHeight + 6))) rotate(-90)"], text: heatmap.columns[column])
+            } else {
+                svg.element("text", ["x": fmt(x), "y": fmt(top + gridHeight + 16), "text-anchor": "middle"], text: heatmap.columns[column])
+            }
         }
         svg.close("g")
         svg.element("text", ["class": "x-label", "x": fmt(left + gridWidth / 2), "y": fmt(height - 12), "text-anchor": "middle"],

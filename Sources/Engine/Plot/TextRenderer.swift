@@ -3,8 +3,18 @@
 /// Renders charts as lines of text. A pure function of the chart, the size and the colour flag: Engine
 /// knows nothing about terminals, the caller says how big the picture may be and whether colour is allowed.
 public enum TextRenderer {
-    /// Markers for line series without colour, in series order.
-    static let seriesMarkers: [Character] = Array("*+ox#@%&=~")
+    /// Markers for line series without colour: the first free letter or digit of each series' name, so the
+    /// marker `o` is component o and `q` is q, not whatever came third.
+    static func seriesMarkers(_ series: [Series]) -> [Character] {
+        // A lone line (a spectrum) has no legend to match: a plain star.
+        guard series.count > 1 else { return series.map { _ in "*" } }
+        var taken = Set<Character>()
+        return series.map { line in
+            let marker = Chart.markerKey(for: line.name.split(separator: ".").last.map(String.init) ?? line.name, taken: taken)
+            taken.insert(marker)
+            return marker
+        }
+    }
 
     /// The drawing characters of one mode.
     struct Glyphs {
@@ -122,9 +132,10 @@ public enum TextRenderer {
     private static func drawLines(_ series: [Series], frame: PlotFrame, on canvas: inout TextCanvas, colour: Bool) {
         let subX = colour ? 2 : 1, subY = colour ? 4 : 1
         var braille = BrailleLayer(columns: frame.width, rows: frame.height)
+        let markers = seriesMarkers(series)
         for (index, line) in series.enumerated() {
             let paint = ColourScale.category(index)
-            let marker = seriesMarkers[index % seriesMarkers.count]
+            let marker = markers[index]
             var previous: (Int, Int)?
             for point in line.points {
                 guard frame.drawable(point) else { previous = nil; continue }
@@ -257,9 +268,10 @@ public enum TextRenderer {
         switch chart.marks {
         case let .lines(series):
             guard series.count > 1 else { return [] }
+            let markers = seriesMarkers(series)
             return series.enumerated().map { index, line in
                 colour ? [("━━", ColourScale.category(index)), (" " + line.name, nil)]
-                       : [("\(seriesMarkers[index % seriesMarkers.count]) \(line.name)", nil)]
+                       : [("\(markers[index]) \(line.name)", nil)]
             }
         case let .scatter(scatter):
             if colour {

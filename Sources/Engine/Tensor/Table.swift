@@ -5,6 +5,8 @@ public enum Column: Sendable, Equatable {
     case double([Double])
     case int([Int])
     case string([String])
+    /// True/false per row: a mask (`r.layer == 5`), or a flag column.
+    case bool([Bool])
 
     /// Number of rows.
     public var count: Int {
@@ -12,6 +14,7 @@ public enum Column: Sendable, Equatable {
         case let .double(values): return values.count
         case let .int(values): return values.count
         case let .string(values): return values.count
+        case let .bool(values): return values.count
         }
     }
 }

@@ -5,6 +5,12 @@ import Foundation
 public enum VectorAnalysis {
     /// The first `components` principal-component scores of each row (rows × components).
     public static func pca(_ rows: [[Double]], components: Int) throws -> [[Double]] {
+        try principalComponents(rows, components: components).scores
+    }
+
+    /// The scores of `pca`, with the fraction of the total variance each component explains (as
+    /// scikit-learn's `explained_variance_ratio_`).
+    public static func principalComponents(_ rows: [[Double]], components: Int) throws -> (scores: [[Double]], explained: [Double]) {
         let n = rows.count, dimension = rows.first?.count ?? 0
         guard components >= 1, components <= min(n, dimension) else {
             throw EngineError.invalidArgument("pca needs 1 ≤ components ≤ min(rows, columns) = \(min(n, dimension)), got \(components)")
@@ -31,7 +37,9 @@ public enum VectorAnalysis {
             if let largest = vector.max(by: { abs($0) < abs($1) }), largest < 0 { vector = vector.map { -$0 } }
             for row in 0..<n { scores[row][component] = vector[row] * scale }
         }
-        return scores
+        let total = eigenvalues.reduce(0) { $0 + max($1, 0) }
+        let explained = (0..<components).map { total > 0 ? max(eigenvalues[n - 1 - $0], 0) / total : 0 }
+        return (scores, explained)
     }
 
     /// The `k` rows most similar to row `index` by cosine, most similar first (excluding itself).

@@ -51,7 +51,7 @@ public struct Zoo: Sendable {
     public static func open(_ location: String, loader: @escaping @Sendable (String) throws -> Model) throws -> Zoo {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: location, isDirectory: &isDirectory) else {
-            throw EngineError.io(path: location, message: "no such file or directory")
+            throw EngineError.io(path: location, message: "no such file or directory" + Suggest.hint(forPath: location))
         }
         if isDirectory.boolValue { return try fromDirectory(location, loader: loader) }
         return try fromManifest(location, loader: loader)

@@ -11,7 +11,7 @@ enum AnalysisBuiltins {
         Builtin(name: "rank", parameters: [
             .required("x"), .optional("measure", "none"), .optional("tol", "none"), .optional("rtol", "none"),
             .optional("p", "0.9"), .optional("components", "all"), .optional("layers", "all"),
-            .optional("spectra", "false"),
+            .optional("spectra", "false"), .optional("layer", "all"),
         ], group: "analysis",
         summary: "rank, erank, srank, energy, sigma_max, fro of every layer matrix (a table), or of one tensor (a record)",
         example: "rank(base, components=[\"q\", \"ff1\"]) |> show") { arguments in
@@ -23,7 +23,7 @@ enum AnalysisBuiltins {
             try spectrum(arguments)
         },
         Builtin(name: "project", parameters: [
-            .required("x"), .optional("vector", "none"), .optional("layer", "all"), .optional("component", "\"ff2\""),
+            .required("x"), .optional("vector", "none"), .optional("layer", "all"), .optional("layers", "all"), .optional("component", "\"ff2\""),
             .optional("index", "all"), .optional("head", "all"), .optional("top", "10"), .optional("bottom", "false"),
             .optional("embedding", "\"input\""), .optional("layernorm", "false"), .optional("ascii", "false"),
             .optional("alpha", "false"), .optional("ids", "none"), .optional("vocab_limit", "none"), .optional("using", "x"),
@@ -87,7 +87,7 @@ enum AnalysisBuiltins {
         var options = ProjectionOptions()
         options.top = try arguments.int("top", default: 10)
         options.bottom = try arguments.bool("bottom", default: false)
-        let layers = arguments.has("layer") ? try ints(arguments, "layer") : nil
+        let layers = try arguments.layers(count: subject.architecture.layers, of: subject.name)
         if arguments.has("vector") {
             return .table(try vectorTable(arguments.tensor("vector"), space, options))
         }
@@ -140,7 +140,7 @@ enum AnalysisBuiltins {
         }
         let model = try arguments.model("x")
         if arguments.has("components") { options.components = try strings(arguments, "components") }
-        if arguments.has("layers") { options.layers = try ints(arguments, "layers") }
+        if let layers = try arguments.layers(count: model.architecture.layers, of: model.name) { options.layers = layers }
         options.includeSpectra = try arguments.bool("spectra", default: false)
         return .table(try Rank.table(model, options: options))
     }

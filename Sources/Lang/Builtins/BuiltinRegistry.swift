@@ -3,7 +3,7 @@
 /// All builtins by name.
 public enum BuiltinRegistry {
     /// Every builtin, from every topic file, in help order.
-    public static let all: [Builtin] = CoreBuiltins.all + CollectionBuiltins.all + MathBuiltins.all + TensorBuiltins.all
+    public static let all: [Builtin] = CoreBuiltins.all + CollectionBuiltins.all + TableBuiltins.all + MathBuiltins.all + AxisBuiltins.all + TensorBuiltins.all
         + ModelBuiltins.all + ForwardBuiltins.all + AnalysisBuiltins.all + ZooBuiltins.all + IOBuiltins.all + PlotBuiltins.all
 
     /// Builtins by name.

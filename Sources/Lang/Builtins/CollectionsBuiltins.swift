@@ -9,6 +9,7 @@ enum CollectionBuiltins {
                 example: "len([1, 2, 3])") { arguments in
             switch arguments.value("value") ?? .none {
             case let .list(items): return .number(Double(items.count))
+            case let .column(column): return .number(Double(column.values.count))
             case let .string(text): return .number(Double(text.count))
             case let .record(record): return .number(Double(record.fields.count))
             case let .tensor(tensor): return .number(Double(tensor.shape.first ?? 1))
@@ -62,9 +63,11 @@ enum CollectionBuiltins {
             }
             return .list(items)
         },
-        Builtin(name: "sort", parameters: [.required("list"), .optional("key", "none"), .optional("reverse", "false")], group: "collections",
-                summary: "a sorted copy of a list of numbers or strings, optionally by a key function",
-                example: "sort(models, key=fn(m) = m.name)") { arguments in
+        Builtin(name: "sort", parameters: [.required("list"), .optional("key", "none"), .optional("reverse", "false"),
+                                           .optional("by", "none"), .optional("descending", "false")], group: "collections",
+                summary: "a sorted copy of a list of numbers or strings (optionally by a key function), or of a table by=columns",
+                example: "sort(r, by=\"erank\", descending=true)") { arguments in
+            if case let .table(table)? = arguments.value("list") { return try TableBuiltins.sort(table, arguments) }
             let items = try arguments.list("list")
             var keys = items
             if arguments.has("key") {
@@ -76,7 +79,7 @@ enum CollectionBuiltins {
             guard allNumbers || allStrings else { throw ArgumentError("sort(): can only sort numbers or strings (all of one kind)") }
             var order = Array(items.indices)
             order.sort { (try? Value.binary(.less, keys[$0], keys[$1]).isTrue) ?? false }
-            if try arguments.bool("reverse", default: false) { order.reverse() }
+            if try arguments.bool("reverse", default: false) || arguments.bool("descending", default: false) { order.reverse() }
             return .list(order.map { items[$0] })
         },
         Builtin(name: "map", parameters: [.required("list"), .required("function")], group: "collections",
@@ -94,9 +97,11 @@ enum CollectionBuiltins {
                 return keep
             })
         },
-        Builtin(name: "join", parameters: [.required("list"), .optional("separator", "\"\"")], group: "collections",
-                summary: "the items' text joined with a separator", example: "join([\"a\", \"b\"], \", \")") { arguments in
-            .string(try arguments.list("list").map(\.plainText).joined(separator: try arguments.string("separator", default: "")))
+        Builtin(name: "join", parameters: [.required("list"), .optional("separator", "\"\""), .optional("on", "none")], group: "collections",
+                summary: "the items' text joined with a separator; join(a, b, on=\"layer\") matches the rows of two tables",
+                example: "join([\"a\", \"b\"], \", \")") { arguments in
+            if case let .table(table)? = arguments.value("list") { return try TableBuiltins.join(table, arguments.value("separator"), arguments) }
+            return .string(try arguments.list("list").map(\.plainText).joined(separator: try arguments.string("separator", default: "")))
         },
         Builtin(name: "split", parameters: [.required("text"), .optional("separator", "none")], group: "collections",
                 summary: "a string split at a separator (default: runs of whitespace)", example: "split(\"a,b\", \",\")") { arguments in

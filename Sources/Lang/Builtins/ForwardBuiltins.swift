@@ -54,7 +54,10 @@ enum ForwardBuiltins {
         options.top = try arguments.int("top", default: options.top)
         if arguments.has("position") { options.position = try arguments.int("position") }
         options.seed = try seed(arguments)
-        let layer = try arguments.int("layer"), neuron = try arguments.int("neuron")
+        guard let layers = try arguments.layers(count: weights.layerCount, of: model.name), layers.count == 1 else {
+            throw ArgumentError("visualize(): 'layer' must be one layer number")
+        }
+        let layer = layers[0], neuron = try arguments.int("neuron")
         let result = try Progress.run("visualize", total: options.steps) { advance in
             try Visualization.run(weights, layer: layer, neuron: neuron, options: options, report: advance)
         }
@@ -117,19 +120,9 @@ enum ForwardBuiltins {
             throw ArgumentError("reconstruct(): 'loss' must be \"l2\" or \"l1\", got \"\(lossName)\"")
         }
         options.loss = loss
-        let layers: [Int]
-        if arguments.has("layers") {
-            if case .string("all")? = arguments.value("layers") {
-                layers = Array(0...weights.layerCount)
-            } else {
-                layers = try AnalysisBuiltins.ints(arguments, "layers")
-            }
-        } else {
-            layers = [try arguments.int("layer", default: 0)]
-        }
-        for layer in layers where layer < 0 || layer > weights.layerCount {
-            throw ArgumentError("reconstruct(): layer \(layer) is outside 0…\(weights.layerCount) (0 = embedding output)")
-        }
+        // Hidden states 0…layerCount: 0 is the embedding output, so there is one more than the model has layers.
+        let chosen = try arguments.layers(count: weights.layerCount + 1, of: try arguments.model("model").name, note: ", 0 = the embedding output")
+        let layers = chosen ?? (arguments.has("layers") || arguments.has("layer") ? Array(0...weights.layerCount) : [0])
         let ids = pieces.map(\.id)
         let results = try Progress.run("reconstruct", total: layers.count * options.steps) { advance in
             try layers.enumerated().map { position, layer in
@@ -138,7 +131,8 @@ enum ForwardBuiltins {
         }
         let vocabulary = try arguments.model("model").vocabulary?.tokens() ?? []
         func token(_ id: Int) -> String { piece(id, in: vocabulary) }
-        if !arguments.has("layers"), let result = results.first {
+        // One layer given as a number: the per-position record; a list or "all": the by-depth table.
+        if results.count == 1, !arguments.has("layers"), case .number? = arguments.value("layer") ?? .number(0), let result = results.first {
             var positions = Table()
             try positions.append("position", .int(Array(ids.indices)))
             try positions.append("true", .string(pieces.map(\.piece)))

@@ -66,6 +66,13 @@ enum IOBuiltins {
             throw ArgumentError("export(): nothing to write; name each value: export(\"\(path)\", name=value)")
         }
         try Export.hdf5(try values.map { name, value in (name, try exportValue(value, name: name)) }, to: path, options: options)
+        // At the prompt, say what was written (as plot does); scripts stay quiet unless they print.
+        if arguments.context.terminal != nil {
+            let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? nil
+            let bytes = size.map { $0 >= 1_000_000 ? String(format: " · %.1f MB", Double($0) / 1e6)
+                                                   : $0 >= 1_000 ? String(format: " · %.1f kB", Double($0) / 1e3) : " · \($0) bytes" } ?? ""
+            arguments.context.write("wrote \(path): \(values.map(\.0).joined(separator: ", "))\(bytes)")
+        }
     }
 
     /// One row per dataset: its path, shape (`2×3`, `scalar`) and element type.
@@ -94,6 +101,7 @@ enum IOBuiltins {
         case let .tensor(tensor): return .tensor(tensor)
         case let .model(model): return .model(model)
         case let .table(table): return .table(table)
+        case let .column(column): return .table(try Table(columns: [(column.name.isEmpty ? name : column.name, column.values)]))
         case .function: throw ArgumentError("export(): '\(name)' is a function, which cannot be written to HDF5")
         case .zoo: throw ArgumentError("export(): '\(name)' is a zoo; export its vectors (vectorize) or a model from it")
         case let .vectors(vectors): return .vectors(vectors)
@@ -101,7 +109,7 @@ enum IOBuiltins {
         }
     }
 
-    /// An imported value in the language; a clustering comes back as a record of its parts.
+    /// An imported value in the language; every kind comes back as the value that was exported.
     static func value(_ imported: ExportValue) -> Value {
         switch imported {
         case let .number(number): return .number(number)
@@ -114,10 +122,7 @@ enum IOBuiltins {
         case let .model(model): return .model(model)
         case let .table(table): return .table(table)
         case let .vectors(vectors): return .vectors(vectors)
-        case let .clustering(clustering):
-            return .record(Record([("labels", .list(clustering.assignments.map { .number(Double($0)) })),
-                                   ("names", .list(clustering.names.map(Value.string))),
-                                   ("method", .string(clustering.method)), ("silhouette", .number(clustering.silhouette))]))
+        case let .clustering(clustering): return .clustering(clustering)
         }
     }
 }

@@ -4,10 +4,10 @@ import Foundation
 
 enum MathBuiltins {
     static let all: [Builtin] = [
-        reduction("sum", summary: "the sum of a list of numbers or of a tensor's elements", example: "sum([1, 2, 3])") { numbers in
+        reduction("sum", summary: "the sum of a list, column or tensor's elements, or along an axis of a tensor (axis=0 sums the rows)", example: "sum([1, 2, 3])") { numbers in
             numbers.reduce(0, +)
         },
-        reduction("mean", summary: "the mean of a list of numbers or of a tensor's elements", example: "mean(t)") { numbers in
+        reduction("mean", summary: "the mean of a list, column or tensor's elements, or along an axis of a tensor", example: "mean(t)") { numbers in
             numbers.isEmpty ? .nan : numbers.reduce(0, +) / Double(numbers.count)
         },
         extremum("min", summary: "the smallest of a list, a tensor, or several numbers", example: "min(3, 1, 2)", by: <),
@@ -17,12 +17,19 @@ enum MathBuiltins {
         elementwise("log", summary: "natural logarithm, elementwise on tensors", example: "log(10)", domain: { $0 > 0 }, domainText: "zero or negative") { Foundation.log($0) },
         elementwise("exp", summary: "e to the power x, elementwise on tensors", example: "exp(1)") { Foundation.exp($0) },
         Builtin(name: "round", parameters: [.required("x"), .optional("digits", "0")], group: "math",
-                summary: "x rounded to a number of decimal digits (halves away from zero)", example: "round(3.14159, 2)") { arguments in
-            let x = try arguments.number("x")
+                summary: "x rounded to a number of decimal digits (halves away from zero); row by row on a column or list",
+                example: "round(3.14159, 2)") { arguments in
             let digits = try arguments.int("digits", default: 0)
             guard (-15...15).contains(digits) else { throw ArgumentError("round(): 'digits' must be between -15 and 15") }
             let scale = Foundation.pow(10.0, Double(digits))
-            return .number((x * scale).rounded() / scale)
+            let round = { (x: Double) in (x * scale).rounded() / scale }
+            switch arguments.value("x") ?? .none {
+            case let .column(column):
+                guard let numbers = column.values.doubles else { throw ArgumentError("round(): needs numbers, got a \(column.values.kindName) column") }
+                return .column(ColumnValue(name: column.name, values: .double(numbers.map(round))))
+            case let .list(items): return .list(try numbers(.list(items), "round").map { .number(round($0)) })
+            default: return .number(round(try arguments.number("x")))
+            }
         },
         Builtin(name: "pow", parameters: [.required("x"), .required("y")], group: "math",
                 summary: "x to the power y", example: "pow(2, 10)") { arguments in
@@ -31,7 +38,7 @@ enum MathBuiltins {
     ]
 
     /// The numbers of a list or tensor argument.
-    private static func numbers(_ value: Value, _ callee: String) throws -> [Double] {
+    static func numbers(_ value: Value, _ callee: String) throws -> [Double] {
         switch value {
         case let .list(items):
             return try items.map { item in
@@ -40,19 +47,27 @@ enum MathBuiltins {
             }
         case let .tensor(tensor): return tensor.buffer.map(Double.init)
         case let .number(number): return [number]
+        case let .column(column):
+            if case let .bool(flags) = column.values { return flags.map { $0 ? 1 : 0 } }
+            guard let numbers = column.values.doubles else { throw ArgumentError("\(callee)() needs numbers, got a text column") }
+            return numbers
         default: throw ArgumentError("\(callee)() needs a list of numbers or a tensor, got \(value.typeName)")
         }
     }
 
     private static func reduction(_ name: String, summary: String, example: String, _ reduce: @escaping ([Double]) -> Double) -> Builtin {
-        Builtin(name: name, parameters: [.required("values")], group: "math", summary: summary, example: example) { arguments in
+        Builtin(name: name, parameters: [.required("values"), .optional("axis", "none")], group: "math", summary: summary, example: example) { arguments in
+            if let reduction = Reduction(rawValue: name), let reduced = try AxisBuiltins.along(arguments, reduction, input: "values") { return reduced }
             if case let .tensor(tensor)? = arguments.value("values"), name == "sum" { return .number(TensorMath.sum(tensor)) }
             return .number(reduce(try numbers(arguments.value("values") ?? .none, name)))
         }
     }
 
     private static func extremum(_ name: String, summary: String, example: String, by better: @escaping (Double, Double) -> Bool) -> Builtin {
-        Builtin(name: name, parameters: [.required("values")], variadic: true, group: "math", summary: summary, example: example) { arguments in
+        Builtin(name: name, parameters: [.required("values"), .optional("axis", "none")], variadic: true, group: "math", summary: summary, example: example) { arguments in
+            if let reduction = Reduction(rawValue: name), let reduced = try AxisBuiltins.along(arguments, reduction, input: "values", keywordOnly: true) {
+                return reduced
+            }
             let values = arguments.positional.count > 1
                 ? try arguments.positional.flatMap { try numbers($0, name) }
                 : try numbers(arguments.value("values") ?? .none, name)

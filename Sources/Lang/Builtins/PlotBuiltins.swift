@@ -5,11 +5,12 @@ import Foundation
 enum PlotBuiltins {
     static let all: [Builtin] = [
         Builtin(name: "plot",
-                parameters: [.required("x"), .optional("clustering", "none"), .optional("file", "none"), .optional("kind", "auto"), .optional("measure", "erank"),
+                parameters: [.required("value"), .optional("clustering", "none"), .optional("file", "none"), .optional("kind", "auto"), .optional("measure", "erank"),
                              .optional("title", "auto"), .optional("width", "terminal"), .optional("height", "terminal"),
-                             .optional("log", "false"), .optional("bins", "auto")],
+                             .optional("log", "false"), .optional("bins", "auto"), .optional("x", "none"), .optional("y", "none"),
+                             .optional("by", "none")],
                 group: "plot",
-                summary: "draw a rank table, layer × component table, matrix, spectrum, histogram or vectors (PCA, by cluster); file=\"x.svg\" writes SVG",
+                summary: "draw a table (x=, y=, by= columns as lines; a rank table by layer), matrix, spectrum, histogram or vectors (PCA, or kind=\"heatmap\"); file=\"x.svg\" writes SVG",
                 example: "plot(rank(base), measure=\"erank\")") { arguments in
             let chart = try PlotBuiltins.chart(arguments)
             if arguments.has("file") {
@@ -43,7 +44,7 @@ enum PlotBuiltins {
         if arguments.has("title") { options.title = try arguments.string("title") }
         options.log = try arguments.bool("log", default: false)
         if arguments.has("bins") { options.bins = try arguments.int("bins") }
-        guard let value = arguments.value("x") else { throw ArgumentError("plot() missing argument 'x'") }
+        guard let value = arguments.value("value") else { throw ArgumentError("plot() missing argument 'value'") }
         var clustering: Clustering?
         if arguments.has("clustering") {
             guard case let .clustering(given)? = arguments.value("clustering") else {
@@ -53,11 +54,18 @@ enum PlotBuiltins {
             clustering = given
         }
         switch value {
+        case let .table(table) where arguments.has("x") || arguments.has("y") || arguments.has("by"):
+            if let kind = options.kind, kind != .lines { throw ArgumentError("plot(): x=, y= and by= draw lines, not kind \"\(kind.rawValue)\"") }
+            let x = try arguments.string("x", default: "layer")
+            let y = try arguments.has("y") ? arguments.string("y") : (options.measure ?? table.columnNames.first { $0 != x && table.columns[$0]?.doubles != nil } ?? x)
+            return try Chart.lines(table, x: x, y: y, by: arguments.has("by") ? try AnalysisBuiltins.strings(arguments, "by") : [],
+                                   title: options.title, log: options.log)
         case let .table(table): return try Chart.from(table, options: options)
         case let .tensor(tensor): return try Chart.from(tensor, options: options)
         case let .vectors(vectors):
+            if options.kind == .heatmap { return Chart.heatmap(vectors: vectors, title: options.title) }
             if let kind = options.kind, kind != .scatter {
-                throw ArgumentError("plot(): vectors draw as kind \"scatter\", not \"\(kind.rawValue)\"")
+                throw ArgumentError("plot(): vectors draw as kind \"scatter\" (PCA) or \"heatmap\", not \"\(kind.rawValue)\"")
             }
             return try Chart.scatter(vectors: vectors, clustering: clustering, title: options.title)
         case .clustering:

@@ -7,6 +7,10 @@ enum TensorBuiltins {
                 summary: "a float32 tensor from a (nested) list of numbers", example: "tensor([[1, 2], [3, 4]])") { arguments in
             let value = arguments.value("values") ?? .none
             if case .tensor = value { return value }
+            if case let .column(column) = value {
+                guard let numbers = column.values.doubles else { throw ArgumentError("tensor(): needs numbers, got a \(column.values.kindName) column") }
+                return .tensor(try Tensor(shape: [numbers.count], values: numbers.map(Float.init)))
+            }
             let shape = inferShape(value)
             var flat: [Float] = []
             try fill(value, shape: shape[...], into: &flat)
@@ -30,8 +34,10 @@ enum TensorBuiltins {
                 summary: "the dimensions of a tensor as a list", example: "shape(m[\"layer.0.q\"])") { arguments in
             .list(try arguments.tensor("tensor").shape.map { .number(Double($0)) })
         },
-        Builtin(name: "norm", parameters: [.required("x")], group: "tensors",
-                summary: "Frobenius norm of a tensor (or of all parameters of a model or delta)", example: "norm(ft - base)") { arguments in
+        Builtin(name: "norm", parameters: [.required("x"), .optional("axis", "none")], group: "tensors",
+                summary: "Frobenius norm of a tensor (or of all parameters of a model or delta); axis=1 gives each row's norm",
+                example: "norm(ft - base)") { arguments in
+            if let reduced = try AxisBuiltins.along(arguments, .norm, input: "x") { return reduced }
             switch arguments.value("x") ?? .none {
             case let .tensor(tensor): return .number(Linalg.norm(tensor))
             case let .model(model):
@@ -66,6 +72,7 @@ enum TensorBuiltins {
             switch arguments.value("value") ?? .none {
             case let .tensor(tensor): return Value.nested(tensor)
             case let .list(items): return .list(items)
+            case let .column(column): return .list(column.items)
             case let .string(text): return .list(text.map { .string(String($0)) })
             case let other: throw ArgumentError("list(): cannot make a list from \(other.typeName)")
             }

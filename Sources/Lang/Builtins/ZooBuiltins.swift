@@ -118,15 +118,16 @@ enum ZooBuiltins {
 
     static let pca = Builtin(
         name: "pca", parameters: [.required("vectors"), .optional("components", "2")], group: "zoo",
-        summary: "principal-component scores of each model's vector, as a table (name, label, pc1, pc2, …)",
+        summary: "principal-component scores of each model's vector, as a table (name, label, pc1, pc2, …) with the explained variance ratios attached",
         example: "pca(v, 2)") { arguments in
         let vectors = try vectorsArgument(arguments, "vectors")
         let components = try arguments.int("components", default: 2)
-        let scores = try VectorAnalysis.pca(vectors.rows, components: components)
+        let (scores, explained) = try VectorAnalysis.principalComponents(vectors.rows, components: components)
         var table = Table()
         try table.append("name", .string(vectors.names))
         if let labels = vectors.labels { try table.append("label", .string(labels)) }
         for component in 0..<components { try table.append("pc\(component + 1)", .double(scores.map { $0[component] })) }
+        table.attachments["explained_variance"] = try Tensor(shape: [components], values: explained.map(Float.init))
         return .table(table)
     }
 

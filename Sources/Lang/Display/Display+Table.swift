@@ -46,8 +46,14 @@ extension Display {
         lines.append("\(rowCount) rows × \(table.columnNames.count) columns")
         if !table.attachments.isEmpty {
             let names = table.attachments.keys.sorted { $0.localizedStandardCompare($1) == .orderedAscending }
-            let listed = names.count > 4 ? "\(names[0]), \(names[1]) … \(names[names.count - 1])" : names.joined(separator: ", ")
-            lines.append("attached: \(names.count) tensors (\(listed))")
+            if names.count == 1, let only = table.attachments[names[0]], only.ndim == 1, only.count <= 8 {
+                // A short vector (PCA's explained variance) is worth reading in place.
+                let style = NumberStyle(only.buffer.map(Double.init))
+                lines.append("attached: \(names[0]) [\(only.buffer.map { style.format(Double($0)) }.joined(separator: ", "))]")
+            } else {
+                let listed = names.count > 4 ? "\(names[0]), \(names[1]) … \(names[names.count - 1])" : names.joined(separator: ", ")
+                lines.append("attached: \(names.count) tensors (\(listed))")
+            }
         }
         return lines.joined(separator: "\n")
     }
@@ -86,9 +92,10 @@ extension Display {
     }
 
     /// A formatter for a column's cells: integers as integers, doubles at one precision for the column.
-    private static func cells(_ column: Column) -> (Int) -> String {
+    static func cells(_ column: Column) -> (Int) -> String {
         switch column {
         case let .int(values): return { String(values[$0]) }
+        case let .bool(values): return { values[$0] ? "true" : "false" }
         case let .string(values): return { values[$0] }
         case let .double(values):
             let style = NumberStyle(values)
@@ -117,6 +124,14 @@ struct NumberStyle {
         }
     }
 
+    /// `format` without trailing zeros (`0.2500` → `0.25`), for lists and records, which are not columns to align.
+    func trimmed(_ value: Double) -> String {
+        let text = format(value)
+        guard !scientific, text.contains(".") else { return text }
+        let digits = text.reversed().drop { $0 == "0" }
+        return String((digits.first == "." ? digits.dropFirst() : digits).reversed())
+    }
+
     func format(_ value: Double) -> String {
         if value.isNaN { return "nan" }
         if value.isInfinite { return value < 0 ? "-inf" : "inf" }
@@ -127,7 +142,9 @@ struct NumberStyle {
 extension Column {
     /// Whether the column holds numbers (right-aligned in displays).
     var isNumeric: Bool {
-        if case .string = self { return false }
-        return true
+        switch self {
+        case .string, .bool: return false
+        case .int, .double: return true
+        }
     }
 }

@@ -26,17 +26,22 @@ extension Display {
         return "vectors \(vectors.count) × \(vectors.dimension) · \(what)" + labelCounts(vectors.labels ?? [])
     }
 
-    /// The summary, then each model's name, label and first few numbers.
+    /// The summary, then a table of each model's name, label and first few entries under their column names
+    /// (`layer.0.q` for a profile, positions for a sketch), aligned like any table.
     static func vectors(_ vectors: VectorSet) -> String {
-        let nameWidth = max(4, vectors.names.map(\.count).max() ?? 0)
-        var lines = [vectorsSummary(vectors)]
         let shown = min(vectors.dimension, 6)
-        for index in 0..<vectors.count {
-            let row = vectors.row(index).prefix(shown).map { String(format: "%9.4f", $0) }.joined(separator: " ")
-            let label = vectors.labels.map { "  \(pad($0[index], 10))" } ?? ""
-            lines.append("\(pad(vectors.names[index], nameWidth))\(label)  \(row)\(vectors.dimension > shown ? " …" : "")")
+        var columns: [(String, Column)] = [("name", .string(vectors.names))]
+        if let labels = vectors.labels { columns.append(("label", .string(labels))) }
+        for position in 0..<shown {
+            let header = vectors.columnNames.indices.contains(position) && !vectors.columnNames[position].isEmpty
+                ? vectors.columnNames[position] : String(position)
+            columns.append((header, .double((0..<vectors.count).map { vectors.row($0)[position] })))
         }
-        return lines.joined(separator: "\n")
+        guard let table = try? Table(columns: columns) else { return vectorsSummary(vectors) }
+        // The grid without its "rows × columns" footer, which would count only the columns shown.
+        var lines = Display.table(table, measure: nil).components(separatedBy: "\n").dropLast()
+        if vectors.dimension > shown { lines.append("… \(vectors.dimension - shown) more columns") }
+        return ([vectorsSummary(vectors)] + lines).joined(separator: "\n")
     }
 
     /// `clustering k=4 · kmeans/euclidean · ARI 0.94 · NMI 0.93 · silhouette 0.21`.

@@ -13,11 +13,29 @@ public enum Display {
         }
     }
 
+    /// The one-line display cut to `width` characters: a long list keeps the items that fit and says how many
+    /// there are (`[1, 2, 3, … 1536 items]`), anything else ends in `…`.
+    public static func line(_ value: Value, width: Int) -> String {
+        let text = value.shortDisplay
+        guard text.count > width else { return text }
+        if case let .list(items) = value {
+            var shown = "["
+            for item in items {
+                let next = item.itemDisplay + ", "
+                guard shown.count + next.count + 16 <= width else { break }
+                shown += next
+            }
+            return shown + "… \(items.count) items]"
+        }
+        return String(text.prefix(max(width - 1, 1))) + "…"
+    }
+
     /// The full display of any value.
     public static func full(_ value: Value, measure: String? = nil) -> String {
         switch value {
         case let .model(model): return Display.model(model)
         case let .table(table): return Display.table(table, measure: measure)
+        case let .column(column): return Display.column(column)
         case let .tensor(tensor): return Display.tensor(tensor)
         case let .record(record):
             guard !record.fields.isEmpty else { return "{}" }

@@ -158,9 +158,15 @@ public struct Arguments {
         try required(name, "a function") { if case let .function(function) = $0 { function } else { nil } }
     }
 
-    /// A required list.
+    /// A required list; a table column counts as the list of its rows.
     public func list(_ name: String) throws -> [Value] {
-        try required(name, "a list") { if case let .list(list) = $0 { list } else { nil } }
+        try required(name, "a list") {
+            switch $0 {
+            case let .list(list): list
+            case let .column(column): column.items
+            default: nil
+            }
+        }
     }
 
     /// Keyword arguments that are not declared parameters (for builtins with open keywords), in call order

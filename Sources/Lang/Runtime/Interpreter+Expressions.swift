@@ -25,7 +25,11 @@ extension Interpreter {
             do { try Value.checkNesting(values.map(\.1)) } catch { throw RuntimeError.wrap(error, at: expression.range) }
             return .record(Record(values))
         case let .unary(.not, operand):
-            return .bool(!(try logical(operand, "not", in: scope)))
+            let value = try evaluate(operand, in: scope)
+            if case .column = value {
+                do { return try Value.maskNot(value) } catch { throw RuntimeError.wrap(error, at: expression.range) }
+            }
+            return .bool(!(try truth(value, "not", operand)))
         case let .unary(.negate, operand):
             let value = try evaluate(operand, in: scope)
             do { return try Value.negate(value) } catch { throw RuntimeError.wrap(error, at: expression.range) }
@@ -37,12 +41,21 @@ extension Interpreter {
             let a = try evaluate(left, in: scope)
             let b = try evaluate(right, in: scope)
             do { return try Value.binary(op, a, b) } catch { throw RuntimeError.wrap(error, at: expression.range) }
-        case let .and(left, right):
-            guard try logical(left, "and", in: scope) else { return .bool(false) }
-            return .bool(try logical(right, "and", in: scope))
-        case let .or(left, right):
-            if try logical(left, "or", in: scope) { return .bool(true) }
-            return .bool(try logical(right, "or", in: scope))
+        case let .and(left, right), let .or(left, right):
+            let isAnd: Bool
+            if case .and = expression.kind { isAnd = true } else { isAnd = false }
+            let first = try evaluate(left, in: scope)
+            // Masks combine row by row and so evaluate both sides; plain bools short-circuit.
+            if case .column = first {
+                let second = try evaluate(right, in: scope)
+                do { return try Value.maskLogic(isAnd, first, second) } catch { throw RuntimeError.wrap(error, at: expression.range) }
+            }
+            if try truth(first, isAnd ? "and" : "or", left) != isAnd { return .bool(!isAnd) }
+            let second = try evaluate(right, in: scope)
+            if case .column = second {
+                do { return try Value.maskLogic(isAnd, first, second) } catch { throw RuntimeError.wrap(error, at: expression.range) }
+            }
+            return .bool(try truth(second, isAnd ? "and" : "or", right))
         case let .index(target, indices):
             var value = try evaluate(target, in: scope)
             if indices.count > 1, case .tensor = value {} else if indices.count > 1 {
@@ -76,8 +89,7 @@ extension Interpreter {
         return number
     }
 
-    private func logical(_ expression: Expr, _ op: String, in scope: Environment) throws -> Bool {
-        let value = try evaluate(expression, in: scope)
+    private func truth(_ value: Value, _ op: String, _ expression: Expr) throws -> Bool {
         guard case let .bool(bool) = value else {
             throw RuntimeError("'\(op)' needs true or false, got \(value.typeName)", at: expression.range)
         }

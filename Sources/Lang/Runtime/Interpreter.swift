@@ -105,6 +105,9 @@ public final class Interpreter: CallContext {
             let element: (Int) throws -> Value
             switch iterable {
             case let .list(items): count = items.count; element = { items[$0] }
+            case let .column(column):
+                let items = column.items
+                count = items.count; element = { items[$0] }
             case let .string(text):
                 let characters = Array(text)
                 count = characters.count; element = { .string(String(characters[$0])) }
@@ -115,7 +118,7 @@ public final class Interpreter: CallContext {
             case let .table(table): count = table.rowCount; element = { .record(Value.row($0, of: table)) }
             case let .zoo(zoo): count = zoo.entries.count; element = { .model(try zoo.model(at: $0)) }
             default:
-                throw RuntimeError("cannot iterate over \(iterable.typeName); 'for' takes a list, string, record, tensor, table or zoo",
+                throw RuntimeError("cannot iterate over \(iterable.typeName); 'for' takes a list, column, string, record, tensor, table or zoo",
                                    at: iterableExpression.range)
             }
             for position in 0..<count {

@@ -15,15 +15,17 @@ extension Value {
         case let .bool(bool): return bool ? "true" : "false"
         case let .string(string): return "\"\(string)\""
         case .none: return "none"
-        case let .list(items): return "[" + items.map(\.shortDisplay).joined(separator: ", ") + "]"
+        case let .list(items):
+            return "[" + items.map(\.itemDisplay).joined(separator: ", ") + "]"
         case let .record(record):
-            return "{" + record.fields.map { "\($0.key): \($0.value.shortDisplay)" }.joined(separator: ", ") + "}"
+            return "{" + record.fields.map { "\($0.key): \($0.value.itemDisplay)" }.joined(separator: ", ") + "}"
         case let .tensor(tensor):
             let header = "tensor \(Shape.describe(tensor.shape)) \(tensor.storedType.displayName)"
             // Small tensors (the ones typed at the prompt) show their values too.
             return tensor.count <= 8 && tensor.count > 0 ? header + " " + Value.nested(tensor).shortDisplay : header
         case let .model(model): return Display.modelHeadline(model)
         case let .table(table): return "table \(table.rowCount) rows × \(table.columnNames.count) columns"
+        case let .column(column): return Display.columnSummary(column)
         case let .function(function): return "fn \(function.name)"
         case let .zoo(zoo): return Display.zooSummary(zoo)
         case let .vectors(vectors): return Display.vectorsSummary(vectors)
@@ -39,6 +41,14 @@ extension Value {
             return .list((0..<first).map { build(offset + $0 * stride, shape.dropFirst()) })
         }
         return build(0, tensor.shape[...])
+    }
+
+    /// How a value prints inside a list or record: a fraction at four significant digits, as a table shows
+    /// it (297.17314755646106 → 297.2), without trailing zeros; everything else as its short display. The
+    /// value keeps full precision, and `print(x)` of the number itself shows all of it.
+    var itemDisplay: String {
+        guard case let .number(number) = self, number.isFinite, number.rounded() != number else { return shortDisplay }
+        return NumberStyle([number]).trimmed(number)
     }
 
     /// Numbers print like a person writes them: integers without a decimal point.

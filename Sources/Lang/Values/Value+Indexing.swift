@@ -24,10 +24,18 @@ extension Value {
         case let (.model(model), .string(name)):
             return .tensor(try model.tensor(name))
         case let (.table(table), .string(name)):
-            return Value.column(try table.column(name))
+            return .column(ColumnValue(name: name, values: try table.column(name)))
         case let (.table(table), .number(n)):
             let row = try Value.position(n, count: table.rowCount, of: "table")
             return .record(Value.row(row, of: table))
+        case let (.column(column), _):
+            return try Value.subscripted(column, by: index)
+        case let (.tensor(tensor), .column(mask)):
+            guard case let .bool(flags) = mask.values else { throw RuntimeError("a tensor is indexed by a number or a mask, got a \(mask.values.kindName) column") }
+            return .tensor(try tensor.selecting(flags))
+        case let (.table(table), _):
+            if let selected = try Value.subscripted(table, by: index) { return selected }
+            throw RuntimeError("a table is indexed by a column name, a row number, a mask or a list of names or rows; got \(index.typeName)")
         case let (.zoo(zoo), .number(n)):
             return .model(try zoo.model(at: try Value.position(n, count: zoo.entries.count, of: "zoo")))
         case let (.zoo(zoo), .string(name)):
@@ -67,6 +75,10 @@ extension Value {
         case let .tensor(tensor):
             guard let first = tensor.shape.first else { throw RuntimeError("cannot slice a scalar tensor") }
             return .tensor(try Linalg.rows(tensor, try bounds(first)))
+        case let .column(column):
+            return .column(ColumnValue(name: column.name, values: column.values.selecting(Array(try bounds(column.values.count)))))
+        case let .table(table):
+            return .table(try table.rows(Array(try bounds(table.rowCount))))
         default: throw RuntimeError("cannot slice \(typeName)")
         }
     }
@@ -95,7 +107,7 @@ extension Value {
             if let value = record[name] { return value }
             throw RuntimeError(Value.unknown("field", name, in: record.keys))
         case let .table(table):
-            if table.columnNames.contains(name), let column = try? table.column(name) { return Value.column(column) }
+            if table.columnNames.contains(name), let column = try? table.column(name) { return .column(ColumnValue(name: name, values: column)) }
         default:
             break
         }
@@ -192,15 +204,6 @@ extension Value {
         return position
     }
 
-    /// A table column as a list.
-    static func column(_ column: Column) -> Value {
-        switch column {
-        case let .double(values): return .list(values.map { .number($0) })
-        case let .int(values): return .list(values.map { .number(Double($0)) })
-        case let .string(values): return .list(values.map { .string($0) })
-        }
-    }
-
     /// One table row as a record.
     static func row(_ row: Int, of table: Table) -> Record {
         var record = Record()
@@ -210,6 +213,7 @@ extension Value {
             case let .double(values): record[name] = .number(values[row])
             case let .int(values): record[name] = .number(Double(values[row]))
             case let .string(values): record[name] = .string(values[row])
+            case let .bool(values): record[name] = .bool(values[row])
             }
         }
         return record

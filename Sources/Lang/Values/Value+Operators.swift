@@ -4,6 +4,7 @@ import Engine
 extension Value {
     /// `a op b` for the arithmetic and comparison operators; throws a range-less RuntimeError.
     static func binary(_ op: BinaryOperator, _ a: Value, _ b: Value) throws -> Value {
+        if let rows = try columnBinary(op, a, b) { return rows }
         switch op {
         case .equal: return .bool(a.isEqual(to: b))
         case .notEqual: return .bool(!a.isEqual(to: b))
@@ -87,6 +88,7 @@ extension Value {
         switch value {
         case let .number(x): return .number(-x)
         case let .tensor(t): return .tensor(try TensorMath.negate(t))
+        case let .column(column): return .column(ColumnValue(name: column.name, values: try Column.arithmetic(.multiply, column.values, .int([-1]))))
         case let .model(m): return .model(try ModelArithmetic.apply(.multiply, m, scalar: -1, scalarOnLeft: false))
         default: throw RuntimeError("cannot negate \(value.typeName)")
         }
@@ -112,6 +114,7 @@ extension Value {
     private static func contains(_ container: Value, _ item: Value) throws -> Bool {
         switch container {
         case let .list(items): return items.contains { $0.isEqual(to: item) }
+        case let .column(column): return column.items.contains { $0.isEqual(to: item) }
         case let .string(text):
             guard case let .string(part) = item else { throw RuntimeError("'in' on a string needs a string, got \(item.typeName)") }
             return part.isEmpty || text.contains(part)
@@ -138,6 +141,7 @@ extension Value {
         case let (.tensor(x), .tensor(y)): return x.shape == y.shape && (x.storage === y.storage || x.buffer.elementsEqual(y.buffer))
         case let (.model(x), .model(y)): return x === y
         case let (.table(x), .table(y)): return x == y
+        case let (.column(x), .column(y)): return x.values == y.values
         case let (.function(x), .function(y)): return x === y
         default: return false
         }

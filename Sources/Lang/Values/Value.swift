@@ -12,6 +12,8 @@ public indirect enum Value: @unchecked Sendable {
     case tensor(Tensor)
     case model(Model)
     case table(Table)
+    /// A table column that behaves like a vector (`r.erank / 2`, `r.layer == 5`), or a mask of bools.
+    case column(ColumnValue)
     case function(Function)
     /// A lazy list of models (`models("manifest.csv")`).
     case zoo(Zoo)
@@ -32,6 +34,7 @@ public indirect enum Value: @unchecked Sendable {
         case .tensor: return "tensor"
         case let .model(model): return model.kind == .delta ? "delta" : "model"
         case .table: return "table"
+        case let .column(column): return column.values.isMask ? "mask" : "column"
         case .function: return "function"
         case .zoo: return "zoo"
         case .vectors: return "vectors"
