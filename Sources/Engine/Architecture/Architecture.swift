@@ -26,6 +26,26 @@ public enum CanonicalTransform: Sendable, Equatable {
         }
     }
 
+    /// Whether the canonical matrix is the transpose of (a slice of) the stored one, so the stored
+    /// orientation is the cheap one to read.
+    public var isTransposing: Bool {
+        switch self {
+        case .transpose, .rowsTransposed: return true
+        case .identity, .columns: return false
+        }
+    }
+
+    /// The canonical shape made from a stored matrix shape (nil when the stored tensor is not a matrix).
+    public func shape(fromStored stored: [Int]) -> [Int]? {
+        guard stored.count == 2 else { return nil }
+        switch self {
+        case .identity: return stored
+        case .transpose: return [stored[1], stored[0]]
+        case let .columns(range): return [stored[0], range.count]
+        case let .rowsTransposed(range): return [stored[1], range.count]
+        }
+    }
+
     /// The transpose of `apply` (d_out × d_in): a PyTorch Linear weight is already stored that way, so it is
     /// returned (or row-sliced) as is instead of being transposed twice.
     public func applyTransposed(to tensor: Tensor, rawName: String) throws -> Tensor {

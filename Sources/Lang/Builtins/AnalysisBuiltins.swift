@@ -1,4 +1,4 @@
-// Analysis builtins: delta, rank, spectrum, project, align.
+// Analysis builtins: delta, rank, ww, spectrum, project, align.
 import Engine
 
 enum AnalysisBuiltins {
@@ -16,6 +16,14 @@ enum AnalysisBuiltins {
         summary: "rank, erank, srank, energy, sigma_max, fro of every layer matrix (a table), or of one tensor (a record)",
         example: "rank(base, components=[\"q\", \"ff1\"]) |> show") { arguments in
             try rank(arguments)
+        },
+        Builtin(name: "ww", parameters: [
+            .required("x"), .optional("base", "none"), .optional("components", "all"), .optional("layers", "all"),
+            .optional("randomize", "false"), .optional("seed", "0"), .optional("spectra", "false"),
+        ], group: "analysis",
+        summary: "WeightWatcher's heavy-tailed spectral metrics (alpha, xmin, D, norms, entropy, MP spikes) of every matrix (a table), or of one tensor (a record)",
+        example: "ww(base) |> show") { arguments in
+            try ww(arguments)
         },
         Builtin(name: "spectrum", parameters: [.required("x"), .optional("name", "none")], group: "analysis",
                 summary: "the singular values (largest first) of a matrix, or of a model's parameter by name",
@@ -143,6 +151,34 @@ enum AnalysisBuiltins {
         if let layers = try arguments.layers(count: model.architecture.layers, of: model.name) { options.layers = layers }
         options.includeSpectra = try arguments.bool("spectra", default: false)
         return .table(try Rank.table(model, options: options))
+    }
+
+    /// `ww(model)`: the table of `HeavyTail.table`; `base=` analyses x − base (WeightWatcher's `base_model=`);
+    /// `ww(tensor)`: a record of the metrics of one matrix.
+    private static func ww(_ arguments: Arguments) throws -> Value {
+        var options = HeavyTailOptions()
+        options.randomize = try arguments.bool("randomize", default: false)
+        options.seed = try ForwardBuiltins.seed(arguments)
+        guard let subject = arguments.value("x") else { throw ArgumentError("ww() missing argument 'x'") }
+        if case let .tensor(tensor) = subject {
+            let name = "tensor"
+            guard tensor.matrixShape != nil else {
+                throw ArgumentError("ww(): needs a matrix (a 2-D tensor), got shape \(Shape.describe(tensor.shape))")
+            }
+            let (metrics, _) = try HeavyTail.analyse(matrix: tensor, name: name, options: options)
+            let measures = HeavyTail.measures + (options.randomize ? ["rand_distance"] : [])
+            let fields = try measures.map { measure -> (key: String, value: Value) in
+                (measure, .number(try HeavyTail.value(measure, of: metrics)))
+            }
+            return .record(Record([("M", .number(Double(metrics.m))), ("N", .number(Double(metrics.n)))] + fields
+                                  + [("warning", .string(metrics.warning))]))
+        }
+        var model = try arguments.model("x")
+        if arguments.has("base") { model = try ModelArithmetic.delta(model, arguments.model("base")) }
+        if arguments.has("components") { options.components = try strings(arguments, "components") }
+        if arguments.has("layers") { options.layers = try ints(arguments, "layers") }
+        options.includeSpectra = try arguments.bool("spectra", default: false)
+        return .table(try HeavyTail.table(model, options: options))
     }
 
     private static func spectrum(_ arguments: Arguments) throws -> Value {

@@ -85,7 +85,7 @@ enum ForwardBuiltins {
     }
 
     /// The `seed` argument, refused when negative.
-    private static func seed(_ arguments: Arguments) throws -> UInt64 {
+    static func seed(_ arguments: Arguments) throws -> UInt64 {
         let seed = try arguments.int("seed", default: 0)
         guard seed >= 0 else { throw ArgumentError("\(arguments.callee)(): 'seed' must be a non-negative whole number, got \(seed)") }
         return UInt64(seed)

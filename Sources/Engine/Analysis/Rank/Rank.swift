@@ -91,16 +91,17 @@ public enum Rank {
         return try slots.values()
     }
 
-    /// One canonical matrix's spectrum, read through `Model.transposedTensor` when that saves a copy
-    /// (σ(Wᵀ) = σ(W)): a stored PyTorch Linear is then never transposed.
+    /// One canonical matrix's spectrum (σ(Wᵀ) = σ(W), so `matrix` may hand over the stored transpose).
     private static func spectrum(_ model: Model, _ entry: CanonicalEntry) throws -> Spectrum {
-        switch entry.transform {
-        case .transpose, .rowsTransposed:
-            let transposed = try Spectrum(of: model.transposedTensor(entry), name: entry.name)
-            return Spectrum(values: transposed.values, rows: transposed.columns, columns: transposed.rows)
-        case .identity, .columns:
-            return try Spectrum(of: model.tensor(entry.name), name: entry.name)
-        }
+        let spectrum = try Spectrum(of: matrix(model, entry), name: entry.name)
+        return Spectrum(values: spectrum.values, rows: entry.transform.isTransposing ? spectrum.columns : spectrum.rows,
+                        columns: entry.transform.isTransposing ? spectrum.rows : spectrum.columns)
+    }
+
+    /// A canonical matrix or its transpose, whichever costs no copy: a stored PyTorch Linear is read through
+    /// `Model.transposedTensor` and never transposed (for singular values either orientation will do).
+    static func matrix(_ model: Model, _ entry: CanonicalEntry) throws -> Tensor {
+        entry.transform.isTransposing ? try model.transposedTensor(entry) : try model.tensor(entry.name)
     }
 
     /// The per-layer entries of `model`, restricted to `components` and `layers` when given.
