@@ -65,6 +65,8 @@ def jobs(inputs, scratch):
         ("delta (MiniLM)", "delta", [inputs["ft"], inputs["small"]]),
         ("rank (MiniLM, 36 matrices)", "rank", [inputs["small"]]),
         ("rank (bert-base size, 72)", "rank", [inputs["large"]]),
+        ("ww (MiniLM, 39 matrices)", "ww", [inputs["small"]]),
+        ("ww (bert-base size, 74)", "ww", [inputs["large"]]),
         ("project ff2 top-10 (MiniLM)", "project", [inputs["small"]]),
         ("vectorize+cluster (zoo)", "zoo", [inputs["small"], inputs["zoo"], inputs["k"]]),
         ("export model+rank (MiniLM)", "export", [inputs["small"], h5]),

@@ -4,7 +4,15 @@ extension Chart {
     /// A chart of a layer × component table (a rank table, a delta profile). Rows without a layer
     /// (layer < 0, such as the embedding) are left out. By default a table with one measure column is
     /// a heatmap and a table with several is a line chart of `measure` (default `erank`).
+    /// A `ww` table draws α as a heatmap, and the ESD of one matrix with `name` (or kind `esd`).
     public static func from(_ table: Table, options: ChartOptions = ChartOptions()) throws -> Chart {
+        let heavyTail = table.columns["alpha"] != nil && table.columns["xmin"] != nil
+        if options.kind == .esd || options.name != nil {
+            guard let name = options.name else {
+                throw EngineError.invalidArgument("plot: kind \"esd\" draws one matrix of a ww table: say which with name=\"layer.3.q\"")
+            }
+            return try esd(table, name: name, options: options)
+        }
         guard table.columns["layer"] != nil, case let .string(components)? = table.columns["component"] else {
             throw EngineError.invalidArgument(
                 "plot needs a table with 'layer' and 'component' columns (such as rank(m)); this one has \(table.columnNames.joined(separator: ", "))")
@@ -16,14 +24,14 @@ extension Chart {
         if case let .string(values)? = table.columns["stack"] { stacks = values } else { stacks = Array(repeating: "", count: table.rowCount) }
         let measures = table.columnNames.filter { !["layer", "component", "stack"].contains($0) && (try? numbers(table.column($0))) != nil }
         guard !measures.isEmpty else { throw EngineError.invalidArgument("plot: the table has no numeric column to draw") }
-        let measure = options.measure ?? (measures.contains("erank") ? "erank" : measures[0])
+        let measure = options.measure ?? (measures.contains("erank") ? "erank" : heavyTail ? "alpha" : measures[0])
         guard measures.contains(measure), let values = try numbers(table.column(measure)) else {
             throw EngineError.unknownName(measure, context: "numeric column", suggestion: Suggest.closest(to: measure, in: measures))
         }
         let rows = (0..<table.rowCount).filter { layers[$0] >= 0 }.map { index in
             (stack: stacks[index], component: components[index], layer: layers[index], value: values[index])
         }
-        let kind = options.kind ?? (measures.count == 1 ? .heatmap : .lines)
+        let kind = options.kind ?? (measures.count == 1 || heavyTail ? .heatmap : .lines)
         switch kind {
         case .lines:
             var names: [String] = []
@@ -49,7 +57,7 @@ extension Chart {
             return Chart(title: options.title ?? "\(measure) by layer and component",
                          x: Axis(label: "component"), y: Axis(label: "layer"),
                          marks: .heatmap(Heatmap(rows: rowKeys, columns: columnKeys, values: grid, scaleLabel: measure)))
-        case .scatter, .histogram, .spectrum:
+        case .scatter, .histogram, .spectrum, .esd:
             throw EngineError.invalidArgument("plot: a table draws as kind \"lines\" or \"heatmap\", not \"\(kind.rawValue)\"")
         }
     }

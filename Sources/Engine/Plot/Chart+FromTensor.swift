@@ -27,6 +27,8 @@ extension Chart {
                 throw EngineError.invalidArgument("plot: a heatmap needs a 2-D tensor, got \(Shape.describe(tensor.shape))")
             }
             return heatmap(tensor.buffer, rows: rows, columns: columns, title: options.title)
+        case .esd:
+            throw EngineError.invalidArgument("plot: kind \"esd\" draws a matrix of a ww table: plot(ww(m), name=\"layer.3.q\")")
         case .scatter:
             guard let (rows, columns) = tensor.matrixShape else {
                 throw EngineError.invalidArgument("plot: a scatter needs a 2-D tensor of row vectors, got \(Shape.describe(tensor.shape))")

@@ -20,7 +20,7 @@ public struct Chart: Sendable, Equatable {
 
     /// The kinds of chart `plot` can draw.
     public enum Kind: String, Sendable, CaseIterable {
-        case lines, heatmap, scatter, histogram, spectrum
+        case lines, heatmap, scatter, histogram, spectrum, esd
     }
 }
 

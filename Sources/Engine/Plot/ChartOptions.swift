@@ -12,13 +12,17 @@ public struct ChartOptions: Sendable, Equatable {
     public var log: Bool
     /// Histogram bins; chosen from the number of values when nil.
     public var bins: Int?
+    /// The row (matrix) of a `ww` table whose ESD to draw.
+    public var name: String?
 
-    public init(kind: Chart.Kind? = nil, measure: String? = nil, title: String? = nil, log: Bool = false, bins: Int? = nil) {
+    public init(kind: Chart.Kind? = nil, measure: String? = nil, title: String? = nil, log: Bool = false, bins: Int? = nil,
+                name: String? = nil) {
         self.kind = kind
         self.measure = measure
         self.title = title
         self.log = log
         self.bins = bins
+        self.name = name
     }
 
     /// The kind named `name`; an unknown name throws with a suggestion.

@@ -19,7 +19,7 @@ enum AnalysisBuiltins {
         },
         Builtin(name: "ww", parameters: [
             .required("x"), .optional("base", "none"), .optional("components", "all"), .optional("layers", "all"),
-            .optional("randomize", "false"), .optional("seed", "0"), .optional("spectra", "false"),
+            .optional("randomize", "false"), .optional("seed", "0"), .optional("spectra", "true"),
         ], group: "analysis",
         summary: "WeightWatcher's heavy-tailed spectral metrics (alpha, xmin, D, norms, entropy, MP spikes) of every matrix (a table), or of one tensor (a record)",
         example: "ww(base) |> show") { arguments in
@@ -177,7 +177,7 @@ enum AnalysisBuiltins {
         if arguments.has("base") { model = try ModelArithmetic.delta(model, arguments.model("base")) }
         if arguments.has("components") { options.components = try strings(arguments, "components") }
         if arguments.has("layers") { options.layers = try ints(arguments, "layers") }
-        options.includeSpectra = try arguments.bool("spectra", default: false)
+        options.includeSpectra = try arguments.bool("spectra", default: true)
         return .table(try HeavyTail.table(model, options: options))
     }
 

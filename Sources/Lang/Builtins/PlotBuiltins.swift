@@ -8,9 +8,9 @@ enum PlotBuiltins {
                 parameters: [.required("value"), .optional("clustering", "none"), .optional("file", "none"), .optional("kind", "auto"), .optional("measure", "erank"),
                              .optional("title", "auto"), .optional("width", "terminal"), .optional("height", "terminal"),
                              .optional("log", "false"), .optional("bins", "auto"), .optional("x", "none"), .optional("y", "none"),
-                             .optional("by", "none")],
+                             .optional("by", "none"), .optional("name", "none")],
                 group: "plot",
-                summary: "draw a table (x=, y=, by= columns as lines; a rank table by layer), matrix, spectrum, histogram or vectors (PCA, or kind=\"heatmap\"); file=\"x.svg\" writes SVG",
+                summary: "draw a table (x=, y=, by= columns as lines; a rank table by layer; a ww table's alpha, or one ESD with name=), matrix, spectrum, histogram or vectors (PCA, or kind=\"heatmap\"); file=\"x.svg\" writes SVG",
                 example: "plot(rank(base), measure=\"erank\")") { arguments in
             let chart = try PlotBuiltins.chart(arguments)
             if arguments.has("file") {
@@ -44,6 +44,7 @@ enum PlotBuiltins {
         if arguments.has("title") { options.title = try arguments.string("title") }
         options.log = try arguments.bool("log", default: false)
         if arguments.has("bins") { options.bins = try arguments.int("bins") }
+        if arguments.has("name") { options.name = try arguments.string("name") }
         guard let value = arguments.value("value") else { throw ArgumentError("plot() missing argument 'value'") }
         var clustering: Clustering?
         if arguments.has("clustering") {

@@ -1,4 +1,5 @@
 // Charts built from tables, tensors and vector sets: which kind, which series, cells, bins and points.
+import Foundation
 import Testing
 @testable import Engine
 
@@ -124,4 +125,47 @@ private func rankTable(stacks: Bool = false) throws -> Table {
     let unclustered = try Chart.scatter(vectors: wrong, clustering: nil)
     guard case let .scatter(single) = unclustered.marks else { Issue.record("expected a scatter"); return }
     #expect(single.groups == ["2 vectors"] && single.markers.map(\.key) == ["0"])
+}
+
+/// A two-row ww table: layer 0 q with α = 3, xmin = 2, xmax = 8, 4 of 10 eigenvalues in the tail, λ₊ = 1.5;
+/// its eigenvalues 0.5, 0.6, …, 1.0, 2, 4, 6, 8 are attached under its name.
+private func heavyTailTable() throws -> Table {
+    var table = Table()
+    try table.append("layer", .int([-1, 0]))
+    try table.append("component", .string(["embed", "q"]))
+    try table.append("name", .string(["embed", "layer.0.q"]))
+    try table.append("alpha", .double([4, 3]))
+    try table.append("xmin", .double([1, 2]))
+    try table.append("xmax", .double([5, 8]))
+    try table.append("num_pl_spikes", .int([3, 4]))
+    try table.append("bulk_max", .double([1, 1.5]))
+    try table.append("warning", .string(["", ""]))
+    table.attachments["layer.0.q"] = try Tensor(shape: [10], values: [8, 6, 4, 2, 1, 0.9, 0.8, 0.7, 0.6, 0.5])
+    return table
+}
+
+@Test func aWWTableDrawsAlphaAsAHeatmapWithoutModelLevelRows() throws {
+    let chart = try Chart.from(heavyTailTable())
+    guard case let .heatmap(heatmap) = chart.marks else { Issue.record("expected a heatmap"); return }
+    #expect(heatmap.scaleLabel == "alpha")
+    #expect(heatmap.rows == ["0"] && heatmap.columns == ["q"] && heatmap.values == [[3]])
+}
+
+@Test func theESDOverlaysThePowerLawXminAndTheBulkEdge() throws {
+    let chart = try Chart.from(heavyTailTable(), options: ChartOptions(name: "layer.0.q"))
+    #expect(chart.x.log && chart.y.log)
+    guard case let .lines(series) = chart.marks else { Issue.record("expected lines"); return }
+    #expect(series.map(\.name) == ["ESD", "power law α=3", "xmin=2", "MP edge λ₊=1.5"])
+    // All ten eigenvalues are above xmin/100, spread over 10 log-spaced bins from 0.5 to 8.
+    let density = series[0].points
+    #expect(density.count >= 5 && density.allSatisfy { $0.x >= 0.5 && $0.x <= 8 && $0.y > 0 })
+    // The power law starts at (xmin, (4/10)·(α − 1)/xmin) = (2, 0.4) and ends at xmax with slope −α.
+    let law = series[1].points
+    #expect(abs(law[0].x - 2) < 1e-12 && abs(law[0].y - 0.4) < 1e-12)
+    #expect(abs(law[law.count - 1].x - 8) < 1e-9 && abs(law[law.count - 1].y - 0.4 * pow(4, -3)) < 1e-12)
+    #expect(series[2].points.allSatisfy { $0.x == 2 } && series[3].points.allSatisfy { $0.x == 1.5 })
+    #expect(throws: EngineError.unknownName("layer.0.qq", context: "matrix in the ww table", suggestion: "layer.0.q")) {
+        try Chart.from(heavyTailTable(), options: ChartOptions(name: "layer.0.qq"))
+    }
+    #expect(throws: EngineError.self) { try Chart.from(heavyTailTable(), options: ChartOptions(name: "embed")) }
 }
