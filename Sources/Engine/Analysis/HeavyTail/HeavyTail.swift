@@ -27,7 +27,7 @@ public struct HeavyTailSubject: Sendable {
     public let stack: String?
     /// The layer index, −1 for model-level matrices.
     public let layer: Int
-    /// The canonical component (`q`, `ff1`, `embed`), "" for a raw parameter.
+    /// The canonical component (`q`, `ff1`, `embed`); for a raw parameter its name without `.weight`.
     public let component: String
     let entry: CanonicalEntry?
 }
@@ -62,8 +62,11 @@ public enum HeavyTail {
             for parameter in model.parameters
             where !covered.contains(parameter.name) && !parameter.dtype.isInteger && analysable(parameter.shape) {
                 let entry = canonical[parameter.name].flatMap { $0.transform == .identity ? $0 : nil }
+                // A raw matrix's component is its name without `.weight`, so rows stay apart in a grid.
+                let component = entry?.component
+                    ?? (parameter.name.hasSuffix(".weight") ? String(parameter.name.dropLast(".weight".count)) : parameter.name)
                 subjects.append(HeavyTailSubject(name: entry?.name ?? parameter.name, stack: nil, layer: -1,
-                                                 component: entry?.component ?? "", entry: entry))
+                                                 component: component, entry: entry))
             }
         }
         for entry in perLayer {
