@@ -17,11 +17,10 @@ extension Chart {
             throw EngineError.invalidArgument("plot: the ww table holds no eigenvalues for '\(name)' (made with spectra=false?)")
         }
         func number(_ column: String) throws -> Double {
-            switch try table.column(column) {
-            case let .double(values): return values[row]
-            case let .int(values): return Double(values[row])
-            case .string: throw EngineError.invalidArgument("plot: column '\(column)' is not numeric")
+            guard let values = try numbers(table.column(column)) else {
+                throw EngineError.invalidArgument("plot: column '\(column)' is not numeric")
             }
+            return values[row]
         }
         let alpha = try number("alpha"), xmin = try number("xmin"), xmax = try number("xmax")
         let tail = try number("num_pl_spikes"), bulkMax = try number("bulk_max")

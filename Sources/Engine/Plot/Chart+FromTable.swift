@@ -68,7 +68,7 @@ extension Chart {
     }
 
     /// A numeric column as doubles, nil for text.
-    private static func numbers(_ column: Column) -> [Double]? {
+    static func numbers(_ column: Column) -> [Double]? {
         switch column {
         case let .double(values): return values
         case let .int(values): return values.map(Double.init)
