@@ -4,7 +4,7 @@ import h5py
 import numpy as np
 from safetensors.numpy import load_file
 
-from conftest import run_mvs
+from conftest import REPO, run_mvs
 
 
 def strings(dataset):
@@ -78,3 +78,25 @@ export("{out}", r=r, g=group(r, by="component", agg=["mean", "std", "max", "coun
         assert strings(f["both/model"]) == ["base", "half"]
         np.testing.assert_allclose(f["both/fro"][()], [fro.mean(), fro.mean() / 2], rtol=1e-5)
         assert strings(f["j/tag"]) == ["query" if c == "q" else "up" for c in components if c in ("q", "ff1")]
+
+
+def test_pca_explained_variance_matches_scikit_learn(tmp_path):
+    from sklearn.decomposition import PCA
+
+    out = tmp_path / "pca.h5"
+    zoo = REPO / "Tests" / "Fixtures" / "zoo"
+    run_mvs("-c", f"""
+v = vectorize(models("{zoo / 'manifest.csv'}"), base=load("{zoo / 'base'}"), stat="rel")
+export("{out}", v=v, p=pca(v, 3))
+""")
+    with h5py.File(out) as f:
+        matrix = f["v/matrix"][()].astype(np.float64)
+        ratios = f["p/attachments/explained_variance"][()]
+        scores = np.stack([f["p/pc1"][()], f["p/pc2"][()], f["p/pc3"][()]], axis=1)
+    reference = PCA(n_components=3).fit(matrix)
+    np.testing.assert_allclose(ratios, reference.explained_variance_ratio_, rtol=1e-4, atol=1e-6)
+    # Scores agree up to each component's sign.
+    expected = reference.transform(matrix)
+    for c in range(3):
+        sign = np.sign(expected[:, c] @ scores[:, c]) or 1
+        np.testing.assert_allclose(scores[:, c], sign * expected[:, c], rtol=1e-3, atol=1e-5)

@@ -27,48 +27,44 @@ extension Tensor {
         }
         let x = storage.pointer
         return try Tensor.build(shape: outShape) { out in
-            var accumulator = [Double](repeating: 0, count: inner)
-            var best = [Float](repeating: 0, count: inner)
-            var position = [Int](repeating: 0, count: inner)
             for block in 0..<outer {
-                let base = x + block * n * inner
-                let target = block * inner
-                switch reduction {
-                case .sum, .mean, .norm, .std:
-                    for j in 0..<inner { accumulator[j] = 0 }
-                    if reduction == .norm {
-                        for k in 0..<n { let row = base + k * inner; for j in 0..<inner { accumulator[j] += Double(row[j]) * Double(row[j]) } }
-                    } else {
-                        for k in 0..<n { let row = base + k * inner; for j in 0..<inner { accumulator[j] += Double(row[j]) } }
-                    }
-                    switch reduction {
-                    case .sum: for j in 0..<inner { out[target + j] = Float(accumulator[j]) }
-                    case .norm: for j in 0..<inner { out[target + j] = Float(accumulator[j].squareRoot()) }
-                    case .mean: for j in 0..<inner { out[target + j] = Float(accumulator[j] / Double(n)) }
-                    default:
-                        // Two passes (mean, then squared deviations): no cancellation from E[x²] − E[x]².
-                        let means = accumulator.map { $0 / Double(n) }
-                        for j in 0..<inner { accumulator[j] = 0 }
-                        for k in 0..<n {
-                            let row = base + k * inner
-                            for j in 0..<inner { let d = Double(row[j]) - means[j]; accumulator[j] += d * d }
-                        }
-                        for j in 0..<inner { out[target + j] = Float((accumulator[j] / Double(n)).squareRoot()) }
-                    }
-                case .max, .min, .argmax, .argmin:
-                    let wantsMax = reduction == .max || reduction == .argmax
-                    for j in 0..<inner { best[j] = base[j]; position[j] = 0 }
-                    for k in 1..<Swift.max(n, 1) {
-                        let row = base + k * inner
-                        for j in 0..<inner where !best[j].isNaN {
-                            let value = row[j]
-                            if value.isNaN || (wantsMax ? value > best[j] : value < best[j]) { best[j] = value; position[j] = k }
-                        }
-                    }
-                    let isArg = reduction == .argmax || reduction == .argmin
-                    for j in 0..<inner { out[target + j] = isArg ? Float(position[j]) : best[j] }
+                for j in 0..<inner {
+                    out[block * inner + j] = Tensor.fold(reduction, x + block * n * inner + j, count: n, stride: inner)
                 }
             }
+        }
+    }
+
+    /// One reduction over `count` floats `stride` apart. Sums accumulate in double in local variables, so the
+    /// common case (a row's norm, stride 1) is one tight loop over contiguous memory.
+    private static func fold(_ reduction: Reduction, _ x: UnsafePointer<Float>, count n: Int, stride: Int) -> Float {
+        switch reduction {
+        case .sum, .mean, .norm, .std:
+            var total = 0.0, squares = 0.0
+            for k in 0..<n {
+                let value = Double(x[k * stride])
+                total += value
+                squares += value * value
+            }
+            switch reduction {
+            case .sum: return Float(total)
+            case .mean: return Float(total / Double(n))
+            case .norm: return Float(squares.squareRoot())
+            default:
+                // Two passes (mean, then squared deviations): no cancellation from E[x²] − E[x]².
+                let mean = total / Double(n)
+                var deviations = 0.0
+                for k in 0..<n { let d = Double(x[k * stride]) - mean; deviations += d * d }
+                return Float((deviations / Double(n)).squareRoot())
+            }
+        case .max, .min, .argmax, .argmin:
+            let wantsMax = reduction == .max || reduction == .argmax
+            var best = x[0], position = 0
+            for k in 1..<Swift.max(n, 1) where !best.isNaN {
+                let value = x[k * stride]
+                if value.isNaN || (wantsMax ? value > best : value < best) { best = value; position = k }
+            }
+            return reduction == .argmax || reduction == .argmin ? Float(position) : best
         }
     }
 

@@ -61,7 +61,8 @@ extension Value {
                                + "'+' joins lists but works row by row on columns; write column(xs) \(op.rawValue) c for rows, or xs + list(c) to join lists")
         }
         let (x, name) = try columnOperand(a), (y, otherName) = try columnOperand(b)
-        let resultName = name.isEmpty || name == otherName || otherName.isEmpty ? (name.isEmpty ? otherName : name) : name
+        // The result keeps the left column's name (`rd.erank / r.erank` is still an erank), else the right one's.
+        let resultName = name.isEmpty ? otherName : name
         switch op {
         case .add, .subtract, .multiply, .divide:
             let arithmetic: ArithmeticOperator = op == .add ? .add : op == .subtract ? .subtract : op == .multiply ? .multiply : .divide
