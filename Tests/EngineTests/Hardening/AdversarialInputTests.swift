@@ -76,13 +76,13 @@ import Testing
         // ᄀ (U+1100) is a combining-capable jamo: a run of them is few grapheme clusters but many scalars.
         let tokenizer = try WordPieceTokenizer(tokens: ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "ᄀ", "##ᄀ"], lowercase: false)
         let text = String(repeating: "\u{1100}", count: count)
-        let ids = try timed("\(count) jamo") { try tokenizer.encode(text).map(\.id) }
+        let ids = timed("\(count) jamo") { tokenizer.encode(text).map(\.id) }
         #expect(ids == [2, 1, 3])
     }
 
     @Test func aHundredScalarWordStillTokenizes() throws {
         let tokenizer = try WordPieceTokenizer(tokens: ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "ᄀ", "##ᄀ"], lowercase: false)
-        let ids = try tokenizer.encode(String(repeating: "\u{1100}", count: 100)).map(\.id)
+        let ids = tokenizer.encode(String(repeating: "\u{1100}", count: 100)).map(\.id)
         #expect(ids == [2, 4] + Array(repeating: 5, count: 99) + [3])
     }
 
