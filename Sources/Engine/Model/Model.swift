@@ -14,14 +14,18 @@ public struct Parameter: Sendable {
     public let quantization: String?
     /// Reads (or computes) the float32 tensor; called on every access, so keep it cheap or cache upstream.
     public let load: @Sendable () throws -> Tensor
+    /// For a low-rank update (a LoRA delta): its factors in stored orientation, so spectra need no dense SVD.
+    public let factors: (@Sendable () throws -> LowRankFactors)?
 
-    /// A parameter whose tensor comes from `load`.
+    /// A parameter whose tensor comes from `load` (and, for a low-rank update, whose factors come from `factors`).
     public init(name: String, shape: [Int], dtype: DType, quantization: String? = nil,
+                factors: (@Sendable () throws -> LowRankFactors)? = nil,
                 load: @escaping @Sendable () throws -> Tensor) {
         self.name = name
         self.shape = shape
         self.dtype = dtype
         self.quantization = quantization
+        self.factors = factors
         self.load = load
     }
 
@@ -60,6 +64,8 @@ public final class Model: @unchecked Sendable {
     public let onlyInLeft: [String]
     /// Parameters of a delta present only in its right (base) operand.
     public let onlyInRight: [String]
+    /// What produced a computed model, per matrix (e.g. the energy `lora` kept); nil for loaded models.
+    public let report: Table?
     /// Values derived from this model and kept with it (e.g. its tokenizer), made on first use.
     public let derived = DerivedValues()
     /// The key/value metadata of a GGUF file (tokenizer, hyper-parameters), nil for other formats.
@@ -71,7 +77,7 @@ public final class Model: @unchecked Sendable {
     public init(name: String, source: String, format: String? = nil, kind: ModelKind = .weights, config: JSONValue?,
                 parameters: [Parameter], architecture: Architecture? = nil,
                 vocabulary: VocabularySource? = nil, gguf: GGUFMetadata? = nil,
-                onlyInLeft: [String] = [], onlyInRight: [String] = []) {
+                onlyInLeft: [String] = [], onlyInRight: [String] = [], report: Table? = nil) {
         self.name = name
         self.source = source
         self.format = format
@@ -82,6 +88,7 @@ public final class Model: @unchecked Sendable {
         self.gguf = gguf
         self.onlyInLeft = onlyInLeft
         self.onlyInRight = onlyInRight
+        self.report = report
         var index: [String: Int] = [:]
         for (position, parameter) in parameters.enumerated() { index[parameter.name] = position }
         self.index = index
@@ -113,6 +120,18 @@ public final class Model: @unchecked Sendable {
     /// (see `CanonicalTransform.applyTransposed`).
     public func transposedTensor(_ entry: CanonicalEntry) throws -> Tensor {
         try entry.transform.applyTransposed(to: storedParameter(entry).load(), rawName: entry.rawName)
+    }
+
+    /// The low-rank factors of a canonical matrix in canonical orientation, when its parameter carries them.
+    public func canonicalFactors(_ entry: CanonicalEntry) throws -> LowRankFactors? {
+        guard let factors = try storedParameter(entry).factors?() else { return nil }
+        let name = entry.rawName
+        switch entry.transform {
+        case .identity: return factors
+        case .transpose: return try factors.transposed(name: name)
+        case let .columns(range): return try factors.columns(range, name: name)
+        case let .rowsTransposed(range): return try factors.rows(range, name: name).transposed(name: name)
+        }
     }
 
     /// The stored parameter a canonical entry reads.

@@ -38,8 +38,17 @@ public enum ModelArithmetic {
     /// `a op scalar` (or `scalar op a` when `scalarOnLeft`) for every parameter of `a`; the kind is kept.
     public static func apply(_ op: ArithmeticOperator, _ a: Model, scalar: Double, scalarOnLeft: Bool) throws -> Model {
         let value = Float(scalar)
+        // A scaled low-rank update stays low-rank: c·(L·R) = (c·L)·R, so `0.5 * adapter` keeps exact spectra.
+        let keepsFactors = op == .multiply || (op == .divide && !scalarOnLeft)
         let parameters = a.parameters.map { parameter in
-            Parameter(name: parameter.name, shape: parameter.shape, dtype: .f32) {
+            let factors = keepsFactors ? parameter.factors.map { load in
+                { @Sendable () throws -> LowRankFactors in
+                    let factors = try load()
+                    return try LowRankFactors(left: TensorMath.apply(op, factors.left, scalar: value, scalarOnLeft: scalarOnLeft),
+                                              right: factors.right, name: parameter.name)
+                }
+            } : nil
+            return Parameter(name: parameter.name, shape: parameter.shape, dtype: .f32, factors: factors) {
                 try TensorMath.apply(op, parameter.load(), scalar: value, scalarOnLeft: scalarOnLeft)
             }
         }

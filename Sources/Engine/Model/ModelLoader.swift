@@ -20,6 +20,9 @@ public enum ModelLoader {
         let path = resolve(spec, currentDirectory: currentDirectory)
         var isDirectory: ObjCBool = false
         if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) {
+            if isDirectory.boolValue, PEFTAdapter.isAdapter(path) {
+                return try loadAdapter(spec, base: nil, delta: false, currentDirectory: currentDirectory)
+            }
             return isDirectory.boolValue ? try loadDirectory(path, name: nil) : try loadFile(path)
         }
         let fileLike = (weightExtensions + [".json"]).contains { spec.hasSuffix($0) }
@@ -27,6 +30,30 @@ public enum ModelLoader {
             throw EngineError.io(path: path, message: "no such file or directory" + Suggest.hint(forPath: path))
         }
         return try loadDirectory(HuggingFaceCache.snapshot(for: spec), name: spec)
+    }
+
+    /// Loads a PEFT adapter directory over `base`: the adapted model, or with `delta` the update alone.
+    ///
+    /// Without a base, the adapter config's `base_model_name_or_path` is tried (a path or an offline hub id).
+    public static func loadAdapter(_ spec: String, base: Model?, delta: Bool, currentDirectory: String? = nil) throws -> Model {
+        let path = resolve(spec, currentDirectory: currentDirectory)
+        guard PEFTAdapter.isAdapter(path) else {
+            throw EngineError.io(path: path, message: "not a PEFT adapter directory (no \(PEFTAdapter.configFile)); base= applies to adapters only")
+        }
+        let adapter = try PEFTAdapter(directory: path)
+        var baseModel = base
+        if baseModel == nil {
+            guard let named = adapter.config["base_model_name_or_path"]?.stringValue, !named.isEmpty else {
+                throw EngineError.invalidArgument("\(path) is a PEFT adapter and its config names no base model; give one: load(\"\(spec)\", base=m)")
+            }
+            do {
+                baseModel = try load(named, currentDirectory: currentDirectory)
+            } catch let error as EngineError {
+                throw EngineError.invalidArgument("\(path) is a PEFT adapter over '\(named)', which could not be loaded (\(error)); give the base: load(\"\(spec)\", base=m)")
+            }
+        }
+        guard let baseModel else { throw EngineError.invalidArgument("\(path): no base model for the adapter") }
+        return delta ? try adapter.delta(base: baseModel) : try adapter.model(base: baseModel)
     }
 
     /// `spec` with `~` expanded and made absolute.

@@ -3,10 +3,13 @@ import Engine
 
 enum ModelBuiltins {
     static let all: [Builtin] = [
-        Builtin(name: "load", parameters: [.required("path")], group: "models",
-                summary: "load a model: a weights file, a Hugging Face directory, or a cached hub id (never downloads)",
+        Builtin(name: "load", parameters: [.required("path"), .optional("base", "none"), .optional("delta", "false")], group: "models",
+                summary: "load a model: a weights file, a Hugging Face directory, a cached hub id (never downloads), or a PEFT adapter over base= (delta=true: the update alone)",
                 example: "m = load(\"~/models/minilm\")") { arguments in
-            .model(try ModelLoader.load(arguments.string("path")))
+            let path = try arguments.string("path")
+            guard arguments.has("base") || arguments.has("delta") else { return .model(try ModelLoader.load(path)) }
+            let base = arguments.has("base") ? try arguments.model("base") : nil
+            return .model(try ModelLoader.loadAdapter(path, base: base, delta: try arguments.bool("delta", default: false)))
         },
         Builtin(name: "names", parameters: [.required("model")], group: "models",
                 summary: "the raw parameter names of a model, in file order", example: "names(m)") { arguments in

@@ -140,6 +140,7 @@ extension Value {
                 ("count", { .number(Double(model.parameterCount)) }),
                 ("only_in_left", { .list(model.onlyInLeft.map(Value.string)) }),
                 ("only_in_right", { .list(model.onlyInRight.map(Value.string)) }),
+                ("report", { model.report.map(Value.table) ?? .none }),
             ]
         case let .tensor(tensor):
             available = [

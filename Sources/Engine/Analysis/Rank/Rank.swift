@@ -92,7 +92,11 @@ public enum Rank {
     }
 
     /// One canonical matrix's spectrum (σ(Wᵀ) = σ(W), so `matrix` may hand over the stored transpose).
+    /// A low-rank update (a LoRA delta) gets its exact spectrum from its factors, without the dense product.
     private static func spectrum(_ model: Model, _ entry: CanonicalEntry) throws -> Spectrum {
+        if let factors = try model.canonicalFactors(entry) {
+            return Spectrum(values: try factors.singularValues(name: entry.name), rows: factors.shape[0], columns: factors.shape[1])
+        }
         let spectrum = try Spectrum(of: matrix(model, entry), name: entry.name)
         return Spectrum(values: spectrum.values, rows: entry.transform.isTransposing ? spectrum.columns : spectrum.rows,
                         columns: entry.transform.isTransposing ? spectrum.rows : spectrum.columns)
