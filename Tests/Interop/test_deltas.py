@@ -176,3 +176,220 @@ def test_bad_adapters_give_one_precise_error(mvs, minilm_dir_module, tmp_path, c
     assert result.returncode == 70, result.stderr
     assert message in result.stderr, result.stderr
     assert "Traceback" not in result.stderr and "Fatal" not in result.stderr
+
+
+def truncated(delta, rank):
+    u, s, vt = np.linalg.svd(delta.astype(np.float64), full_matrices=False)
+    return (u[:, :rank] * s[:rank]) @ vt[:rank], s
+
+
+def adapter_deltas(folder):
+    """ΔW of every module of a PEFT adapter directory, computed as PEFT does from its config and tensors."""
+    config = json.loads((folder / "adapter_config.json").read_text())
+    tensors = load_file(str(folder / "adapter_model.safetensors"))
+    out = {}
+    for key in tensors:
+        for suffix_a, suffix_b, transpose in ((".lora_A.weight", ".lora_B.weight", config["fan_in_fan_out"]),
+                                              (".lora_embedding_A", ".lora_embedding_B", True)):
+            if key.endswith(suffix_a):
+                module = key[len("base_model.model."):-len(suffix_a)]
+                a, b = tensors[key], tensors[key[:-len(suffix_a)] + suffix_b]
+                r = next((v for k, v in config["rank_pattern"].items() if __import__("re").match(rf"(.*\.)?({k})$", module)), config["r"])
+                alpha = next((v for k, v in config["alpha_pattern"].items() if __import__("re").match(rf"(.*\.)?({k})$", module)), config["lora_alpha"])
+                assert a.shape[0] == r == b.shape[1]
+                out[module + ".weight"] = peft_delta(a, b, alpha, r, config["use_rslora"], transpose)
+    return config, out
+
+
+@pytest.fixture(scope="module")
+def finetune(minilm, tmp_path_factory):
+    """MiniLM with dense random updates on two matrices, written as a checkpoint."""
+    folder = tmp_path_factory.mktemp("ft")
+    rng = np.random.default_rng(7)
+    ft = dict(minilm)
+    changed = ["encoder.layer.0.attention.self.query.weight", "encoder.layer.2.intermediate.dense.weight"]
+    for name, size in zip(changed, (6, 12)):
+        low = rng.normal(size=(minilm[name].shape[0], size)) @ rng.normal(size=(size, minilm[name].shape[1]))
+        ft[name] = (minilm[name] + 0.01 * low + 0.001 * rng.normal(size=minilm[name].shape)).astype(np.float32)
+    save_file(ft, str(folder / "model.safetensors"))
+    for extra in ("config.json", "vocab.txt"):
+        src = pathlib.Path(os.environ.get("MVS_MODELS", os.path.expanduser("~/.cache/mvs/models"))) / "minilm" / extra
+        if src.exists():
+            (folder / extra).write_bytes(src.read_bytes())
+    return folder, {name: (ft[name] - minilm[name]).astype(np.float64) for name in changed}
+
+
+def test_lora_extraction_writes_a_peft_adapter_that_reloads(mvs, minilm_dir_module, finetune, tmp_path):
+    folder, deltas = finetune
+    adapter = tmp_path / "adapter"
+    report = tmp_path / "report.h5"
+    mvs("-c", f'b = load("{minilm_dir_module}")\na = lora(load("{folder}") - b, rank=4, embeddings=false)\n'
+              f'save("{adapter}", a, format="peft")\nexport("{report}", report=a.report)\n'
+              f'export("{tmp_path}/back.h5", q=load("{adapter}", base=b, delta=true)["layer.0.q"])')
+    config, ours = adapter_deltas(adapter)
+    assert set(ours) == set(deltas)  # untouched matrices (zero delta) are not written
+    assert config["r"] == 4 and config["peft_type"] == "LORA" and not config["fan_in_fan_out"]
+    with h5py.File(report) as f:
+        names = [n.decode() if isinstance(n, bytes) else n for n in f["report/name"][()]]
+        energy = dict(zip(names, f["report/energy"][()]))
+        ranks = dict(zip(names, f["report/rank"][()]))
+    for name, delta in deltas.items():
+        expected, s = truncated(delta, 4)
+        np.testing.assert_allclose(ours[name], expected, atol=2e-5 * np.abs(expected).max())
+        assert ranks[name] == 4
+        assert energy[name] == pytest.approx((s[:4] ** 2).sum() / (s ** 2).sum(), rel=1e-4)
+    assert ranks["encoder.layer.1.attention.self.key.weight"] == 0  # unchanged: no factors, not in the adapter
+    with h5py.File(tmp_path / "back.h5") as f:
+        np.testing.assert_allclose(f["q"][()], ours["encoder.layer.0.attention.self.query.weight"].T, atol=1e-5)
+
+
+def test_lora_threshold_keeps_ranks_per_matrix_in_rank_pattern(mvs, minilm_dir_module, finetune, tmp_path):
+    folder, deltas = finetune
+    adapter = tmp_path / "adapter"
+    mvs("-c", f'b = load("{minilm_dir_module}")\nsave("{adapter}", lora(load("{folder}") - b, threshold=0.05, embeddings=false), format="peft")')
+    config, ours = adapter_deltas(adapter)
+    kept = {}
+    for name, delta in deltas.items():
+        s = np.linalg.svd(delta, compute_uv=False)
+        kept[name] = int((s > 0.05 * s[0]).sum())
+        np.testing.assert_allclose(ours[name], truncated(delta, kept[name])[0], atol=2e-5 * np.abs(delta).max())
+    assert config["r"] == max(kept.values())
+    assert len(set(kept.values())) > 1 and config["rank_pattern"]  # different ranks → patterns as mergekit writes
+
+
+def test_lora_bad_rank_and_dense_peft_save_write_nothing(mvs, minilm_dir_module, finetune, tmp_path):
+    folder, _ = finetune
+    result = mvs("-c", f'b = load("{minilm_dir_module}")\nsave("{tmp_path}/a", lora(load("{folder}") - b, rank=400, embeddings=false), format="peft")', check=False)
+    assert result.returncode == 70 and "rank 400 is larger than" in result.stderr and "at most 384" in result.stderr
+    result = mvs("-c", f'b = load("{minilm_dir_module}")\nsave("{tmp_path}/a", load("{folder}") - b, format="peft")', check=False)
+    assert result.returncode == 70 and "is dense; make low-rank factors first" in result.stderr
+    assert not list(tmp_path.iterdir())
+
+
+def test_lora_of_an_embedding_writes_lora_embedding_factors(mvs, tmp_path):
+    base_dir = REPO / "Tests" / "Fixtures" / "models" / "tiny-bert"
+    base = load_file(str(base_dir / "model.safetensors"))
+    ft = dict(base)
+    rng = np.random.default_rng(8)
+    name = "embeddings.word_embeddings.weight"
+    ft[name] = (base[name] + rng.normal(size=base[name].shape)).astype(np.float32)
+    (tmp_path / "ft").mkdir()
+    save_file(ft, str(tmp_path / "ft" / "model.safetensors"))
+    (tmp_path / "ft" / "config.json").write_bytes((base_dir / "config.json").read_bytes())
+    adapter = tmp_path / "adapter"
+    embed, = read_h5(mvs, tmp_path, f'b = load("{base_dir}")\nsave("{adapter}", lora(load("{tmp_path}/ft") - b, rank=1), format="peft")\n'
+                                    f'e = load("{adapter}", base=b, delta=true)["embed"]', "e=e", "e")
+    tensors = load_file(str(adapter / "adapter_model.safetensors"))
+    assert tensors["base_model.model.embeddings.word_embeddings.lora_embedding_A"].shape == (1, 6)  # r × vocab
+    assert tensors["base_model.model.embeddings.word_embeddings.lora_embedding_B"].shape == (2, 1)  # d × r
+    _, ours = adapter_deltas(adapter)
+    expected = truncated((ft[name] - base[name]).astype(np.float64), 1)[0]
+    np.testing.assert_allclose(ours[name], expected, atol=1e-5)
+    np.testing.assert_allclose(embed, expected, atol=1e-5)
+
+
+MASK = (1 << 64) - 1
+
+
+class SplitMix64:
+    """The stream docs/deltas.md documents for DARE's drops: SplitMix64 seeded by seed + model index XOR
+    the FNV-1a hash of the parameter name, uniform = ((next >> 11) + 0.5) / 2^53 — written again here."""
+
+    def __init__(self, seed, label):
+        h = 0xCBF29CE484222325
+        for byte in label.encode():
+            h = ((h ^ byte) * 0x100000001B3) & MASK
+        self.state = (seed ^ h) & MASK
+
+    def uniform(self):
+        self.state = (self.state + 0x9E3779B97F4A7C15) & MASK
+        z = self.state
+        z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & MASK
+        z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & MASK
+        return (((z ^ (z >> 31)) >> 11) + 0.5) / float(1 << 53)
+
+
+def keep_ranked(task, start, count):
+    """Zero all but the entries ranked start..start+count by magnitude (stable: lower index first on ties)."""
+    order = np.argsort(-np.abs(task.ravel()), kind="stable")
+    out = np.zeros(task.size)
+    chosen = order[start:start + count]
+    out[chosen] = task.ravel()[chosen]
+    return out.reshape(task.shape)
+
+
+def reference_merge(base, fts, name, method, weights, density, gamma=0.01, lam=1.0, seed=0):
+    """The merge of one tensor from the papers' definitions: TIES (Yadav et al. 2023) trim / elect / disjoint
+    mean, DARE (Yu et al. 2023) drop with probability 1 - density and rescale by 1/density, breadcrumbs
+    (Davari & Belilovsky 2023) drop the top gamma and keep the next density by magnitude."""
+    tasks = []
+    for i, ft in enumerate(fts):
+        task = ft[name].astype(np.float64) - base[name].astype(np.float64)
+        n = task.size
+        if method == "ties":
+            task = keep_ranked(task, 0, int(density * n))
+        elif method.startswith("breadcrumbs"):
+            task = keep_ranked(task, int(gamma * n), int(density * n))
+        elif method.startswith("dare"):
+            rng = SplitMix64((seed + i) & MASK, name)
+            keep = np.array([rng.uniform() < density for _ in range(n)]).reshape(task.shape)
+            task = np.where(keep, task / density, 0)
+        tasks.append(task)
+    tasks, w = np.array(tasks), np.array(weights, np.float64).reshape(-1, *[1] * base[name].ndim)
+    if method in ("ties", "dare_ties", "breadcrumbs_ties"):
+        elected = np.sign((w * tasks).sum(axis=0))
+        agree = (np.sign(tasks) == elected) & (elected != 0)
+        total = (w * agree).sum(axis=0)
+        merged = np.where(total != 0, (w * tasks * agree).sum(axis=0) / np.where(total == 0, 1, total), 0)
+    else:
+        merged = (w * tasks).sum(axis=0)
+    return base[name] + lam * merged
+
+
+@pytest.fixture(scope="module")
+def tiny_zoo(tmp_path_factory):
+    import subprocess
+    folder = tmp_path_factory.mktemp("mergezoo")
+    subprocess.check_call([sys.executable, str(REPO / "scripts" / "make-zoo"), "--synthetic", "2x16", "--out", str(folder),
+                           "--tasks", "3", "--per-task", "1"], stdout=subprocess.DEVNULL)
+    members = [line.split(",")[0] for line in (folder / "manifest.csv").read_text().splitlines()[1:]]
+    return folder, members
+
+
+@pytest.mark.parametrize("method,extra,weights", [
+    ("linear", "", [0.5, 1.0, 2.0]),
+    ("ties", ", density=0.3", [1, 1, 1]),
+    ("ties", ", density=0.5, lambda=0.7", [1.0, 0.5, 2.0]),
+    ("dare_linear", ", density=0.4, seed=5", [1, 1, 1]),
+    ("dare_ties", ", density=0.6, seed=2", [0.3, 1, 1]),
+    ("breadcrumbs", ", density=0.8, gamma=0.05", [1, 1, 1]),
+    ("breadcrumbs_ties", ", density=0.7, gamma=0.1", [1, 2, 1]),
+])
+def test_merges_equal_the_papers_definitions(mvs, tiny_zoo, tmp_path, method, extra, weights):
+    folder, members = tiny_zoo
+    out = tmp_path / "merged.safetensors"
+    models = ", ".join(f'load("{folder / m}")' for m in members)
+    mvs("-c", f'm = merge([{models}], base=load("{folder}/base"), method="{method}", weights={weights}{extra})\nsave("{out}", m)')
+    merged = load_file(str(out))
+    base = load_file(str(folder / "base" / "model.safetensors"))
+    fts = [load_file(str(folder / m / "model.safetensors")) for m in members]
+    options = dict(density=1.0, gamma=0.01, lam=1.0, seed=0)
+    for part in extra.split(","):
+        if "=" in part:
+            key, value = part.strip().split("=")
+            options[{"lambda": "lam"}.get(key, key)] = float(value) if key != "seed" else int(value)
+    assert set(merged) == set(base)  # the fine-tunes' classifier heads are not base parameters
+    for name in base:
+        expected = reference_merge(base, fts, name, method, weights, **options)
+        np.testing.assert_allclose(merged[name], expected, rtol=1e-5, atol=1e-6, err_msg=f"{method} {name}")
+
+
+def test_merge_of_different_shapes_writes_nothing(mvs, tiny_zoo, tmp_path):
+    folder, members = tiny_zoo
+    tiny = REPO / "Tests" / "Fixtures" / "models" / "tiny-bert"
+    out = tmp_path / "merged.safetensors"
+    result = mvs("-c", f'save("{out}", merge([load("{folder / members[0]}"), load("{tiny}")], base=load("{folder}/base"), method="ties"))',
+                 check=False)
+    assert result.returncode == 70
+    assert "do not match for merge of tiny-bert over base" in result.stderr, result.stderr
+    assert not out.exists()

@@ -101,16 +101,7 @@ public struct PEFTAdapter: Sendable {
         let updates = try self.updates(base: base)
         var parameters: [Parameter] = []
         for target in base.parameters {
-            if let update = updates[target.name] {
-                parameters.append(update)
-                continue
-            }
-            let (name, shape) = (target.name, target.shape)
-            var zero: (@Sendable () throws -> LowRankFactors)?
-            if shape.count == 2 { zero = { try LowRankFactors.zero(rows: shape[0], columns: shape[1], name: name) } }
-            parameters.append(Parameter(name: name, shape: shape, dtype: .f32, factors: zero) {
-                try Tensor.build(shape: shape) { $0.update(repeating: 0) }
-            })
+            parameters.append(updates[target.name] ?? .zeroUpdate(name: target.name, shape: target.shape))
         }
         return Model(name: (directory as NSString).lastPathComponent, source: directory, format: "peft lora adapter",
                      kind: .delta, config: base.config, parameters: parameters, architecture: base.architecture,

@@ -70,23 +70,15 @@ public enum SafetensorsWriter {
             guard let parameter = model.parameter(raw: entry.rawName) else {
                 throw EngineError.unknownName(entry.rawName, context: "parameter in \(model.name)", suggestion: nil)
             }
-            entries.append(Entry(name: entry.name, shape: try canonicalShape(parameter.shape, entry.transform, name: entry.rawName),
+            guard let shape = entry.transform.shape(fromStored: parameter.shape) else {
+                throw EngineError.unsupported("\(entry.rawName): cannot slice a \(parameter.shape.count)-D tensor as a matrix")
+            }
+            entries.append(Entry(name: entry.name, shape: shape,
                                  integer: parameter.dtype.isInteger, load: { try model.tensor(entry.name) }))
         }
         for parameter in model.parameters where !covered.contains(parameter.name) {
             entries.append(Entry(name: parameter.name, shape: parameter.shape, integer: parameter.dtype.isInteger, load: parameter.load))
         }
         return entries
-    }
-
-    /// The shape a transform produces, so the header can be written before any tensor is computed.
-    private static func canonicalShape(_ shape: [Int], _ transform: CanonicalTransform, name: String) throws -> [Int] {
-        switch transform {
-        case .identity: return shape
-        case .transpose: return shape.reversed()
-        case let .columns(range) where shape.count == 2: return [shape[0], range.count]
-        case let .rowsTransposed(range) where shape.count == 2: return [shape[1], range.count]
-        default: throw EngineError.unsupported("\(name): cannot slice a \(shape.count)-D tensor as a matrix")
-        }
     }
 }

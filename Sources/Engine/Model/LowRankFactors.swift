@@ -63,3 +63,15 @@ public struct LowRankFactors: Sendable {
         return Array(values.prefix(count))
     }
 }
+
+extension Parameter {
+    /// An all-zero update of a parameter (a delta the adapter or truncation leaves untouched); a matrix
+    /// carries zero-rank factors, so its spectrum is known to be zero without reading anything.
+    static func zeroUpdate(name: String, shape: [Int]) -> Parameter {
+        var zero: (@Sendable () throws -> LowRankFactors)?
+        if shape.count == 2 { zero = { try LowRankFactors.zero(rows: shape[0], columns: shape[1], name: name) } }
+        return Parameter(name: name, shape: shape, dtype: .f32, factors: zero) {
+            try Tensor.build(shape: shape) { $0.update(repeating: 0) }
+        }
+    }
+}

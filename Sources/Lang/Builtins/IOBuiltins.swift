@@ -27,13 +27,20 @@ enum IOBuiltins {
             .table(try listing(HDF5File(readingAt: expandedPath(arguments))))
         },
         Builtin(name: "save", parameters: [.required("path"), .required("model"), .optional("names", "\"raw\""),
-                                           .optional("overwrite", "false")], group: "io",
-                summary: "write a model or delta as safetensors (raw names by default; names=\"canonical\" for canonical ones)",
+                                           .optional("overwrite", "false"), .optional("format", "\"safetensors\"")], group: "io",
+                summary: "write a model or delta as safetensors (raw names by default; names=\"canonical\" for canonical ones), or a low-rank delta as a PEFT adapter directory (format=\"peft\")",
                 example: "save(\"delta.safetensors\", ft - base)") { arguments in
             let path = try expandedPath(arguments)
-            try SafetensorsWriter.write(try arguments.model("model"), to: path,
-                                        names: try modelNames(arguments, default: .raw),
-                                        overwrite: try arguments.bool("overwrite", default: false))
+            let overwrite = try arguments.bool("overwrite", default: false)
+            switch try arguments.string("format", default: "safetensors") {
+            case "safetensors":
+                try SafetensorsWriter.write(try arguments.model("model"), to: path,
+                                            names: try modelNames(arguments, default: .raw), overwrite: overwrite)
+            case "peft":
+                try PEFTWriter.write(try arguments.model("model"), to: path, overwrite: overwrite)
+            case let other:
+                throw ArgumentError("save(): format must be \"safetensors\" or \"peft\", got \"\(other)\"")
+            }
             return .none
         },
     ]

@@ -131,7 +131,7 @@ enum ZooBuiltins {
         return .table(table)
     }
 
-    private static func zooArgument(_ arguments: Arguments, _ name: String) throws -> Zoo {
+    static func zooArgument(_ arguments: Arguments, _ name: String) throws -> Zoo {
         switch arguments.value(name) {
         case let .zoo(zoo)?: return zoo
         case let .list(items)?:
