@@ -393,3 +393,55 @@ def test_merge_of_different_shapes_writes_nothing(mvs, tiny_zoo, tmp_path):
     assert result.returncode == 70
     assert "do not match for merge of tiny-bert over base" in result.stderr, result.stderr
     assert not out.exists()
+
+
+@pytest.fixture(scope="module")
+def family(tmp_path_factory):
+    import subprocess
+    folder = tmp_path_factory.mktemp("tree")
+    subprocess.check_call([sys.executable, str(REPO / "scripts" / "make-zoo"), "--synthetic", "2x32", "--tree", "2x3",
+                           "--out", str(folder)], stdout=subprocess.DEVNULL)
+    rows = [line.split(",") for line in (folder / "manifest.csv").read_text().splitlines()[1:]]
+    return folder, {name: parent for _, name, _, parent in rows}
+
+
+def square_matrices(path):
+    tensors = load_file(str(path / "model.safetensors"))
+    return [tensors[f"encoder.layer.{layer}.{part}.weight"].T.astype(np.float64) for layer in range(2)
+            for part in ("attention.self.query", "attention.self.key", "attention.self.value", "attention.output.dense")]
+
+
+@pytest.mark.parametrize("distance", ["linf", "l2"])
+def test_lineage_recovers_the_known_tree_with_directions(mvs, family, tmp_path, distance):
+    folder, truth = family
+    parent, child, dist, ku_child = read_h5(mvs, tmp_path, f't = lineage(models("{folder}/manifest.csv"), distance="{distance}")',
+                                            "t=t", "t/parent", "t/child", "t/distance", "t/kurtosis_child")
+    decode = lambda xs: [x.decode() if isinstance(x, bytes) else x for x in xs]
+    edges = dict(zip(decode(child), decode(parent)))
+    assert edges == {name: p for name, p in truth.items() if p}  # every edge, every direction; root has none
+    if distance != "linf":
+        return
+    # MoTHer's quantities from numpy: ℓFT = max over matrices of max|Wi − Wj| / range of the first model's
+    # matrix; kurtosis = Σ over square matrices of Fisher's excess kurtosis with biased moments (scipy's default).
+    mats = {name: square_matrices(folder / name) for name in truth}
+    ranges = [m.max() - m.min() for m in mats["root"]]
+
+    def kurtosis(x):
+        x = x.ravel() - x.mean()
+        return (x ** 4).mean() / (x ** 2).mean() ** 2 - 3
+
+    for c, p, d, k in zip(decode(child), decode(parent), dist, ku_child):
+        expected = max(np.abs(a - b).max() / r for a, b, r in zip(mats[c], mats[p], ranges))
+        assert d == pytest.approx(expected, rel=1e-5)
+        assert k == pytest.approx(sum(kurtosis(m) for m in mats[c]), rel=1e-6)
+        assert sum(kurtosis(m) for m in mats[p]) > k  # the direction signal the synthetic tree builds in
+
+
+def test_lineage_draws_the_tree_as_text_and_svg(mvs, family, tmp_path):
+    folder, _ = family
+    svg = tmp_path / "tree.svg"
+    out = mvs("-c", f't = lineage(models("{folder}/manifest.csv"))\nplot(t)\nplot(t, file="{svg}")').stdout
+    assert out.splitlines()[0].startswith("root")
+    assert "├── m0" in out and "│   └── m0.2" in out
+    text = svg.read_text()
+    assert "<svg" in text and text.count("<line") == 12 and "m2.2" in text

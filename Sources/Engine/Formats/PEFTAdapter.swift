@@ -24,13 +24,13 @@ public struct PEFTAdapter: Sendable {
 
     /// Whether `directory` holds a PEFT adapter (an `adapter_config.json`).
     public static func isAdapter(_ directory: String) -> Bool {
-        FileManager.default.fileExists(atPath: (directory as NSString).appendingPathComponent(configFile))
+        FileManager.default.fileExists(atPath: FilePath.join(directory, configFile))
     }
 
     /// Reads the config and maps the weights (nothing is loaded until used).
     public init(directory: String) throws {
         self.directory = directory
-        let configPath = (directory as NSString).appendingPathComponent(PEFTAdapter.configFile)
+        let configPath = FilePath.join(directory, PEFTAdapter.configFile)
         guard let data = FileManager.default.contents(atPath: configPath) else {
             throw EngineError.io(path: configPath, message: "cannot read the adapter config")
         }
@@ -46,7 +46,7 @@ public struct PEFTAdapter: Sendable {
         guard let file = PEFTAdapter.weightFiles.first(where: listing.contains) else {
             throw EngineError.io(path: directory, message: "no adapter weights (looked for \(PEFTAdapter.weightFiles.joined(separator: ", ")))")
         }
-        weightsPath = (directory as NSString).appendingPathComponent(file)
+        weightsPath = FilePath.join(directory, file)
         var tensors: [String: Parameter] = [:]
         for parameter in try ModelLoader.readWeights(weightsPath).parameters {
             tensors[PEFTAdapter.moduleKey(parameter.name)] = parameter
@@ -103,7 +103,7 @@ public struct PEFTAdapter: Sendable {
         for target in base.parameters {
             parameters.append(updates[target.name] ?? .zeroUpdate(name: target.name, shape: target.shape))
         }
-        return Model(name: (directory as NSString).lastPathComponent, source: directory, format: "peft lora adapter",
+        return Model(name: FilePath.lastComponent(directory), source: directory, format: "peft lora adapter",
                      kind: .delta, config: base.config, parameters: parameters, architecture: base.architecture,
                      vocabulary: base.vocabulary)
     }
@@ -118,7 +118,7 @@ public struct PEFTAdapter: Sendable {
                 try TensorMath.apply(.add, target.load(), update.load(), name: name)
             }
         }
-        return Model(name: "\(base.name) + \((directory as NSString).lastPathComponent)", source: directory,
+        return Model(name: "\(base.name) + \(FilePath.lastComponent(directory))", source: directory,
                      format: "peft lora adapter over \(base.source)", kind: .weights, config: base.config,
                      parameters: parameters, architecture: base.architecture, vocabulary: base.vocabulary)
     }
@@ -154,14 +154,14 @@ public struct PEFTAdapter: Sendable {
     private func checkTargets(_ resolver: BaseNames) throws {
         guard let targets = config["target_modules"]?.arrayValue else { return }
         for target in targets.compactMap(\.stringValue) where !resolver.hasModule(endingWith: target) {
-            throw EngineError.malformed(path: (directory as NSString).appendingPathComponent(PEFTAdapter.configFile),
+            throw EngineError.malformed(path: FilePath.join(directory, PEFTAdapter.configFile),
                                         message: "target_modules names '\(target)', a module the base model \(resolver.modelName) does not have")
         }
     }
 
     /// The scale s of a module: alpha/r (alpha/√r with rsLoRA), with rank_pattern and alpha_pattern applied.
     func scale(module path: String, storedRank: Int, tensorName: String) throws -> Float {
-        let configPath = (directory as NSString).appendingPathComponent(PEFTAdapter.configFile)
+        let configPath = FilePath.join(directory, PEFTAdapter.configFile)
         let rank = try PEFTAdapter.patternValue(config["rank_pattern"], module: path, configPath: configPath)?.intValue
             ?? config["r"]?.intValue ?? 8
         let alpha = try PEFTAdapter.patternValue(config["alpha_pattern"], module: path, configPath: configPath)?.doubleValue
@@ -227,7 +227,7 @@ private struct BaseNames {
     init(_ base: Model) {
         modelName = base.name
         names = Set(base.names)
-        modules = base.names.map { ($0 as NSString).deletingPathExtension }
+        modules = base.names.map { name in name.hasSuffix(".weight") ? String(name.dropLast(".weight".count)) : name }
     }
 
     /// The base's raw name for an adapter key, or a precise error naming the adapter tensor.

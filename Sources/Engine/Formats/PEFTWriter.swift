@@ -17,7 +17,7 @@ public enum PEFTWriter {
         let exists = manager.fileExists(atPath: path, isDirectory: &isDirectory)
         if exists, !overwrite { throw EngineError.io(path: path, message: "already exists; pass overwrite=true to replace it") }
         if exists, !isDirectory.boolValue { throw EngineError.io(path: path, message: "exists and is not a directory") }
-        let parent = (path as NSString).deletingLastPathComponent
+        let parent = FilePath.deletingLastComponent(path)
         guard manager.fileExists(atPath: parent.isEmpty ? "." : parent, isDirectory: &isDirectory), isDirectory.boolValue else {
             throw EngineError.io(path: path, message: "cannot write: directory '\(parent)' does not exist")
         }
@@ -26,8 +26,8 @@ public enum PEFTWriter {
         try? manager.removeItem(atPath: temporary)
         do {
             try manager.createDirectory(atPath: temporary, withIntermediateDirectories: false)
-            try SafetensorsWriter.write(tensors, to: (temporary as NSString).appendingPathComponent("adapter_model.safetensors"))
-            let configPath = (temporary as NSString).appendingPathComponent(PEFTAdapter.configFile)
+            try SafetensorsWriter.write(tensors, to: FilePath.join(temporary, "adapter_model.safetensors"))
+            let configPath = FilePath.join(temporary, PEFTAdapter.configFile)
             guard manager.createFile(atPath: configPath, contents: Data((config.serialized() + "\n").utf8)) else {
                 throw EngineError.io(path: configPath, message: "cannot write")
             }

@@ -12,13 +12,13 @@ enum PlotBuiltins {
                 group: "plot",
                 summary: "draw a table (x=, y=, by= columns as lines; a rank table by layer; a ww table's alpha, or one ESD with name=), matrix, spectrum, histogram or vectors (PCA, or kind=\"heatmap\"); file=\"x.svg\" writes SVG",
                 example: "plot(rank(base), measure=\"erank\")") { arguments in
+            if case let .table(table)? = arguments.value("x"), let tree = try TreeDiagram.from(table) {
+                return try PlotBuiltins.draw(tree, arguments)
+            }
             let chart = try PlotBuiltins.chart(arguments)
             if arguments.has("file") {
                 let path = FilePath.expandingTilde(try arguments.string("file"))
-                let width = try arguments.int("width", default: 720), height = try arguments.int("height", default: 450)
-                guard (240...10_000).contains(width), (180...10_000).contains(height) else {
-                    throw ArgumentError("plot(): an SVG's width must be 240–10000 and height 180–10000 pixels, got \(width)×\(height)")
-                }
+                let (width, height) = try svgSize(arguments)
                 try chart.writeSVG(to: path, width: width, height: height)
                 arguments.context.write("wrote \(path) (\(chart.title))")
                 return .none
@@ -35,6 +35,30 @@ enum PlotBuiltins {
             return .none
         },
     ]
+
+    /// A lineage table's tree: indented text, or an SVG with file=.
+    private static func draw(_ tree: TreeDiagram, _ arguments: Arguments) throws -> Value {
+        var tree = tree
+        if arguments.has("title") { tree.title = try arguments.string("title") }
+        guard arguments.has("file") else {
+            arguments.context.write(tree.text())
+            return .none
+        }
+        let path = FilePath.expandingTilde(try arguments.string("file"))
+        let (width, height) = try svgSize(arguments)
+        try tree.writeSVG(to: path, width: width, height: height)
+        arguments.context.write("wrote \(path) (\(tree.title))")
+        return .none
+    }
+
+    /// The SVG size from width= and height= (720 × 450 by default), checked.
+    private static func svgSize(_ arguments: Arguments) throws -> (width: Int, height: Int) {
+        let width = try arguments.int("width", default: 720), height = try arguments.int("height", default: 450)
+        guard (240...10_000).contains(width), (180...10_000).contains(height) else {
+            throw ArgumentError("plot(): an SVG's width must be 240–10000 and height 180–10000 pixels, got \(width)×\(height)")
+        }
+        return (width, height)
+    }
 
     /// The chart the arguments ask for.
     static func chart(_ arguments: Arguments) throws -> Chart {
