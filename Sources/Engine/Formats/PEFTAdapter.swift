@@ -227,7 +227,7 @@ private struct BaseNames {
     init(_ base: Model) {
         modelName = base.name
         names = Set(base.names)
-        modules = base.names.map { name in name.hasSuffix(".weight") ? String(name.dropLast(".weight".count)) : name }
+        modules = base.names.map { $0.split(separator: ".").dropLast().joined(separator: ".") }
     }
 
     /// The base's raw name for an adapter key, or a precise error naming the adapter tensor.
