@@ -42,7 +42,7 @@ def prepare(cache, python, tiny):
                                    "--out", zoo, "--tasks", "2", "--per-task", "3"], stdout=subprocess.DEVNULL)
         base = os.path.join(zoo, "base")
         return {"small": base, "large": base, "ft": os.path.join(zoo, "sentiment-0"),
-                "zoo": os.path.join(zoo, "manifest.csv"), "k": "2"}
+                "large_ft": os.path.join(zoo, "sentiment-0"), "zoo": os.path.join(zoo, "manifest.csv"), "k": "2"}
     large = os.path.join(bench, "bertbase")
     if not os.path.exists(large):
         print("bench: writing the synthetic bert-base-shaped model", file=sys.stderr)
@@ -52,8 +52,13 @@ def prepare(cache, python, tiny):
         print("bench: writing a zoo of 50 MiniLM fine-tunes (≈4.5 GB)", file=sys.stderr)
         subprocess.check_call([python, os.path.join(REPO, "scripts", "make-zoo"), "--base", minilm, "--out", zoo,
                                "--tasks", "5", "--per-task", "10"], stdout=subprocess.DEVNULL)
+    large_zoo = os.path.join(bench, "bertbase-ft")
+    if not os.path.exists(os.path.join(large_zoo, "manifest.csv")):
+        print("bench: writing one fine-tune of the bert-base-shaped model", file=sys.stderr)
+        subprocess.check_call([python, os.path.join(REPO, "scripts", "make-zoo"), "--base", large, "--out", large_zoo,
+                               "--tasks", "1", "--per-task", "1"], stdout=subprocess.DEVNULL)
     return {"small": minilm, "large": large, "ft": os.path.join(zoo, "sentiment-0"),
-            "zoo": os.path.join(zoo, "manifest.csv"), "k": "5"}
+            "large_ft": os.path.join(large_zoo, "sentiment-0"), "zoo": os.path.join(zoo, "manifest.csv"), "k": "5"}
 
 
 def jobs(inputs, scratch):
@@ -71,6 +76,8 @@ def jobs(inputs, scratch):
         ("vectorize+cluster (zoo)", "zoo", [inputs["small"], inputs["zoo"], inputs["k"]]),
         ("export model+rank (MiniLM)", "export", [inputs["small"], h5]),
         ("export, gzip (MiniLM)", "export", [inputs["small"], h5, "gzip"]),
+        ("lora rank 16 → PEFT (MiniLM)", "lora", [inputs["ft"], inputs["small"], os.path.join(scratch, "adapter")]),
+        ("lora rank 16 → PEFT (bert-base)", "lora", [inputs["large_ft"], inputs["large"], os.path.join(scratch, "adapter")]),
         ("start-up", "startup", []),
     ], mvs_script, peer
 

@@ -13,7 +13,7 @@ def test_bench_runner_completes_every_job_on_tiny_inputs_without_checking_result
                             capture_output=True, text=True, env=env, timeout=600)
     assert result.returncode == 0, result.stderr
     rows = [line for line in result.stdout.splitlines()[1:] if line.strip()]
-    jobs = ["load", "delta", "rank", "rank", "ww", "ww", "project", "vectorize+cluster", "export", "export,", "start-up"]
+    jobs = ["load", "delta", "rank", "rank", "ww", "ww", "project", "vectorize+cluster", "export", "export,", "lora", "lora", "start-up"]
     assert [row.split()[0] for row in rows] == jobs
     for row in rows:
         mvs_seconds, peer_seconds, ratio = (float(x) for x in row.split()[-5:-2])

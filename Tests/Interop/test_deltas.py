@@ -14,7 +14,6 @@ from safetensors.numpy import load_file, save_file
 from conftest import REPO
 
 sys.path.insert(0, str(REPO / "Tests" / "Fixtures" / "models"))
-import torch_checkpoints  # noqa: E402  (writes torch.save zips without torch)
 
 LAYER = "encoder.layer.{}.{}"
 
@@ -34,6 +33,7 @@ def write_adapter(folder, tensors, config, binary=False):
     arrays = {f"base_model.model.{k}": np.ascontiguousarray(v, np.float32) for k, v in tensors.items()}
     if binary:
         import collections
+        import torch_checkpoints  # writes torch.save zips without torch; imported late, as it stubs `torch`
         state, storages = collections.OrderedDict(), []
         for key, array in arrays.items():
             storages.append(torch_checkpoints.Storage(str(len(storages)), array))
