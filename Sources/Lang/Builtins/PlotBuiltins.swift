@@ -12,7 +12,7 @@ enum PlotBuiltins {
                 group: "plot",
                 summary: "draw a table (x=, y=, by= columns as lines; a rank table by layer; a ww table's alpha, or one ESD with name=), matrix, spectrum, histogram or vectors (PCA, or kind=\"heatmap\"); file=\"x.svg\" writes SVG",
                 example: "plot(rank(base), measure=\"erank\")") { arguments in
-            if case let .table(table)? = arguments.value("x"), let tree = try TreeDiagram.from(table) {
+            if case let .table(table)? = arguments.value("value"), let tree = try TreeDiagram.from(table) {
                 return try PlotBuiltins.draw(tree, arguments)
             }
             let chart = try PlotBuiltins.chart(arguments)
