@@ -30,7 +30,7 @@ def measure(command, env):
     return elapsed, usage.ru_maxrss / 1024
 
 
-def prepare(cache, python, tiny):
+def prepare(cache, python, tiny, zoo_needed=True):
     models = os.environ.get("MVS_MODELS", os.path.join(cache, "models"))
     minilm = os.path.join(models, "minilm")
     bench = os.path.join(cache, "bench")
@@ -48,7 +48,8 @@ def prepare(cache, python, tiny):
         print("bench: writing the synthetic bert-base-shaped model", file=sys.stderr)
         subprocess.check_call([python, os.path.join(HERE, "make_bertbase.py"), large, minilm])
     zoo = os.path.join(bench, "minilm-zoo50")
-    if not os.path.exists(os.path.join(zoo, "manifest.csv")):
+    # The zoo is ≈4.5 GB: written only when a job that reads it is selected.
+    if zoo_needed and not os.path.exists(os.path.join(zoo, "manifest.csv")):
         print("bench: writing a zoo of 50 MiniLM fine-tunes (≈4.5 GB)", file=sys.stderr)
         subprocess.check_call([python, os.path.join(REPO, "scripts", "make-zoo"), "--base", minilm, "--out", zoo,
                                "--tasks", "5", "--per-task", "10"], stdout=subprocess.DEVNULL)
@@ -91,7 +92,8 @@ def main():
     parser.add_argument("--only", default="")
     args = parser.parse_args()
     cache = os.environ.get("MVS_CACHE", os.path.expanduser("~/.cache/mvs"))
-    inputs = prepare(cache, args.python, args.tiny)
+    only = [name for name in args.only.split(",") if name]
+    inputs = prepare(cache, args.python, args.tiny, zoo_needed=not only or bool({"delta", "zoo"} & set(only)))
     env = dict(os.environ, OPENBLAS_NUM_THREADS=str(os.cpu_count()), PYTHONPATH=HERE, NO_COLOR="1")
     with tempfile.TemporaryDirectory() as scratch:
         table, mvs_script, peer = jobs(inputs, scratch)
