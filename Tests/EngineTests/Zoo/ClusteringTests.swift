@@ -71,19 +71,23 @@ private func blobs(perCluster: Int = 12, spread: Double = 0.3, seed: UInt64 = 7)
 
 @Test(arguments: [("ward", "euclidean"), ("average", "euclidean"), ("complete", "euclidean"), ("average", "cosine"), ("complete", "cosine")])
 func agglomerativeMatchesScikitLearn(linkage: String, metric: String) throws {
-    // Overlapping blobs so that linkages actually disagree with each other somewhere.
+    // Overlapping blobs so that linkages actually disagree with each other somewhere; every cut of the tree
+    // (k = 2 … n − 1) is compared, so a wrong merge distance shows even where the three-cluster cut survives it.
     let (points, _) = blobs(perCluster: 10, spread: 1.6, seed: 11)
-    let ours = try Agglomerative.cluster(points, k: 3, linkage: Linkage(rawValue: linkage)!, metric: ClusterMetric(rawValue: metric)!)
     let reference = try PythonReference.run("""
         import json, sys
         from sklearn.cluster import AgglomerativeClustering
         x = json.load(sys.stdin)
-        m = AgglomerativeClustering(n_clusters=3, linkage="\(linkage)", metric="\(metric)").fit(x)
-        print(json.dumps([int(v) for v in m.labels_]))
+        print(json.dumps([[int(v) for v in AgglomerativeClustering(n_clusters=k, linkage="\(linkage)", metric="\(metric)").fit(x).labels_]
+                          for k in range(2, len(x))]))
         """, input: PythonReference.json(points))
-    let theirs = PythonReference.numbers(reference).map(Int.init)
-    #expect(theirs.count == points.count)
-    #expect(ClusterScores.adjustedRandIndex(ours, theirs) == 1)
+    let cuts = reference.arrayValue?.map { PythonReference.numbers($0).map(Int.init) } ?? []
+    #expect(cuts.count == points.count - 2)
+    for (offset, theirs) in cuts.enumerated() {
+        let k = offset + 2
+        let ours = try Agglomerative.cluster(points, k: k, linkage: Linkage(rawValue: linkage)!, metric: ClusterMetric(rawValue: metric)!)
+        #expect(ClusterScores.adjustedRandIndex(ours, theirs) == 1, "k = \(k)")
+    }
 }
 
 @Test func wardRefusesCosine() {

@@ -135,10 +135,12 @@ import Testing
     try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: folder) }
     let manifest = folder.appendingPathComponent("manifest.csv")
-    try "path,label,name\nft/a,\"sent,iment\",first\n/abs/b,topic,\n".write(to: manifest, atomically: true, encoding: .utf8)
+    // RFC 4180: a quoted field may hold commas, and "" inside it is one quote.
+    try "path,label,name\nft/a,\"sent,iment\",first\n/abs/b,topic,\nc,\"say \"\"hi\"\"\",\n".write(to: manifest, atomically: true, encoding: .utf8)
     let zoo = try Zoo.open(manifest.path) { _ in throw EngineError.unsupported("not loaded in this test") }
     #expect(zoo.entries == [ZooEntry(path: "\(folder.path)/ft/a", name: "first", label: "sent,iment"),
-                            ZooEntry(path: "/abs/b", name: "b", label: "topic")])
+                            ZooEntry(path: "/abs/b", name: "b", label: "topic"),
+                            ZooEntry(path: "\(folder.path)/c", name: "c", label: "say \"hi\"")])
     try "name,label\nx,y\n".write(to: manifest, atomically: true, encoding: .utf8)
     #expect(throws: EngineError.self) { try Zoo.open(manifest.path) { _ in throw EngineError.interrupted } }
     try "path\n\"unterminated\n".write(to: manifest, atomically: true, encoding: .utf8)
