@@ -94,6 +94,8 @@ import Testing
     let profile = try Vectorize.profile(zoo, base: base, statisticName: "rel", statistic: { try DeltaStatistic.rel.value(delta: $0, base: $1) },
                                         normalizePerModel: true)
     #expect(profile.columnNames.count == 18 && profile.columnNames[0] == "layer.0.q")
+    // normalizePerModel divides each row by its own mean: every row then has mean 1.
+    for row in profile.rows { #expect(abs(row.reduce(0, +) / Double(row.count) - 1) < 1e-5) }
     let clustering = try Clustering.of(profile, options: ClusterOptions(k: 3))
     #expect((clustering.adjustedRand ?? 0) >= 0.9)
 }
