@@ -92,6 +92,13 @@ import Testing
         #expect(abs(metrics.logAlphaNorm - log10(pow(9, alpha) + pow(4, alpha) + 1)) < 1e-9)
     }
 
+    @Test func matrixRankToleranceScalesWithTheLargerDimension() {
+        // σ = (1, 1e-14) of a 4 × 100 matrix: the threshold σmax·max(4, 100)·ε(float64) = 2.2e-14 leaves rank 1
+        // (numpy's float64 matrix_rank says so); with min(4, 100) it would be 8.9e-16 and σ₂ would count.
+        #expect(HeavyTailMetrics(Spectrum(values: [1, 1e-14, 0, 0], rows: 4, columns: 100)).matrixRank == 1)
+        #expect(HeavyTailMetrics(Spectrum(values: [1, 1e-14, 0, 0], rows: 100, columns: 4)).matrixRank == 1)
+    }
+
     @Test func nelderMeadFindsTheMinimumOfAParabola() {
         let minimum = NelderMead.minimize({ ($0 - 3) * ($0 - 3) }, from: 1)
         #expect(abs(minimum - 3) < 1e-3)
