@@ -5,12 +5,15 @@ import Foundation
 public enum Tokenizer: Sendable {
     case wordPiece(WordPieceTokenizer)
     case byteLevelBPE(ByteLevelBPETokenizer)
+    case sentencePieceBPE(SentencePieceBPETokenizer)
 
-    /// The pieces of `text`, with the special tokens the model expects (`[CLS] … [SEP]` for WordPiece, none for GPT-2).
+    /// The pieces of `text`, with the special tokens the model expects (`[CLS] … [SEP]` for WordPiece, none for
+    /// GPT-2, the beginning-of-text token for a GGUF vocabulary that asks for it).
     public func encode(_ text: String) throws -> [TokenPiece] {
         switch self {
         case let .wordPiece(tokenizer): return tokenizer.encode(text)
         case let .byteLevelBPE(tokenizer): return try tokenizer.encode(text)
+        case let .sentencePieceBPE(tokenizer): return tokenizer.encode(text)
         }
     }
 
@@ -68,7 +71,7 @@ public enum Tokenizer: Sendable {
     }
 
     /// A merge written "left right"; nil for anything else.
-    private static func mergePair(_ line: some StringProtocol) -> (String, String)? {
+    static func mergePair(_ line: some StringProtocol) -> (String, String)? {
         let parts = line.split(separator: " ")
         return parts.count == 2 ? (String(parts[0]), String(parts[1])) : nil
     }
