@@ -36,6 +36,21 @@ public struct GGUFVocabulary: Sendable {
     }
 }
 
+extension GGUFVocabulary {
+    /// The vocabulary a GGUF file's metadata holds; nil when it has no `tokenizer.ggml.model`.
+    init?(_ metadata: GGUFMetadata) {
+        guard let model = metadata["tokenizer.ggml.model"]?.stringValue else { return nil }
+        func ids(_ key: String) -> Int? { metadata["tokenizer.ggml.\(key)"]?.intValue }
+        self.init(architecture: metadata.architecture ?? "", model: model, pre: metadata["tokenizer.ggml.pre"]?.stringValue,
+                  tokens: metadata["tokenizer.ggml.tokens"]?.arrayValue?.strings() ?? [],
+                  merges: metadata["tokenizer.ggml.merges"]?.arrayValue?.strings() ?? [],
+                  scores: metadata["tokenizer.ggml.scores"]?.arrayValue?.floats() ?? [],
+                  types: metadata["tokenizer.ggml.token_type"]?.arrayValue?.integers() ?? [],
+                  unknown: ids("unknown_token_id"), beginning: ids("bos_token_id"),
+                  addBeginning: metadata["tokenizer.ggml.add_bos_token"]?.boolValue ?? false)
+    }
+}
+
 extension Tokenizer {
     /// The tokenizer `vocabulary` describes; `name` (the file) goes into the message when mvs cannot build it.
     public static func gguf(_ vocabulary: GGUFVocabulary, name: String) throws -> Tokenizer {

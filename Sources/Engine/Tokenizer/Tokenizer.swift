@@ -17,13 +17,19 @@ public enum Tokenizer: Sendable {
         }
     }
 
-    /// Byte-level BPE when the model's `tokenizer.json` is a BPE model or it has `vocab.json` + `merges.txt`;
+    /// From the metadata of a GGUF file; byte-level BPE when the model's `tokenizer.json` is a BPE model or it has `vocab.json` + `merges.txt`;
     /// WordPiece from its vocabulary otherwise. Read once per model and kept with it.
     public static func of(_ model: Model) throws -> Tokenizer {
         try model.derived.value("tokenizer") { try read(model) }
     }
 
     private static func read(_ model: Model) throws -> Tokenizer {
+        if let metadata = model.gguf {
+            guard let vocabulary = GGUFVocabulary(metadata) else {
+                throw EngineError.unsupported("\(model.name): the GGUF file has no tokenizer (tokenizer.ggml.model); give token ids instead of text")
+            }
+            return try gguf(vocabulary, name: model.name)
+        }
         let directory = Tokenizer.directory(of: model)
         func path(_ name: String) -> String { FilePath.join(directory, name) }
         if let data = FileManager.default.contents(atPath: path("tokenizer.json")) {

@@ -83,8 +83,10 @@ enum ForwardFixtures {
     }
 
     /// A Llama decoder (grouped-query attention, q/k/v biases as Qwen has them, SwiGLU), PyTorch names and layouts.
+    /// `gemma`: Gemma 3 instead (no biases, q/k norms, norms after attention and FF stored as w for 1 + w, tanh GELU,
+    /// √d embedding scale), layer 0 sliding with a 3-token window and its own rope base, layer 1 global.
     static func llama(layers: Int = 2, width: Int = 8, heads: Int = 4, keyValueHeads: Int = 2, feedForward: Int = 12,
-                      vocab: Int = 24, seed: UInt64 = 27) throws -> Model {
+                      vocab: Int = 24, seed: UInt64 = 27, gemma: Bool = false) throws -> Model {
         var random = SeededTensors(seed: seed)
         let headWidth = width / heads, q = heads * headWidth, k = keyValueHeads * headWidth
         var tensors: [(String, Tensor)] = [
@@ -100,11 +102,30 @@ enum ForwardFixtures {
             ]
             for (name, outputs, inputs, biased) in linears {
                 tensors.append((prefix + name + ".weight", try random([outputs, inputs], scale: 1 / Float(inputs).squareRoot())))
-                if biased { tensors.append((prefix + name + ".bias", try random([outputs], scale: 0.1))) }
+                if biased, !gemma { tensors.append((prefix + name + ".bias", try random([outputs], scale: 0.1))) }
             }
-            for norm in ["input_layernorm", "post_attention_layernorm"] {
-                tensors.append((prefix + norm + ".weight", try random([width], scale: 0.2, around: 1)))
+            let norms = gemma ? ["input_layernorm", "post_attention_layernorm", "pre_feedforward_layernorm", "post_feedforward_layernorm"]
+                              : ["input_layernorm", "post_attention_layernorm"]
+            for norm in norms {
+                tensors.append((prefix + norm + ".weight", try random([width], scale: 0.2, around: gemma ? 0 : 1)))
             }
+            if gemma {
+                for norm in ["self_attn.q_norm", "self_attn.k_norm"] {
+                    tensors.append((prefix + norm + ".weight", try random([headWidth], scale: 0.2, around: 0)))
+                }
+            }
+        }
+        if gemma {
+            let config = JSONValue.object([
+                ("model_type", .string("gemma3_text")), ("num_attention_heads", .number(Double(heads))),
+                ("num_key_value_heads", .number(Double(keyValueHeads))), ("hidden_size", .number(Double(width))),
+                ("head_dim", .number(Double(headWidth))), ("query_pre_attn_scalar", .number(Double(headWidth))),
+                ("rms_norm_eps", .number(1e-6)), ("rope_theta", .number(1e6)), ("rope_local_base_freq", .number(10000)),
+                ("hidden_activation", .string("gelu_pytorch_tanh")), ("sliding_window", .number(3)),
+                ("layer_types", .array((0..<layers).map { .string($0 % 2 == 0 ? "sliding_attention" : "full_attention") })),
+            ])
+            tensors[1].1 = try random([width], scale: 0.2, around: 0)
+            return Fixtures.model("tiny-gemma", tensors, config: config)
         }
         let config = JSONValue.object([
             ("model_type", .string("llama")), ("num_attention_heads", .number(Double(heads))),
@@ -112,6 +133,11 @@ enum ForwardFixtures {
             ("rms_norm_eps", .number(1e-6)), ("rope_theta", .number(10000)), ("hidden_act", .string("silu")),
         ])
         return Fixtures.model("tiny-llama", tensors, config: config)
+    }
+
+    /// A Gemma 3 decoder: 2 query heads and 1 key/value head, 8 wide (see `llama(gemma:)`).
+    static func gemma(layers: Int = 2) throws -> Model {
+        try llama(layers: layers, width: 16, heads: 2, keyValueHeads: 1, feedForward: 12, gemma: true)
     }
 
     /// Reconstruction settings for the tiny models: Adam's default rate of 0.01 is slow at these sizes, so 0.05.

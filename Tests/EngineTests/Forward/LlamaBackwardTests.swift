@@ -21,9 +21,9 @@ struct LlamaBackwardTests {
         let weights = try LlamaWeights(model: F.llama())
         let original = F.normal(5 * weights.heads * weights.headWidth, seed: 231)
         var values = original
-        weights.rotate(&values, tokens: 5, heads: weights.heads)
+        weights.rotate(&values, tokens: 5, heads: weights.heads, theta: 10000)
         #expect(zip(values, original).contains { abs($0 - $1) > 1e-3 })
-        weights.rotate(&values, tokens: 5, heads: weights.heads, inverse: true)
+        weights.rotate(&values, tokens: 5, heads: weights.heads, theta: 10000, inverse: true)
         #expect(zip(values, original).allSatisfy { abs($0 - $1) < 1e-5 })
     }
 
@@ -31,6 +31,41 @@ struct LlamaBackwardTests {
     @Test(arguments: [0, 1, 2])
     func backwardToEachStateMatchesDifferences(state: Int) throws {
         try GradientChecks.expectStateGradient(LlamaWeights(model: F.llama()), state: state, tokens: 4, seed: 251)
+    }
+
+    /// Gemma 3's pieces: q/k norms, the attention and FF output norms, tanh GELU, the √d embedding scale and a
+    /// sliding window of 3 on 4 tokens (layer 0), as differentiated by hand. (With heads 2 wide, the q/k norms
+    /// curve so sharply that central differences need steps below 1e-3; the fixture's heads are 8 wide.)
+    @Test(arguments: [0, 1, 2])
+    func gemmaBackwardToEachStateMatchesDifferences(state: Int) throws {
+        try GradientChecks.expectStateGradient(LlamaWeights(model: F.gemma()), state: state, tokens: 4, seed: 281)
+    }
+
+    @Test func gemmaGateNeuronBackwardMatchesDifferences() throws {
+        try GradientChecks.expectNeuronGradient(LlamaWeights(model: F.gemma()), layer: 1, neuron: 3, tokens: 4, seed: 291)
+    }
+
+    @Test func gemmaReadsItsNormsAsOnePlusWeightAndScalesTheEmbeddings() throws {
+        let model = try F.gemma()
+        let weights = try LlamaWeights(model: model)
+        let stored = try model.tensor("model.layers.0.self_attn.q_norm.weight").values
+        #expect(weights.layers[0].queryNorm == stored.map { $0 + 1 })
+        #expect(weights.layers[0].window == 3 && weights.layers[1].window == nil)
+        #expect(weights.layers[0].ropeTheta == 10000 && weights.layers[1].ropeTheta == 1e6)
+        let state0 = try weights.stackedStates(ids: [2, 5])
+        let embedding = try model.tensor("model.embed_tokens.weight").values
+        #expect(abs(state0.values[0] - embedding[2 * weights.width] * Float(weights.width).squareRoot()) < 1e-5)
+    }
+
+    @Test func slidingWindowHidesKeysTooFarBack() throws {
+        // Position 3 of a 3-token window sees positions 1…3: changing token 0 leaves its layer-0 output alone,
+        // while position 2 (which sees 0…2) changes.
+        let weights = try LlamaWeights(model: F.gemma(layers: 1))
+        let a = try weights.run(inputs: weights.embeddings(of: [1, 2, 3, 4]), tokens: 4, through: 1).states[1]
+        let b = try weights.run(inputs: weights.embeddings(of: [9, 2, 3, 4]), tokens: 4, through: 1).states[1]
+        let d = weights.width
+        #expect(zip(a[(3 * d)...], b[(3 * d)...]).allSatisfy { abs($0 - $1) < 1e-6 })
+        #expect(zip(a[(2 * d)..<(3 * d)], b[(2 * d)..<(3 * d)]).contains { abs($0 - $1) > 1e-4 })
     }
 
     @Test func gateNeuronBackwardMatchesDifferences() throws {

@@ -53,3 +53,20 @@ write("tiny-gpt2", {
 }, {"model_type": "gpt2", "n_head": 1, "n_embd": 2, "vocab_size": 6},
     {"tokenizer.json": json.dumps({"model": {"type": "BPE", "vocab": vocab, "merges": []},
                                    "pre_tokenizer": {"type": "ByteLevel"}, "decoder": {"type": "ByteLevel"}})})
+
+# Llama: one layer, d = 2, one head; the embedding rows are chosen so that the logit lens at state 0 can be worked
+# out by hand (state 0 is the embedding itself: RMS-normed with weight 1, then multiplied by every row).
+write("tiny-llama", {
+    "model.embed_tokens.weight": np.array([[1, 0], [0, 1], [1, 1], [-1, 0], [0, -1], [2, 0]], np.float32),
+    "model.norm.weight": np.ones(2, np.float32),
+    "model.layers.0.input_layernorm.weight": np.ones(2, np.float32),
+    "model.layers.0.post_attention_layernorm.weight": np.ones(2, np.float32),
+    "model.layers.0.self_attn.q_proj.weight": np.eye(2, dtype=np.float32),
+    "model.layers.0.self_attn.k_proj.weight": np.eye(2, dtype=np.float32),
+    "model.layers.0.self_attn.v_proj.weight": np.eye(2, dtype=np.float32),
+    "model.layers.0.self_attn.o_proj.weight": np.eye(2, dtype=np.float32),
+    "model.layers.0.mlp.gate_proj.weight": np.eye(2, dtype=np.float32),
+    "model.layers.0.mlp.up_proj.weight": np.eye(2, dtype=np.float32),
+    "model.layers.0.mlp.down_proj.weight": np.eye(2, dtype=np.float32),
+}, {"model_type": "llama", "num_attention_heads": 1, "num_key_value_heads": 1, "hidden_size": 2, "intermediate_size": 2,
+    "num_hidden_layers": 1, "rms_norm_eps": 1e-6, "vocab_size": 6, "hidden_act": "silu"}, {})

@@ -22,16 +22,30 @@ extension LlamaWeights: InputDifferentiable {
         backwardFromFeedForward(layers[layer], cache: pass.layers[layer], tokens: pass.tokens, gate: preActivation, up: nil, residual: nil)
     }
 
-    /// One layer: from the gradient of its output to that of its input. With a = SiLU(g) ⊙ u:
-    /// du = da ⊙ SiLU(g), dg = da ⊙ u ⊙ σ(g)(1 + g(1 − σ(g))).
+    /// Gemma scales the token embeddings by √d before the first layer.
+    func backwardEmbedding(_ pass: LlamaPass, gradient: [Float]) -> [Float] {
+        embeddingScale == 1 ? gradient : gradient.map { $0 * embeddingScale }
+    }
+
+    /// One layer: from the gradient of its output to that of its input. With a = act(g) ⊙ u: du = da ⊙ act(g),
+    /// dg = da ⊙ u ⊙ act′(g); SiLU′(g) = σ(g)(1 + g(1 − σ(g))). Gemma's FF output norm comes first.
     func backward(_ w: LlamaLayerWeights, cache: LlamaLayerCache, tokens t: Int, output: [Float]) -> [Float] {
+        var down = output
+        if let weight = w.feedForwardOutputNorm, let norm = cache.feedForwardOutputNorm {
+            down = LlamaWeights.rmsNormBackward(output, cache: norm, weight: weight, rows: t, width: width)
+        }
         var gated = [Float](repeating: 0, count: t * feedForward)
-        Dense.linearBackward(output, rows: t, w.down, inner: feedForward, outer: width, into: &gated, accumulate: false)
+        Dense.linearBackward(down, rows: t, w.down, inner: feedForward, outer: width, into: &gated, accumulate: false)
         var up = gated, gate = gated
         for index in gated.indices {
-            let g = cache.gate[index], sigmoid = 1 / (1 + Foundation.exp(-g))
-            up[index] = gated[index] * g * sigmoid
-            gate[index] = gated[index] * cache.up[index] * sigmoid * (1 + g * (1 - sigmoid))
+            let g = cache.gate[index]
+            up[index] = gated[index] * activation(g)
+            if tanhGELU {
+                gate[index] = gated[index] * cache.up[index] * GPT2Weights.tanhGELUDerivative(g)
+            } else {
+                let sigmoid = 1 / (1 + Foundation.exp(-g))
+                gate[index] = gated[index] * cache.up[index] * sigmoid * (1 + g * (1 - sigmoid))
+            }
         }
         return backwardFromFeedForward(w, cache: cache, tokens: t, gate: gate, up: up, residual: output)
     }
@@ -46,15 +60,25 @@ extension LlamaWeights: InputDifferentiable {
         if let up { Dense.linearBackward(up, rows: t, w.up, inner: d, outer: feedForward, into: &normed2, accumulate: true) }
         var h = LlamaWeights.rmsNormBackward(normed2, cache: cache.postNorm, weight: w.postNorm, rows: t, width: d)
         if let residual { for index in h.indices { h[index] += residual[index] } }
+        var attended = h
+        if let weight = w.attentionOutputNorm, let norm = cache.attentionOutputNorm {
+            attended = LlamaWeights.rmsNormBackward(h, cache: norm, weight: weight, rows: t, width: d)
+        }
         var context = [Float](repeating: 0, count: t * q)
-        Dense.linearBackward(h, rows: t, w.output, inner: q, outer: d, into: &context, accumulate: false)
+        Dense.linearBackward(attended, rows: t, w.output, inner: q, outer: d, into: &context, accumulate: false)
         var (dq, dk, dv) = Attention.backward(context: context, query: cache.query, queryLayout, key: cache.key, keyValueLayout,
                                               value: cache.value, keyValueLayout, probabilities: cache.probabilities,
                                               heads: heads, headWidth: headWidth, tokens: t,
                                               keyValueHeads: keyValueHeads, keyValueHead: keyValueHead)
         // The rotation is orthogonal: its transpose (the opposite angle) carries the gradients back.
-        rotate(&dq, tokens: t, heads: heads, inverse: true)
-        rotate(&dk, tokens: t, heads: keyValueHeads, inverse: true)
+        rotate(&dq, tokens: t, heads: heads, theta: w.ropeTheta, inverse: true)
+        rotate(&dk, tokens: t, heads: keyValueHeads, theta: w.ropeTheta, inverse: true)
+        if let weight = w.queryNorm, let norm = cache.queryNorm {
+            dq = LlamaWeights.rmsNormBackward(dq, cache: norm, weight: weight, rows: t * heads, width: headWidth)
+        }
+        if let weight = w.keyNorm, let norm = cache.keyNorm {
+            dk = LlamaWeights.rmsNormBackward(dk, cache: norm, weight: weight, rows: t * keyValueHeads, width: headWidth)
+        }
         var normed = [Float](repeating: 0, count: t * d)
         Dense.linearBackward(dq, rows: t, w.query, inner: d, outer: q, into: &normed, accumulate: false)
         Dense.linearBackward(dk, rows: t, w.key, inner: d, outer: k, into: &normed, accumulate: true)
