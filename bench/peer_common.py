@@ -32,6 +32,15 @@ def canonical(tensors):
     return sorted(out, key=lambda item: (item[0], order.index(item[1])))
 
 
+def rank_measures(w):
+    """Numerical rank (numpy's default tolerance), effective rank and stable rank from the singular values."""
+    import numpy as np
+    s = np.linalg.svd(w, compute_uv=False)
+    tol = s.max() * max(w.shape) * np.finfo(np.float32).eps
+    p = s / s.sum()
+    return int((s > tol).sum()), float(np.exp(-(p * np.log(p)).sum())), float((s ** 2).sum() / s.max() ** 2)
+
+
 def vocabulary(path):
     with open(os.path.join(path, "vocab.txt"), encoding="utf-8") as f:
         return [line.rstrip("\n") for line in f]

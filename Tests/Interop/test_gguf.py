@@ -212,3 +212,60 @@ def test_delta_of_two_gguf_files_and_canonical_layout_match_numpy(tmp_path):
         gate = ft["blk.1.ffn_gate.weight"] - base["blk.1.ffn_gate.weight"]
         np.testing.assert_array_equal(f.get_tensor("layer.1.ff1g"), gate.T)
         np.testing.assert_array_equal(f.get_tensor("embed"), ft["token_embd.weight"] - base["token_embd.weight"])
+
+
+def table(group):
+    return {name: group[name][()] for name in group.attrs["columns"]}
+
+
+HF_PARTS = {"q": "attn_q", "k": "attn_k", "v": "attn_v", "o": "attn_output", "ff1": "ffn_up", "ff1g": "ffn_gate", "ff2": "ffn_down"}
+
+
+@pytest.mark.parametrize("path, layers, heads", [(SMOLLM2, [0, 29], (9, 3)), (GEMMA3, [0, 17], None)], ids=["smollm2", "gemma3"])
+def test_rank_project_align_export_on_real_ggufs_match_numpy(path, layers, heads, tmp_path):
+    """rank by depth (ff1g included), project through the tied embedding, align with itself and export:
+    mvs's HDF5 against numpy on gguf.quants.dequantize's weights."""
+    import h5py
+    assert path.exists(), "run scripts/fetch-models first"
+    out = tmp_path / "analyses.h5"
+    run_mvs("-c", f'm = load("{path}")\n'
+                  f'export("{out}", rank=rank(m, layers={layers}), values=project(m, layer={layers[1]}, component="ff2", index=[3, 1000], top=10),\n'
+                  f'       gates=project(m, layer={layers[0]}, component="ff1g", index=5, top=5),\n'
+                  f'       matching=align(m, m, component="k", pair=[{layers[1]}, {layers[1]}]), q=m["layer.{layers[1]}.q"])')
+    layout = tensor_layout(path)
+
+    def weight(name):
+        kind, shape, blocks = layout[name]
+        return gguf.quants.dequantize(blocks, kind).astype(np.float32).reshape(shape)
+
+    def canonical(layer, component):
+        w = weight(f"blk.{layer}.{HF_PARTS[component]}.weight")
+        if heads and component in ("q", "k"):
+            w = unpermute(w, heads[0] if component == "q" else heads[1])
+        return w.T
+
+    with h5py.File(out) as f:
+        got = table(f["rank"])
+        components = [c.decode() if isinstance(c, bytes) else c for c in got["component"]]
+        assert components == ["q", "k", "v", "o", "ff1", "ff1g", "ff2"] * 2
+        for row, (layer, component) in enumerate(zip(got["layer"], components)):
+            s = np.linalg.svd(canonical(layer, component), compute_uv=False).astype(np.float64)
+            p = s / s.sum()
+            assert got["erank"][row] == pytest.approx(np.exp(-(p * np.log(p)).sum()), rel=1e-3), (layer, component)
+            assert got["sigma_max"][row] == pytest.approx(s[0], rel=1e-3)
+        np.testing.assert_array_equal(f["q"][()], canonical(layers[1], "q"))
+        e = weight("token_embd.weight")
+        values = table(f["values"])
+        ff2 = canonical(layers[1], "ff2")
+        for position, index in enumerate((3, 1000)):
+            scores = e @ ff2[index]
+            want = np.argsort(-scores, kind="stable")[:10]
+            assert list(values["token_id"][position * 10:(position + 1) * 10]) == list(want)
+            np.testing.assert_allclose(values["score"][position * 10:(position + 1) * 10], scores[want], rtol=1e-4, atol=1e-6)
+        gate = canonical(layers[0], "ff1g")[:, 5]
+        scores = e @ gate
+        assert list(table(f["gates"])["token_id"]) == list(np.argsort(-scores, kind="stable")[:5])
+        # A model aligned with itself: each key vector is matched to itself, with cosine 1.
+        matching = table(f["matching"])
+        assert list(matching["index_a"]) == list(matching["index_b"]) == list(range(len(matching["index_a"])))
+        np.testing.assert_allclose(matching["score"], 1, atol=1e-4)

@@ -5,7 +5,12 @@ import Foundation
 enum GGUFModel {
     /// The model in `path`; `name` defaults to the file name without `.gguf`.
     static func load(path: String, name: String?, source: String?) throws -> Model {
-        let file = try GGUFFile(path: path)
+        try load(GGUFFile(path: path), name: name, source: source)
+    }
+
+    /// The model in an opened file (also the fuzz harness's entry point, on in-memory bytes).
+    static func load(_ file: GGUFFile, name: String?, source: String?) throws -> Model {
+        let path = file.path
         let metadata = file.metadata
         let tokens = metadata["tokenizer.ggml.tokens"]?.arrayValue
         let tied = !file.tensors.contains { $0.name == "output.weight" }
@@ -13,11 +18,21 @@ enum GGUFModel {
                                      vocabularySize: tokens?.count ?? metadata.value(arch: "vocab_size")?.intValue)
         let parameters = try file.tensors.map { try parameter(file, $0) }
         let vocabulary = tokens.map { array in
-            VocabularySource { array.strings() ?? [] }
+            VocabularySource { readable(array.strings() ?? [], tokenizer: metadata["tokenizer.ggml.model"]?.stringValue) }
         }
         let displayName = name ?? ((path as NSString).lastPathComponent as NSString).deletingPathExtension
         return Model(name: displayName, source: source ?? path, format: "gguf v\(file.version), memory-mapped",
                      config: config, parameters: parameters, vocabulary: vocabulary, gguf: metadata)
+    }
+
+    /// Token strings as text, as a `tokenizer.json` vocabulary reads: `gpt2` (byte-level BPE) pieces decoded
+    /// from GPT-2's byte alphabet (`Ġthe` → ` the`), `llama` (SentencePiece) pieces with `▁` as a space.
+    static func readable(_ tokens: [String], tokenizer: String?) -> [String] {
+        switch tokenizer {
+        case "gpt2": return tokens.map(ByteLevel.decode)
+        case "llama": return tokens.map { $0.replacingOccurrences(of: "\u{2581}", with: " ") }
+        default: return tokens
+        }
     }
 
     /// One lazy parameter; Llama's q and k are read back in Hugging Face row order (see `unpermuteRows`).

@@ -137,7 +137,12 @@ struct GGUFBuilder {
         let metadata = try #require(model.gguf)
         #expect(metadata["tokenizer.ggml.pre"]?.stringValue == "smollm")
         #expect(metadata["tokenizer.ggml.merges"]?.arrayValue?.count == 48900)
-        #expect(try model.vocabulary?.tokens().count == 49152)
+        // Byte-level pieces read as text, as a tokenizer.json vocabulary does: `Ġthe` is " the".
+        let tokens = try #require(try model.vocabulary?.tokens())
+        #expect(tokens.count == 49152)
+        let raw = try #require(metadata["tokenizer.ggml.tokens"]?.arrayValue?.strings())
+        let the = try #require(raw.firstIndex(of: "Ġthe"))
+        #expect(tokens[the] == " the")
         #expect(model.config?["rope_theta"]?.doubleValue == 100_000)
     }
 
@@ -158,6 +163,10 @@ struct GGUFBuilder {
         #expect(layerTypes.indices.filter { layerTypes[$0] == "full_attention" } == [5, 11, 17])
         #expect(config["tie_word_embeddings"]?.boolValue == true)
         #expect(model.gguf?["tokenizer.ggml.scores"]?.arrayValue?.floats()?.count == 262_144)
+        // SentencePiece pieces read with ▁ as a space.
+        let raw = try #require(model.gguf?["tokenizer.ggml.tokens"]?.arrayValue?.strings())
+        let the = try #require(raw.firstIndex(of: "\u{2581}the"))
+        #expect(try model.vocabulary?.tokens()[the] == " the")
         // Gemma's norms are stored as 1 + w: RMSNorm weights near 1 (llama.cpp's converter adds the 1).
         let names = ParameterNames(config: model.config, parameters: model.parameters)
         #expect(names.raw("model.layers.0.pre_feedforward_layernorm.weight") == "blk.0.ffn_norm.weight")
