@@ -197,21 +197,21 @@ def small_llama(path, rng, scale):
     return values
 
 
-def test_delta_of_two_gguf_files_and_canonical_layout_match_numpy(tmp_path):
+def test_delta_of_two_gguf_files_matches_numpy(tmp_path):
     rng = np.random.default_rng(3)
     base = small_llama(tmp_path / "base.gguf", rng, 1.0)
     ft = small_llama(tmp_path / "ft.gguf", np.random.default_rng(3), 1.01)
     out = tmp_path / "delta.safetensors"
-    run_mvs("-c", f'save("{out}", load("{tmp_path / "ft.gguf"}") - load("{tmp_path / "base.gguf"}"), names="canonical")')
+    run_mvs("-c", f'save("{out}", load("{tmp_path / "ft.gguf"}") - load("{tmp_path / "base.gguf"}"))')
     with safe_open(str(out), "numpy") as f:
-        # Canonical q is x·W: the transpose of HF's q_proj, whose rows are the GGUF rows un-permuted.
+        # q and k read in HF row order: the GGUF rows un-permuted.
         q = unpermute(ft["blk.1.attn_q.weight"], 4) - unpermute(base["blk.1.attn_q.weight"], 4)
-        np.testing.assert_array_equal(f.get_tensor("layer.1.q"), q.T)
+        np.testing.assert_array_equal(f.get_tensor("blk.1.attn_q.weight"), q)
         k = unpermute(ft["blk.0.attn_k.weight"], 2) - unpermute(base["blk.0.attn_k.weight"], 2)
-        np.testing.assert_array_equal(f.get_tensor("layer.0.k"), k.T)
+        np.testing.assert_array_equal(f.get_tensor("blk.0.attn_k.weight"), k)
         gate = ft["blk.1.ffn_gate.weight"] - base["blk.1.ffn_gate.weight"]
-        np.testing.assert_array_equal(f.get_tensor("layer.1.ff1g"), gate.T)
-        np.testing.assert_array_equal(f.get_tensor("embed"), ft["token_embd.weight"] - base["token_embd.weight"])
+        np.testing.assert_array_equal(f.get_tensor("blk.1.ffn_gate.weight"), gate)
+        np.testing.assert_array_equal(f.get_tensor("token_embd.weight"), ft["token_embd.weight"] - base["token_embd.weight"])
 
 
 def table(group):
