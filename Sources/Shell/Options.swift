@@ -11,6 +11,8 @@ struct Options {
         case command(String)
         /// A script file (`-` for standard input).
         case script(String)
+        /// `mvs study …` or `mvs merge …` with the arguments from the subcommand's name on.
+        case subcommand([String])
     }
 
     var mode: Mode = .repl
@@ -27,6 +29,8 @@ struct Options {
            mvs [options] FILE.mvs [ARG…]   run a script; ARGs are in the list `args`
            mvs [options] -c CODE [ARG…]    run CODE
            COMMANDS | mvs                  run standard input as a script
+           mvs study init|run|status|sbatch|merge …   sharded zoo studies (docs/scale-out.md)
+           mvs merge OUT SHARD…            join study shard files into one HDF5 file
 
     options:
       -c CODE        run CODE and exit
@@ -67,6 +71,10 @@ struct Options {
                 }
                 return options
             default:
+                if StudyCommand.names.contains(argument) {
+                    options.mode = .subcommand(Array(arguments[index...]))
+                    return options
+                }
                 if argument.hasPrefix("-"), argument != "-" {
                     throw UsageError("unknown option '\(argument)'" + Suggest.hint(for: argument, in: flags))
                 }

@@ -24,6 +24,8 @@ case let .command(code):
     exit(ScriptRunner.run(Source(name: "<-c>", text: code), arguments: options.arguments))
 case let .script(path):
     exit(ScriptRunner.runFile(path, arguments: options.arguments))
+case let .subcommand(arguments):
+    exit(StudyCommand.run(arguments))
 case .repl:
     if Terminal.stdinIsTerminal {
         exit(REPL(loadInit: options.loadInit).run())

@@ -92,7 +92,7 @@ final class HDF5Writer {
     }
 
     /// Link creation that makes missing intermediate groups (parameter names with slashes become nested groups).
-    private static func linkProperties() throws -> HDF5PropertyList {
+    static func linkProperties() throws -> HDF5PropertyList {
         let list = try HDF5PropertyList.make(H5Pcreate(mvs_h5p_link_create()), "cannot make link properties", path: "")
         H5Pset_create_intermediate_group(list.id, 1)
         return list

@@ -5,6 +5,9 @@ import Foundation
 struct HDF5Layout {
     let writer: HDF5Writer
     let options: Export.Options
+    /// Datasets (by path) to write as virtual datasets over these sources instead of from the value's data: a
+    /// merge of study shards maps its per-model rows onto the shard files this way.
+    var virtualSources: [String: [HDF5VirtualSource]] = [:]
 
     /// Record fields and list items longer than this go to datasets, not attributes (attributes are for
     /// small metadata and HDF5 limits their size in object headers).
@@ -36,8 +39,17 @@ struct HDF5Layout {
         let payload = tensor.storedType.isInteger
             ? try HDF5Payload.integers(try Export.integers(of: tensor, name: path), shape: tensor.shape)
             : try HDF5Payload.floats(tensor)
-        try writer.writeDataset(path, payload, compress: options.compress)
+        try writeArray(path, payload)
         try writer.setAttribute("orig_dtype", .string(tensor.storedType.displayName), on: path)
+    }
+
+    /// An array dataset: virtual when `virtualSources` maps its path, else written (and compressed as asked).
+    private func writeArray(_ path: String, _ payload: HDF5Payload) throws {
+        if let sources = virtualSources[path] {
+            try writer.writeVirtualDataset(path, payload, sources: sources)
+        } else {
+            try writer.writeDataset(path, payload, compress: options.compress)
+        }
     }
 
     // MARK: Lists and records
@@ -119,7 +131,7 @@ struct HDF5Layout {
             case let .bool(values): payload = try .integers(values.map { $0 ? 1 : 0 }, shape: [values.count])
             }
             let columnPath = "\(path)/\(name)"
-            try writer.writeDataset(columnPath, payload, compress: options.compress)
+            try writeArray(columnPath, payload)
             try writer.labelDimensions(of: columnPath, ["row"])
         }
         try writeGrid(table, at: path)
@@ -264,7 +276,7 @@ struct HDF5Layout {
         try writer.setAttribute("statistic", .string(vectors.statistic), on: path)
         try writer.setAttribute("kind", .string(vectors.kind.rawValue), on: path)
         let matrix = "\(path)/matrix"
-        try writer.writeDataset(matrix, try .floats(vectors.matrix), compress: options.compress)
+        try writeArray(matrix, try .floats(vectors.matrix))
         try writer.writeDataset("\(path)/names", try .strings(vectors.names, shape: [vectors.names.count]), compress: false)
         if vectors.matrix.ndim == 2 {
             try writer.labelDimensions(of: matrix, ["model", vectors.kind == .similarity ? "model" : "feature"])

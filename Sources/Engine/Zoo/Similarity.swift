@@ -21,21 +21,11 @@ public enum DeltaSimilarity {
                         (buffer.baseAddress! + row * size).update(from: delta.storage.pointer, count: size)
                     }
                 }
-                var block = [Float](repeating: 0, count: count * count)
-                // Gram block of this tensor: D·Dᵀ (symmetric rank-k update, upper triangle).
-                Linalg.gramUpper(n: count, k: size, stacked, into: &block)
-                for i in 0..<count {
-                    for j in i..<count { gram[i * count + j] += Double(block[i * count + j]) }
-                }
+                Linalg.addGram(stacked, count: count, size: size, into: &gram)
                 step(position + 1)
             }
         }
-        let values = (0..<(count * count)).map { index -> Float in
-            let i = index / count, j = index % count
-            let (low, high) = (min(i, j), max(i, j))
-            let denominator = (gram[low * count + low] * gram[high * count + high]).squareRoot()
-            return denominator > 0 ? Float(gram[low * count + high] / denominator) : (i == j ? 1 : 0)
-        }
+        let values = Linalg.cosines(fromGram: gram, count: count)
         return (try Tensor(shape: [count, count], values: values), zoo.entries.map(\.name))
     }
 }

@@ -53,12 +53,7 @@ public enum Vectorize {
             results.reserveCapacity(zoo.entries.count)
             for index in zoo.entries.indices {
                 try Interruption.check()
-                let model: Model
-                do {
-                    model = try zoo.model(at: index)
-                } catch {
-                    throw EngineError.io(path: zoo.entries[index].path, message: "cannot load zoo member '\(zoo.entries[index].name)': \(error)")
-                }
+                let model = try zoo.member(at: index)
                 results.append(try body(model))
                 step(index + 1)
             }

@@ -40,6 +40,17 @@ public struct Zoo: Sendable {
                      onlyInLeft: model.onlyInLeft, onlyInRight: model.onlyInRight)
     }
 
+    /// Opens member `index` like `model(at:)`, but a failure names the member and its path.
+    public func member(at index: Int) throws -> Model {
+        do {
+            return try model(at: index)
+        } catch EngineError.interrupted {
+            throw EngineError.interrupted
+        } catch {
+            throw EngineError.io(path: entries[index].path, message: "cannot load zoo member '\(entries[index].name)': \(error)")
+        }
+    }
+
     /// Labels in order, or nil when any member has none.
     public var labels: [String]? {
         let labels = entries.compactMap(\.label)

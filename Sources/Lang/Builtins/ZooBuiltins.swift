@@ -3,7 +3,7 @@ import Engine
 import Foundation
 
 enum ZooBuiltins {
-    static let all: [Builtin] = [models, vectorize, similarity, cluster, neighbors, pca]
+    static let all: [Builtin] = [models, shard, vectorize, similarity, cluster, neighbors, pca]
 
     static let models = Builtin(
         name: "models", parameters: [.required("path")], group: "zoo",
@@ -12,6 +12,17 @@ enum ZooBuiltins {
         let path = try arguments.string("path")
         let location = FilePath.expandingTilde(path)
         return .zoo(try Zoo.open(location) { member in try ModelLoader.load(member) })
+    }
+
+    static let shard = Builtin(
+        name: "shard", parameters: [.required("zoo"), .optional("i", "$SLURM_ARRAY_TASK_ID"), .optional("n", "$SLURM_ARRAY_TASK_COUNT")],
+        group: "zoo",
+        summary: "shard i of n of a zoo: contiguous by position, sizes within one (i, n from the Slurm array task when omitted)",
+        example: "v = vectorize(shard(zoo, 2, 4), base=base)") { arguments in
+        let zoo = try zooArgument(arguments, "zoo")
+        let index = arguments.has("i") ? try arguments.int("i") : try SlurmArrayTask.id()
+        let count = arguments.has("n") ? try arguments.int("n") : try SlurmArrayTask.count()
+        return .zoo(try zoo.shard(index, of: count))
     }
 
     static let vectorize = Builtin(
