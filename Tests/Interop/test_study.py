@@ -126,3 +126,26 @@ def test_a_model_listed_twice_is_refused(zoo, tmp_path):
     run_mvs("study", "run", str(study))
     merged = run_mvs("study", "merge", str(study), check=False)
     assert merged.returncode == 70 and "model 'sentiment-0' is listed twice" in merged.stderr
+
+
+def peak_rss_mb(*args):
+    """Runs mvs and returns its peak resident set size (MB) from the kernel's rusage of that child."""
+    process = subprocess.Popen([MVS, *args], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(process.pid, 0)
+    assert os.waitstatus_to_exitcode(status) == 0, process.stderr.read()
+    return usage.ru_maxrss / 1024
+
+
+def test_peak_memory_per_task_is_flat_in_the_zoo_size(tmp_path):
+    # 1.1 MB models: a task that kept its models (or all deltas of a Gram unit) would grow by several MB from 12 to 48.
+    peaks = {}
+    for count in [12, 48]:
+        zoo = make_zoo(tmp_path / f"zoo{count}", tasks=4, per_task=count // 4, synthetic="2x128")
+        study = tmp_path / f"study{count}"
+        run_mvs("study", "init", str(study), "--zoo", f"{zoo}/manifest.csv", "--base", f"{zoo}/base", "--shards", "4",
+                "--gram-shards", "2", "--rank", "--profiles", "rel", "--gram-memory", "1M")
+        peaks[count] = {kind: max(peak_rss_mb("study", "run", str(study), "--task", str(task)) for task in tasks)
+                        for kind, tasks in [("map", range(4)), ("gram", range(4, 6))]}
+    print("peak RSS per task (MB):", peaks)
+    for kind in ["map", "gram"]:
+        assert peaks[48][kind] - peaks[12][kind] < 4, peaks

@@ -3,7 +3,7 @@ import Engine
 import Foundation
 
 enum ZooBuiltins {
-    static let all: [Builtin] = [models, shard, vectorize, similarity, cluster, neighbors, pca]
+    static let all: [Builtin] = [models, shard, mergeShards, vectorize, similarity, cluster, neighbors, pca]
 
     static let models = Builtin(
         name: "models", parameters: [.required("path")], group: "zoo",
@@ -23,6 +23,32 @@ enum ZooBuiltins {
         let index = arguments.has("i") ? try arguments.int("i") : try SlurmArrayTask.id()
         let count = arguments.has("n") ? try arguments.int("n") : try SlurmArrayTask.count()
         return .zoo(try zoo.shard(index, of: count))
+    }
+
+    static let mergeShards = Builtin(
+        name: "merge_shards", parameters: [.required("path"), .required("shards"), .optional("copy", "false"), .optional("overwrite", "false")],
+        group: "zoo",
+        summary: "join a study's shard files (a list of paths, or a study directory) into one HDF5 file, checking them first",
+        example: "merge_shards(\"study.h5\", \"out/study\")") { arguments in
+        let target = (try arguments.string("path") as NSString).expandingTildeInPath
+        let paths: [String]
+        switch arguments.value("shards") {
+        case let .string(folder)?:
+            let directory = StudyDirectory((folder as NSString).expandingTildeInPath)
+            paths = try directory.load().tasks.map(directory.shardPath)
+        case let .list(items)?:
+            paths = try items.map { item in
+                guard case let .string(path) = item else { throw ArgumentError("merge_shards(): 'shards' must list file paths, found \(item.typeName)") }
+                return (path as NSString).expandingTildeInPath
+            }
+        case let value?: throw ArgumentError("merge_shards(): 'shards' must be a list of shard files or a study directory, got \(value.typeName)")
+        case nil: throw ArgumentError("merge_shards() missing argument 'shards'")
+        }
+        let summary = try ShardMerge.merge(paths, into: target, options: ShardMerge.Options(
+            overwrite: try arguments.bool("overwrite", default: false), copy: try arguments.bool("copy", default: false)))
+        return .record(Record([("path", .string(target)), ("models", .number(Double(summary.models))),
+                               ("map_shards", .number(Double(summary.mapShards))), ("gram_shards", .number(Double(summary.gramShards))),
+                               ("values", .list(summary.values.map(Value.string)))]))
     }
 
     static let vectorize = Builtin(
