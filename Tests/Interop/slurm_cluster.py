@@ -7,9 +7,17 @@ Facts behind the configuration: ../shared/docs/slurm.md (no systemd, no cgroups,
 import os
 import shutil
 import signal
+import socket
 import subprocess
 import tempfile
 import time
+
+
+def free_port():
+    """A TCP port nothing listens on now (the kernel's pick for port 0)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
 
 
 class SlurmCluster:
@@ -34,9 +42,13 @@ class SlurmCluster:
                      f"--socket={self.path('munge', 'munge.sock')}", f"--pid-file={self.path('munge', 'munged.pid')}",
                      f"--log-file={self.path('log', 'munged.log')}", f"--seed-file={self.path('munge', 'munged.seed')}"])
         self._wait(lambda: os.path.exists(self.path("munge", "munge.sock")), "munged's socket")
+        # Ports of their own: other checkouts may run this test at the same time on the same machine.
+        controller, node = free_port(), free_port()
         with open(self.conf, "w") as f:
             f.write(f"""ClusterName=mvs-test
 SlurmctldHost=localhost
+SlurmctldPort={controller}
+SlurmdPort={node}
 SlurmUser=root
 AuthType=auth/munge
 CredType=cred/munge

@@ -74,14 +74,17 @@ public enum ShardedGram {
                                 throw EngineError.shapeMismatch(operation: "delta", lhs: ft.shape, rhs: baseRaw.shape, name: "\(model.name): \(unit.entry.rawName)")
                             }
                             let offset = rows.lowerBound * (ft.shape.last ?? 1)
-                            let a = ft.storage.pointer + offset, b = baseRaw.storage.pointer + offset
-                            for k in 0..<unit.elements { target[k] = a[k] - b[k] }
+                            // Both tensors (and the mapped files behind them) must outlive the raw pointers.
+                            withExtendedLifetime((ft, baseRaw, model)) {
+                                let a = ft.storage.pointer + offset, b = baseRaw.storage.pointer + offset
+                                for k in 0..<unit.elements { target[k] = a[k] - b[k] }
+                            }
                         } else {
                             let delta = try DeltaStream.delta(unit.entry, ft: model, base: base)
                             guard delta.count == unit.elements else {
                                 throw EngineError.malformed(path: zoo.entries[row].path, message: "'\(unit.entry.name)' has \(delta.count) elements, the base \(unit.elements)")
                             }
-                            target.update(from: delta.storage.pointer, count: unit.elements)
+                            withExtendedLifetime(delta) { target.update(from: delta.storage.pointer, count: unit.elements) }
                         }
                     }
                 }

@@ -187,7 +187,11 @@ public struct StudyDirectory: Sendable {
         func fields(_ spec: StudySpec) -> [String: String] {
             guard let data = try? JSONEncoder().encode(spec),
                   let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else { return [:] }
-            return object.mapValues { "\($0)" }
+            // Each value as JSON text: `true`, `["rel","fro"]`, `512`.
+            return object.mapValues { value in
+                (try? JSONSerialization.data(withJSONObject: value, options: [.fragmentsAllowed]))
+                    .map { String(decoding: $0, as: UTF8.self) } ?? "\(value)"
+            }
         }
         let left = fields(a), right = fields(b)
         return Set(left.keys).union(right.keys).sorted().compactMap { key in
