@@ -109,6 +109,10 @@ def test_merge_names_missing_duplicated_and_inconsistent_shards(zoo, tmp_path):
     shards = sorted(str(p) for p in (first / "shards").glob("*.h5"))
     twice = run_mvs("merge", str(tmp_path / "m.h5"), *shards, shards[-1], check=False)
     assert "map shard 3 is given twice" in twice.stderr
+    plain = tmp_path / "plain.h5"
+    run_mvs("-c", f'export("{plain}", x=1)')
+    foreign = run_mvs("merge", str(tmp_path / "m.h5"), *shards, str(plain), check=False)
+    assert f"{plain}: not a study shard: no 'mvs_study' attribute" in foreign.stderr
     init(second, zoo, "--sketch", "256")
     run_mvs("study", "run", str(second), "--task", "2")
     mixed = run_mvs("merge", str(tmp_path / "m.h5"), *[s for s in shards if "map-0002" not in s],

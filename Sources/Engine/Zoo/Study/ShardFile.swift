@@ -115,7 +115,8 @@ public struct ShardFile {
 
     /// The Gram shard's partial Gram and unit labels.
     func gram() throws -> (values: [Double], units: [String]) {
-        guard case let .doubles(values) = try file.readData("gram"), values.count == zooSize * zooSize else {
+        let (cells, overflow) = zooSize.multipliedReportingOverflow(by: zooSize)
+        guard !overflow, case let .doubles(values) = try file.readData("gram"), values.count == cells else {
             throw EngineError.malformed(path: path, message: "'gram' is not a \(zooSize) × \(zooSize) float64 matrix")
         }
         switch try file.readData("units") {

@@ -61,7 +61,8 @@ public struct StudySpec: Codable, Equatable, Sendable {
     public func validate() throws {
         guard shards >= 1 else { throw EngineError.invalidArgument("a study needs at least one shard, got \(shards)") }
         guard gramShards >= 0 else { throw EngineError.invalidArgument("gram shards must be ≥ 0, got \(gramShards)") }
-        guard taskCount <= StudySpec.maxTasks else {
+        // Compared one by one first: the sum of two values read from a file could overflow.
+        guard shards <= StudySpec.maxTasks, gramShards <= StudySpec.maxTasks, taskCount <= StudySpec.maxTasks else {
             throw EngineError.invalidArgument("\(shards) map + \(gramShards) Gram shards = \(taskCount) tasks, more than Slurm's default array limit of \(StudySpec.maxTasks); use fewer shards (each then takes a chunk of models)")
         }
         if let sketch, !(1...(1 << 16)).contains(sketch) {

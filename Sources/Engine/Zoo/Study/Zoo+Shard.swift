@@ -6,6 +6,7 @@ extension Zoo {
     /// at most one), so the same zoo and count give the same split on every machine.
     public static func shardRange(index: Int, count: Int, total: Int) throws -> Range<Int> {
         guard count >= 1 else { throw EngineError.invalidArgument("the number of shards must be at least 1, got \(count)") }
+        guard total >= 0 else { throw EngineError.invalidArgument("a zoo of \(total) models cannot be sharded") }
         guard (0..<count).contains(index) else {
             throw EngineError.invalidArgument("shard \(index) does not exist: shards are numbered 0…\(count - 1)")
         }
