@@ -64,6 +64,11 @@ enum RowConcatenation {
                     guard case let .string(values) = part else { throw mismatch("\(name)/\(column)") }
                     return values
                 }))
+            case .bool:
+                try joined.append(column, .bool(try parts.flatMap { part -> [Bool] in
+                    guard case let .bool(values) = part else { throw mismatch("\(name)/\(column)") }
+                    return values
+                }))
             }
         }
         return joined
