@@ -12,7 +12,7 @@ private struct Broken: Error {}
     let path = directory.file("out.h5")
     try Export.hdf5([("a", .number(1))], to: path)
     let before = try bytes(path)
-    #expect(throws: EngineError.io(path: path, message: "already exists; pass overwrite=true to replace it or mode=\"a\" to add to it")) {
+    #expect(throws: EngineError.exists(path: path, name: nil, appendable: true)) {
         try Export.hdf5([("b", .number(2))], to: path)
     }
     #expect(try bytes(path) == before)
@@ -72,7 +72,7 @@ private struct Broken: Error {}
     """, [path])
     try Export.hdf5([("a", .number(1))], to: path, options: Export.Options(append: true, provenance: "first"))
     try Export.hdf5([("b", .string("two"))], to: path, options: Export.Options(append: true, provenance: "second"))
-    #expect(throws: EngineError.io(path: path, message: "already holds 'a'; pass overwrite=true to replace it")) {
+    #expect(throws: EngineError.exists(path: path, name: "a", appendable: true)) {
         try Export.hdf5([("a", .number(9))], to: path, options: Export.Options(append: true))
     }
     try Export.hdf5([("a", .number(3))], to: path, options: Export.Options(overwrite: true, append: true, provenance: "third"))
@@ -109,7 +109,7 @@ private struct Broken: Error {}
     let model = try hdf5TinyBERT()
     try SafetensorsWriter.write(model, to: path)
     let before = try bytes(path)
-    #expect(throws: EngineError.io(path: path, message: "already exists; pass overwrite=true to replace it or mode=\"a\" to add to it")) {
+    #expect(throws: EngineError.exists(path: path, name: nil, appendable: false)) {
         try SafetensorsWriter.write(model, to: path)
     }
     #expect(try bytes(path) == before)

@@ -61,7 +61,7 @@ private func temporaryDirectory() throws -> String {
 
     // mode="a" adds; an existing name needs overwrite=true
     _ = try call("export", [.string(path)], ["mode": .string("a"), "extra": .string("more")])
-    #expect(throws: EngineError.io(path: path, message: "already holds 'extra'; pass overwrite=true to replace it")) {
+    #expect(throws: EngineError.exists(path: path, name: "extra", appendable: true)) {
         _ = try call("export", [.string(path)], ["mode": .string("a"), "extra": .number(1)])
     }
     guard case let .record(grown) = try call("import", [.string(path)]) else { return }
@@ -101,4 +101,17 @@ private func temporaryDirectory() throws -> String {
     let floats = body.withUnsafeBytes { Array($0.bindMemory(to: Float.self)) }
     #expect(floats == [1, 2, 3, 4, 5, 6])
     #expect(throws: EngineError.self) { _ = try call("save", [.string(path), .model(model)]) }
+}
+
+@Test func engineRemediesAreRenderedInTheLanguagesSyntax() {
+    // Engine's errors carry data; only Lang spells the remedy (hand-written expected messages).
+    #expect(EngineError.exists(path: "out.h5", name: nil, appendable: true).languageMessage
+            == "out.h5: already exists; pass overwrite=true to replace it or mode=\"a\" to add to it")
+    #expect(EngineError.exists(path: "m.safetensors", name: nil, appendable: false).languageMessage
+            == "m.safetensors: already exists; pass overwrite=true to replace it")
+    #expect(EngineError.exists(path: "out.h5", name: "extra", appendable: true).languageMessage
+            == "out.h5: already holds 'extra'; pass overwrite=true to replace it")
+    #expect(EngineError.noFinalNorm(model: "tiny", family: "bert").languageMessage
+            == "tiny has no final norm (family 'bert'); project without layernorm=true")
+    #expect(EngineError.invalidArgument("k must be positive").languageMessage == "k must be positive")
 }

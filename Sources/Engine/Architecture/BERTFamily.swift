@@ -2,6 +2,9 @@
 import Foundation
 
 enum BERTFamily {
+    /// XLM-R and CamemBERT checkpoints use the `roberta.` prefix too.
+    static let layout = FamilyLayout(prefixes: ["", "bert.", "roberta.", "electra.", "mpnet.", "model."],
+                                     probe: "embeddings.word_embeddings.weight")
     /// BERT's attention names; MPNet keeps the rest of BERT's layout but names attention `attention.attn.q k v o`.
     static let attentionVariants: [[(component: String, suffix: String)]] = [
         [("q", "attention.self.query"), ("k", "attention.self.key"), ("v", "attention.self.value"), ("o", "attention.output.dense")],
@@ -10,9 +13,7 @@ enum BERTFamily {
     static let feedForward: [(component: String, suffix: String)] = [("ff1", "intermediate.dense"), ("ff2", "output.dense")]
 
     static func recognise(_ names: ParameterNames) -> Architecture? {
-        // XLM-R and CamemBERT checkpoints use the `roberta.` prefix too.
-        let prefixes = ["", "bert.", "roberta.", "electra.", "mpnet.", "model."]
-        guard let prefix = names.prefix(among: prefixes, having: "embeddings.word_embeddings.weight") else { return nil }
+        guard let prefix = layout.prefix(in: names) else { return nil }
         func query(_ attention: [(component: String, suffix: String)], _ layer: Int) -> String {
             "\(prefix)encoder.layer.\(layer).\(attention[0].suffix).weight"
         }

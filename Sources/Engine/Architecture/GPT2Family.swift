@@ -2,8 +2,10 @@
 import Foundation
 
 enum GPT2Family {
+    static let layout = FamilyLayout(prefixes: ["", "transformer."], probe: "h.0.attn.c_attn.weight")
+
     static func recognise(_ names: ParameterNames) -> Architecture? {
-        guard let prefix = names.prefix(among: ["", "transformer."], having: "h.0.attn.c_attn.weight"),
+        guard let prefix = layout.prefix(in: names),
               names.has("\(prefix)wte.weight") else { return nil }
         let layers = names.layerCount { "\(prefix)h.\($0).attn.c_attn.weight" }
         let width = names.shape("\(prefix)wte.weight")?.last ?? 0

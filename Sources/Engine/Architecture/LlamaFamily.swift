@@ -2,8 +2,10 @@
 import Foundation
 
 enum LlamaFamily {
+    static let layout = FamilyLayout(prefixes: ["model.", ""], probe: "layers.0.self_attn.q_proj.weight")
+
     static func recognise(_ names: ParameterNames) -> Architecture? {
-        guard let prefix = names.prefix(among: ["model.", ""], having: "layers.0.self_attn.q_proj.weight"),
+        guard let prefix = layout.prefix(in: names),
               names.has("\(prefix)embed_tokens.weight") else { return nil }
         let layers = names.layerCount { "\(prefix)layers.\($0).self_attn.q_proj.weight" }
         var entries = ArchitectureFamilies.modelEntries(names, embed: ["\(prefix)embed_tokens.weight"],

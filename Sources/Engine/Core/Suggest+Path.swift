@@ -12,6 +12,6 @@ extension Suggest {
         let visible = entries.filter { !$0.hasPrefix(".") }.sorted()
         guard let match = closest(to: name, in: visible) ?? visible.first(where: { $0.hasPrefix(name) }) else { return "" }
         let shown = (path as NSString).deletingLastPathComponent
-        return "; did you mean '\(shown.isEmpty ? match : (shown as NSString).appendingPathComponent(match))'?"
+        return tail(shown.isEmpty ? match : (shown as NSString).appendingPathComponent(match))
     }
 }

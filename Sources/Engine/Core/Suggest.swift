@@ -15,7 +15,19 @@ public enum Suggest {
 
     /// `; did you mean 'name'?` for the closest candidate, or "" when none is close: the tail of an error message.
     public static func hint(for word: String, in candidates: [String]) -> String {
-        closest(to: word, in: candidates).map { "; did you mean '\($0)'?" } ?? ""
+        tail(closest(to: word, in: candidates))
+    }
+
+    /// The hint, or when nothing is close and there are at most a dozen candidates, ` (LABEL: a, b, c)`.
+    public static func hint(for word: String, in candidates: [String], listing label: String) -> String {
+        if let suggestion = closest(to: word, in: candidates) { return tail(suggestion) }
+        guard !candidates.isEmpty, candidates.count <= 12 else { return "" }
+        return " (\(label): \(candidates.joined(separator: ", ")))"
+    }
+
+    /// `; did you mean 'name'?` for a suggestion already found, "" for none: the one wording of the hint.
+    public static func tail(_ suggestion: String?) -> String {
+        suggestion.map { "; did you mean '\($0)'?" } ?? ""
     }
 
     /// Edit distance counting insertions, deletions, substitutions and adjacent swaps (optimal string alignment).

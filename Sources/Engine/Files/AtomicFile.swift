@@ -4,8 +4,8 @@ import Foundation
 extension Export {
     /// How an export treats an existing target.
     enum TargetPolicy {
-        /// Refuse an existing target unless `overwrite`.
-        case create(overwrite: Bool)
+        /// Refuse an existing target unless `overwrite`; `appendable` when the writer could add to it instead.
+        case create(overwrite: Bool, appendable: Bool = false)
         /// Start from a copy of the existing target (if any) and add to it.
         case append
     }
@@ -38,8 +38,8 @@ extension Export {
         if targetExists && isDirectory.boolValue {
             throw EngineError.io(path: target, message: "is a directory")
         }
-        if case let .create(overwrite) = policy, targetExists, !overwrite {
-            throw EngineError.io(path: target, message: "already exists; pass overwrite=true to replace it or mode=\"a\" to add to it")
+        if case let .create(overwrite, appendable) = policy, targetExists, !overwrite {
+            throw EngineError.exists(path: target, name: nil, appendable: appendable)
         }
 
         removeAbandonedTemporaries(of: name, in: directory)
@@ -53,7 +53,7 @@ extension Export {
             }
             try write(temporary, seeded)
             try steps.synchronizeFile(temporary, target)
-            if case .create(overwrite: false) = policy, manager.fileExists(atPath: target) {
+            if case .create(overwrite: false, _) = policy, manager.fileExists(atPath: target) {
                 throw EngineError.io(path: target, message: "was created by someone else during the export; nothing replaced")
             }
             guard steps.rename(temporary, target) == 0 else {
@@ -77,7 +77,7 @@ extension Export {
         var synchronizeDirectory: (_ directory: String) -> Void
 
         /// The real system calls.
-        static let system = DurableSteps(
+        nonisolated(unsafe) static let system = DurableSteps(  // unchecked: immutable, calls only system functions
             synchronizeFile: { try Export.synchronize($0, displayPath: $1) },
             rename: { Foundation.rename($0, $1) },
             synchronizeDirectory: { directory in

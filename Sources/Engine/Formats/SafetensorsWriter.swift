@@ -35,7 +35,7 @@ public enum SafetensorsWriter {
         // The data must start 8-byte aligned; the format allows trailing spaces in the header for that.
         while headerBytes.count % 8 != 0 { headerBytes.append(0x20) }
 
-        try Export.atomically(path, policy: .create(overwrite: overwrite)) { temporary, _ in
+        try Export.atomically(path, policy: .create(overwrite: overwrite, appendable: false)) { temporary, _ in
             let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL, 0o644)
             guard descriptor >= 0 else { throw EngineError.io(path: path, message: "cannot create: \(Export.systemError())") }
             defer { close(descriptor) }

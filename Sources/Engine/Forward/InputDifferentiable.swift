@@ -68,19 +68,32 @@ protocol InputDifferentiable {
     func backwardEmbedding(_ pass: Pass, gradient: [Float]) -> [Float]
 }
 
-/// The weights of a model that `Reconstruction` and `Visualization` can work on: a BERT-like, GPT-2 or Llama.
+/// The weights of a model that `Reconstruction` and `Visualization` can work on (see `families`).
 public struct DifferentiableWeights {
     let model: any InputDifferentiable
 
-    /// Llama or GPT-2 when laid out so, else a BERT-family encoder (which refuses anything else by name).
+    /// Each forward pass with the test that picks it, tried in order: the one list of what hidden states,
+    /// reconstruction and visualisation cover.
+    private static let passes: [(family: String, matches: @Sendable (Model) -> Bool,
+                                 read: @Sendable (Model) throws -> any InputDifferentiable)] = [
+        ("Llama", { LlamaWeights.matches($0) }, { try LlamaWeights(model: $0) }),
+        ("GPT-2", { GPT2Weights.matches($0) }, { try GPT2Weights(model: $0) }),
+        ("BERT-likes", { BERTWeights.matches($0) }, { try BERTWeights(model: $0) }),
+    ]
+
+    /// The families a forward pass exists for, in words ("Llama, GPT-2 and BERT-likes").
+    public static var families: String {
+        let names = passes.map(\.family)
+        return names.dropLast().joined(separator: ", ") + (names.count > 1 ? " and " : "") + (names.last ?? "")
+    }
+
+    /// The first pass whose test accepts the model.
     public init(model: Model) throws {
-        if LlamaWeights.matches(model) {
-            self.model = try LlamaWeights(model: model)
-        } else if GPT2Weights.matches(model) {
-            self.model = try GPT2Weights(model: model)
-        } else {
-            self.model = try BERTWeights(model: model)
+        guard let pass = DifferentiableWeights.passes.first(where: { $0.matches(model) }) else {
+            throw EngineError.unsupported("\(model.name): no forward pass for family '\(model.architecture.family)'"
+                                          + " (there are passes for \(DifferentiableWeights.families))")
         }
+        self.model = try pass.read(model)
     }
 
     /// Hidden states after the embeddings: hidden states run 0…layerCount.

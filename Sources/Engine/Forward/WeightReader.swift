@@ -8,10 +8,10 @@ struct WeightReader {
     /// The family's prefix (`bert.`, `transformer.`, `model.`, or empty).
     let prefix: String
 
-    /// A reader for the first of `prefixes` under which `probe` exists; nil when none does.
-    init?(model: Model, prefixes: [String], probe: String) {
+    /// A reader under the family's prefix; nil when the model is not laid out as `layout` says.
+    init?(model: Model, layout: FamilyLayout) {
         let names = ParameterNames(config: model.config, parameters: model.parameters)
-        guard let prefix = names.prefix(among: prefixes, having: probe) else { return nil }
+        guard let prefix = layout.prefix(in: names) else { return nil }
         self.model = model
         self.names = names
         self.prefix = prefix

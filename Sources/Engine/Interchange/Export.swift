@@ -46,13 +46,13 @@ public enum Export {
             throw EngineError.invalidArgument("export needs at least one name=value to write")
         }
         for (name, _) in values { try validateName(name, what: "value") }
-        let policy: TargetPolicy = options.append ? .append : .create(overwrite: options.overwrite)
+        let policy: TargetPolicy = options.append ? .append : .create(overwrite: options.overwrite, appendable: true)
         try atomically(path, policy: policy) { temporary, seeded in
             let writer = seeded ? try HDF5Writer(appendingTo: temporary, displayPath: path)
                                 : try HDF5Writer(creating: temporary, displayPath: path)
             for (name, _) in values where try writer.exists(name) {
                 guard options.overwrite else {
-                    throw EngineError.io(path: path, message: "already holds '\(name)'; pass overwrite=true to replace it")
+                    throw EngineError.exists(path: path, name: name, appendable: true)
                 }
                 try writer.delete(name)
             }

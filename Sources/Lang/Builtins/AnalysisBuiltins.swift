@@ -10,7 +10,7 @@ enum AnalysisBuiltins {
         },
         Builtin(name: "rank", parameters: [
             .required("x"), .optional("measure", "none"), .optional("tol", "none"), .optional("rtol", "none"),
-            .optional("p", "0.9"), .optional("components", "all"), .optional("layers", "all"),
+            .optional("p", RankOptions().energyFraction), .optional("components", "all"), .optional("layers", "all"),
             .optional("spectra", "false"), .optional("layer", "all"),
         ], group: "analysis",
         summary: "rank, erank, srank, energy, sigma_max, fro of every layer matrix (a table), or of one tensor (a record)",
@@ -32,7 +32,7 @@ enum AnalysisBuiltins {
         },
         Builtin(name: "project", parameters: [
             .required("x"), .optional("vector", "none"), .optional("layer", "all"), .optional("layers", "all"), .optional("component", "\"ff2\""),
-            .optional("index", "all"), .optional("head", "all"), .optional("top", "10"), .optional("bottom", "false"),
+            .optional("index", "all"), .optional("head", "all"), .optional("top", ProjectionOptions().top), .optional("bottom", "false"),
             .optional("embedding", "\"input\""), .optional("layernorm", "false"), .optional("ascii", "false"),
             .optional("alpha", "false"), .optional("ids", "none"), .optional("vocab_limit", "none"), .optional("using", "x"),
         ], group: "analysis",
@@ -93,7 +93,7 @@ enum AnalysisBuiltins {
         let space = try VocabularySpace.of(owner, embedding: try embeddingChoice(arguments), filter: filter,
                                            finalNorm: try arguments.bool("layernorm", default: false))
         var options = ProjectionOptions()
-        options.top = try arguments.int("top", default: 10)
+        options.top = try arguments.int("top", default: options.top)
         options.bottom = try arguments.bool("bottom", default: false)
         let layers = try arguments.layers(count: subject.architecture.layers, of: subject.name)
         if arguments.has("vector") {
@@ -126,7 +126,7 @@ enum AnalysisBuiltins {
         var options = RankOptions()
         if arguments.has("tol") { options.tolerance = try arguments.number("tol") }
         if arguments.has("rtol") { options.relativeTolerance = try arguments.number("rtol") }
-        options.energyFraction = try arguments.number("p", default: 0.9)
+        options.energyFraction = try arguments.number("p", default: options.energyFraction)
         guard options.energyFraction > 0, options.energyFraction <= 1 else {
             throw ArgumentError("rank(): 'p' must be in (0, 1], got \(Value.format(options.energyFraction))")
         }
@@ -137,7 +137,7 @@ enum AnalysisBuiltins {
             }
             options.measures = [measure]
         }
-        guard let subject = arguments.value("x") else { throw ArgumentError("rank() missing argument 'x'") }
+        let subject = try arguments.given("x")
         if case let .tensor(tensor) = subject {
             // One matrix: a record of the measures, or the single number asked for.
             let spectrum = try Spectrum(of: tensor)
@@ -182,7 +182,7 @@ enum AnalysisBuiltins {
     }
 
     private static func spectrum(_ arguments: Arguments) throws -> Value {
-        guard let subject = arguments.value("x") else { throw ArgumentError("spectrum() missing argument 'x'") }
+        let subject = try arguments.given("x")
         let spectrum: Spectrum
         if case let .tensor(tensor) = subject {
             spectrum = try Spectrum(of: tensor)

@@ -17,6 +17,12 @@ public struct BuiltinParameter: Sendable {
     public static func optional(_ name: String, _ defaultText: String) -> BuiltinParameter {
         BuiltinParameter(name: name, required: false, defaultText: defaultText)
     }
+
+    /// An optional parameter whose default is a number the engine declares (`ProjectionOptions().top`), so
+    /// that help shows the value the call will use and the number is written once.
+    public static func optional(_ name: String, _ engineDefault: some Numeric & LosslessStringConvertible) -> BuiltinParameter {
+        BuiltinParameter(name: name, required: false, defaultText: engineDefault.description)
+    }
 }
 
 /// A builtin function of the language.

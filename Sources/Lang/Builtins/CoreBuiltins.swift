@@ -16,8 +16,7 @@ enum CoreBuiltins {
             let measure = arguments.has("measure") ? try arguments.string("measure") : nil
             if let measure, case let .table(table) = value, !table.columnNames.contains(measure) {
                 throw ArgumentError("show(): the table has no column '\(measure)'"
-                                    + (Suggest.closest(to: measure, in: table.columnNames).map { "; did you mean '\($0)'?" }
-                                       ?? " (columns: \(table.columnNames.joined(separator: ", ")))"))
+                                    + Suggest.hint(for: measure, in: table.columnNames, listing: "columns"))
             }
             arguments.context.write(Display.full(value, measure: measure))
             return .none

@@ -27,16 +27,17 @@ enum ForwardBuiltins {
         },
         Builtin(name: "reconstruct", parameters: [
             .required("model"), .required("text"), .optional("layer", "0"), .optional("layers", "none"),
-            .optional("steps", "300"), .optional("lr", "0.01"), .optional("seed", "0"), .optional("loss", "\"l2\""),
+            .optional("steps", ReconstructionOptions().steps), .optional("lr", ReconstructionOptions().learningRate),
+            .optional("seed", "0"), .optional("loss", "\"l2\""),
         ], group: "forward",
         summary: "recover a text (or a list of token ids) from hidden state `layer` (0 = embeddings) by Adam on input embeddings from noise; layers=\"all\" gives the by-depth table",
         example: "reconstruct(m, \"The cat sat.\", layer=2, steps=200)") { arguments in
             try reconstruct(arguments)
         },
         Builtin(name: "visualize", parameters: [
-            .required("model"), .required("layer"), .required("neuron"), .optional("length", "5"),
-            .optional("position", "none"), .optional("steps", "200"), .optional("lr", "0.01"), .optional("seed", "0"),
-            .optional("top", "5"),
+            .required("model"), .required("layer"), .required("neuron"), .optional("length", VisualizationOptions().length),
+            .optional("position", "none"), .optional("steps", VisualizationOptions().steps),
+            .optional("lr", VisualizationOptions().learningRate), .optional("seed", "0"), .optional("top", VisualizationOptions().top),
         ], group: "forward",
         summary: "gradient ascent on input embeddings to excite FF neuron `neuron` of layer `layer`; the tokens nearest each optimised position",
         example: "visualize(m, layer=3, neuron=17, length=4)") { arguments in

@@ -38,21 +38,9 @@ enum ModelBuiltins {
         Builtin(name: "config", parameters: [.required("model")], group: "models",
                 summary: "the model's config.json as a record (none when there was none)",
                 example: "config(m).hidden_size") { arguments in
-            try arguments.model("model").config.map(value) ?? .none
+            try arguments.model("model").config.map(Value.init(json:)) ?? .none
         },
     ]
-
-    /// A JSON value as a language value: objects become records, arrays lists, null `none`.
-    static func value(_ json: JSONValue) -> Value {
-        switch json {
-        case .null: return .none
-        case let .bool(bool): return .bool(bool)
-        case let .number(number): return .number(number)
-        case let .string(string): return .string(string)
-        case let .array(items): return .list(items.map(value))
-        case let .object(members): return .record(Record(members.map { ($0.key, value($0.value)) }))
-        }
-    }
 
     private static func vocabulary(_ arguments: Arguments) throws -> Value {
         let model = try arguments.model("model")
@@ -71,23 +59,9 @@ enum ModelBuiltins {
         return try token(id)
     }
 
+    /// Every fact `m.NAME` offers that is cheap to compute, in one record.
     private static func info(_ model: Model) -> Record {
-        let architecture = model.architecture
-        var record = Record([
-            ("name", .string(model.name)), ("kind", .string(model.kind.rawValue)),
-            ("family", .string(architecture.family)), ("layers", .number(Double(architecture.layers))),
-            ("width", .number(Double(architecture.width))), ("ff", .number(Double(architecture.feedForward))),
-            ("heads", .number(Double(architecture.heads))), ("kv_heads", .number(Double(architecture.keyValueHeads))),
-        ])
-        record["vocab"] = ModelSummary.vocabularySize(model).map { .number(Double($0)) } ?? Value.none
-        record["params"] = .number(Double(model.parameterCount))
-        record["tensors"] = .number(Double(model.parameters.count))
-        record["dtypes"] = .list(ModelSummary.storedTypes(model).map(Value.string))
-        record["tensor_types"] = .record(Record(ModelSummary.tensorsByType(model).map { ($0.type, .number(Double($0.tensors))) }))
-        record["source"] = .string(model.source)
-        record["format"] = model.format.map(Value.string) ?? Value.none
-        record["config"] = model.config.map(value) ?? Value.none
-        return record
+        Record(Value.modelFacts(model).map { ($0.name, $0.value()) })
     }
 
     private static func schemaTable(_ model: Model) throws -> Table {

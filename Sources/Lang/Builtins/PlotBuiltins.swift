@@ -69,7 +69,7 @@ enum PlotBuiltins {
         options.log = try arguments.bool("log", default: false)
         if arguments.has("bins") { options.bins = try arguments.int("bins") }
         if arguments.has("name") { options.name = try arguments.string("name") }
-        guard let value = arguments.value("value") else { throw ArgumentError("plot() missing argument 'value'") }
+        let value = try arguments.given("value")
         var clustering: Clustering?
         if arguments.has("clustering") {
             guard case let .clustering(given)? = arguments.value("clustering") else {

@@ -104,7 +104,7 @@ enum ZooBuiltins {
         name: "cluster",
         parameters: [.required("vectors"), .required("k"), .optional("method", "\"kmeans\""), .optional("linkage", "\"ward\""),
                      .optional("metric", "\"euclidean\""), .optional("normalize", "false"), .optional("seed", "0"),
-                     .optional("restarts", "10")],
+                     .optional("restarts", ClusterOptions(k: 1).restarts)],
         group: "zoo",
         summary: "k-means (k-means++, seeded restarts) or agglomerative clustering, with silhouette, ARI, NMI, purity",
         example: "c = cluster(v, k=4, method=\"agglomerative\", linkage=\"average\", metric=\"cosine\")") { arguments in
@@ -126,7 +126,7 @@ enum ZooBuiltins {
         let seed = try arguments.int("seed", default: 0)
         guard seed >= 0 else { throw ArgumentError("cluster(): seed must be ≥ 0, got \(seed)") }
         options.seed = UInt64(seed)
-        options.restarts = try arguments.int("restarts", default: 10)
+        options.restarts = try arguments.int("restarts", default: options.restarts)
         return .clustering(try Clustering.of(vectors, options: options))
     }
 
@@ -169,9 +169,9 @@ enum ZooBuiltins {
     }
 
     static func zooArgument(_ arguments: Arguments, _ name: String) throws -> Zoo {
-        switch arguments.value(name) {
-        case let .zoo(zoo)?: return zoo
-        case let .list(items)?:
+        switch try arguments.given(name) {
+        case let .zoo(zoo): return zoo
+        case let .list(items):
             // A plain list of models works too (already loaded; memory is the user's choice).
             let models = try items.map { item -> Model in
                 guard case let .model(model) = item else { throw ArgumentError("\(arguments.callee)(): '\(name)' must be a zoo or a list of models, found \(item.typeName)") }
@@ -183,16 +183,14 @@ enum ZooBuiltins {
                 guard let model = byName[key] else { throw EngineError.io(path: key, message: "no such list member") }
                 return model
             }
-        case let value?: throw ArgumentError("\(arguments.callee)(): '\(name)' must be a zoo (from models()) or a list of models, got \(value.typeName)")
-        case nil: throw ArgumentError("\(arguments.callee)() missing argument '\(name)'")
+        case let value: throw ArgumentError("\(arguments.callee)(): '\(name)' must be a zoo (from models()) or a list of models, got \(value.typeName)")
         }
     }
 
     private static func vectorsArgument(_ arguments: Arguments, _ name: String) throws -> VectorSet {
-        switch arguments.value(name) {
-        case let .vectors(vectors)?: return vectors
-        case let value?: throw ArgumentError("\(arguments.callee)(): '\(name)' must be vectors (from vectorize or similarity), got \(value.typeName)")
-        case nil: throw ArgumentError("\(arguments.callee)() missing argument '\(name)'")
+        switch try arguments.given(name) {
+        case let .vectors(vectors): return vectors
+        case let value: throw ArgumentError("\(arguments.callee)(): '\(name)' must be vectors (from vectorize or similarity), got \(value.typeName)")
         }
     }
 }

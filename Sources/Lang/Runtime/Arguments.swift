@@ -80,9 +80,16 @@ public struct Arguments {
         return true
     }
 
+    /// The argument `name`, which must be given: for a required parameter the call has already checked it is,
+    /// so this is the one place a missing argument is reported (an optional one asked for without a default).
+    public func given(_ name: String) throws -> Value {
+        guard let value = value(name) else { throw ArgumentError("\(callee)() missing argument '\(name)'") }
+        return value
+    }
+
     /// The required argument `name` as whatever `extract` takes from it; `expected` names that kind for the error.
     private func required<T>(_ name: String, _ expected: String, _ extract: (Value) -> T?) throws -> T {
-        guard let value = value(name) else { throw ArgumentError("\(callee)() missing argument '\(name)'") }
+        let value = try given(name)
         guard let extracted = extract(value) else {
             throw ArgumentError("\(callee)(): '\(name)' must be \(expected), got \(value.typeName)")
         }

@@ -52,8 +52,8 @@ public struct RuntimeError: Error, @unchecked Sendable {
         case let error as EngineError:
             switch error {
             case .interrupted: return RuntimeError("interrupted", at: range, kind: .interrupted)
-            case .io: return RuntimeError(error.description, at: range, kind: .io)
-            default: return RuntimeError(error.description, at: range)
+            case .io, .exists: return RuntimeError(error.languageMessage, at: range, kind: .io)
+            default: return RuntimeError(error.languageMessage, at: range)
             }
         case is ExitRequest: return error
         default: return RuntimeError("\(error)", at: range)

@@ -130,14 +130,10 @@ extension Value {
         let available: [(String, () throws -> Value)]
         switch self {
         case let .model(model):
-            available = [
-                ("name", { .string(model.name) }), ("source", { .string(model.source) }),
-                ("kind", { .string(model.kind.rawValue) }), ("family", { .string(model.architecture.family) }),
-                ("layers", { .number(Double(model.architecture.layers)) }), ("width", { .number(Double(model.architecture.width)) }),
-                ("ff", { .number(Double(model.architecture.feedForward)) }), ("heads", { .number(Double(model.architecture.heads)) }),
-                ("config", { model.config.map(Value.init(json:)) ?? .none }), ("names", { .list(model.names.map { .string($0) }) }),
+            available = Value.modelFacts(model).map { ($0.name, $0.value) } + [
+                ("names", { .list(model.names.map { .string($0) }) }),
                 ("canonical", { .list(model.architecture.entries.map { .string($0.name) }) }),
-                ("count", { .number(Double(model.parameterCount)) }),
+                ("count", { .number(Double(model.parameterCount)) }),   // as for tensors; `params` in info()
                 ("only_in_left", { .list(model.onlyInLeft.map(Value.string)) }),
                 ("only_in_right", { .list(model.onlyInRight.map(Value.string)) }),
                 ("report", { model.report.map(Value.table) ?? .none }),
@@ -184,14 +180,27 @@ extension Value {
         return available
     }
 
+    /// The facts about a model that `info(m)` shows and `m.NAME` reads, in display order: the one list of them.
+    static func modelFacts(_ model: Model) -> [(name: String, value: () -> Value)] {
+        let architecture = model.architecture
+        return [
+            ("name", { .string(model.name) }), ("kind", { .string(model.kind.rawValue) }),
+            ("family", { .string(architecture.family) }), ("layers", { .number(Double(architecture.layers)) }),
+            ("width", { .number(Double(architecture.width)) }), ("ff", { .number(Double(architecture.feedForward)) }),
+            ("heads", { .number(Double(architecture.heads)) }), ("kv_heads", { .number(Double(architecture.keyValueHeads)) }),
+            ("vocab", { ModelSummary.vocabularySize(model).map { .number(Double($0)) } ?? .none }),
+            ("params", { .number(Double(model.parameterCount)) }),
+            ("tensors", { .number(Double(model.parameters.count)) }),
+            ("dtypes", { .list(ModelSummary.storedTypes(model).map(Value.string)) }),
+            ("tensor_types", { .record(Record(ModelSummary.tensorsByType(model).map { ($0.type, .number(Double($0.tensors))) })) }),
+            ("source", { .string(model.source) }),
+            ("format", { model.format.map(Value.string) ?? .none }),
+            ("config", { model.config.map(Value.init(json:)) ?? .none }),
+        ]
+    }
+
     static func unknown(_ what: String, _ name: String, in candidates: [String], of owner: String? = nil) -> String {
-        var message = "no \(what) '\(name)'" + (owner.map { " on \($0)" } ?? "")
-        if let suggestion = Suggest.closest(to: name, in: candidates) {
-            message += "; did you mean '\(suggestion)'?"
-        } else if !candidates.isEmpty, candidates.count <= 12 {
-            message += " (has: \(candidates.joined(separator: ", ")))"
-        }
-        return message
+        "no \(what) '\(name)'" + (owner.map { " on \($0)" } ?? "") + Suggest.hint(for: name, in: candidates, listing: "has")
     }
 
     /// A 0-based position from a possibly negative index, or an error naming the count.

@@ -91,7 +91,7 @@ public struct VocabularySpace: Sendable {
     /// The model's final norm (weight, and bias when it has one), with the epsilon from its config.
     private static func finalNormOf(_ model: Model, width: Int) throws -> FinalNorm {
         guard let entry = model.architecture.entry(canonical: "final_norm") else {
-            throw EngineError.unsupported("\(model.name) has no final norm (family '\(model.architecture.family)'); project without layernorm=true")
+            throw EngineError.noFinalNorm(model: model.name, family: model.architecture.family)
         }
         let weight = try model.tensor("final_norm").values
         let biasName = entry.rawName.hasSuffix(".weight") ? String(entry.rawName.dropLast(7)) + ".bias" : nil

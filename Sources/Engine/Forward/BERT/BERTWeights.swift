@@ -35,13 +35,22 @@ public struct BERTWeights {
     /// Number of layers.
     public var layerCount: Int { layers.count }
 
+    /// Whether `model` is a BERT-family encoder with BERT's own attention names (not MPNet's).
+    public static func matches(_ model: Model) -> Bool {
+        let names = ParameterNames(config: model.config, parameters: model.parameters)
+        guard let prefix = BERTFamily.layout.prefix(in: names) else { return false }
+        return names.has(prefix + BERTWeights.queryProbe)
+    }
+
+    private static let queryProbe = "encoder.layer.0.attention.self.query.weight"
+
     /// Reads every weight of `model`; throws when it is not a BERT-family encoder or a tensor is missing or misshapen.
     public init(model: Model) throws {
         let architecture = model.architecture
-        guard let reader = WeightReader(model: model, prefixes: ["", "bert.", "roberta.", "electra.", "model."],
-                                        probe: "embeddings.word_embeddings.weight"),
-              reader.has("encoder.layer.0.attention.self.query.weight"), architecture.layers > 0 else {
-            throw EngineError.unsupported("\(model.name): not a BERT-family encoder (family \(architecture.family)): hidden() covers BERT-likes, GPT-2 and Llama, reconstruct() and visualize() BERT-likes and GPT-2")
+        guard let reader = WeightReader(model: model, layout: BERTFamily.layout),
+              reader.has(BERTWeights.queryProbe), architecture.layers > 0 else {
+            throw EngineError.unsupported("\(model.name): not a BERT-family encoder with BERT's attention (family \(architecture.family))"
+                                          + "; the forward pass covers \(DifferentiableWeights.families)")
         }
         let d = architecture.width
         let heads = architecture.heads

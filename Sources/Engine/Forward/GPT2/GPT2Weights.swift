@@ -33,13 +33,12 @@ public struct GPT2Weights {
 
     /// Whether `model` is laid out as GPT-2 (`h.0.attn.c_attn.weight` and `wte.weight`).
     public static func matches(_ model: Model) -> Bool {
-        let names = ParameterNames(config: model.config, parameters: model.parameters)
-        return names.prefix(among: ["", "transformer."], having: "h.0.attn.c_attn.weight") != nil
+        GPT2Family.layout.prefix(in: ParameterNames(config: model.config, parameters: model.parameters)) != nil
     }
 
     /// Reads every weight; missing biases read as zeros (some checkpoints drop them).
     public init(model: Model) throws {
-        guard let reader = WeightReader(model: model, prefixes: ["", "transformer."], probe: "h.0.attn.c_attn.weight"),
+        guard let reader = WeightReader(model: model, layout: GPT2Family.layout),
               reader.has("wte.weight") else {
             throw EngineError.unsupported("\(model.name) is not laid out as GPT-2 (no h.0.attn.c_attn.weight and wte.weight)")
         }

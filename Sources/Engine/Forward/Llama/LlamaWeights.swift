@@ -50,15 +50,14 @@ public struct LlamaWeights {
     /// Whether `model` is laid out as Llama (`layers.0.self_attn.q_proj.weight`, `embed_tokens.weight`, a gated FF).
     public static func matches(_ model: Model) -> Bool {
         model.architecture.entry(canonical: "layer.0.ff1g") != nil && model.architecture.entry(canonical: "layer.0.q") != nil
-            && ParameterNames(config: model.config, parameters: model.parameters)
-                .prefix(among: ["model.", ""], having: "layers.0.self_attn.q_proj.weight") != nil
+            && LlamaFamily.layout.prefix(in: ParameterNames(config: model.config, parameters: model.parameters)) != nil
     }
 
     /// Reads every weight; refuses rope scaling, which is not implemented. Gemma 3 (`model_type` gemma3…) adds its
     /// extra norms, GELU, the √d embedding scale and the local/global layer pattern; its norm weights are used as
     /// `1 + w` (a GGUF file already stores them so, `norm_weights_include_one`).
     public init(model: Model) throws {
-        guard let reader = WeightReader(model: model, prefixes: ["model.", ""], probe: "layers.0.self_attn.q_proj.weight") else {
+        guard let reader = WeightReader(model: model, layout: LlamaFamily.layout) else {
             throw EngineError.unsupported("\(model.name) is not laid out as Llama (no layers.0.self_attn.q_proj.weight)")
         }
         let architecture = model.architecture
