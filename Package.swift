@@ -2,6 +2,9 @@
 // mvs — model vector shell. Layering is one way: Shell → Lang → Engine → C modules.
 import PackageDescription
 
+/// The sources build in Swift 6 mode (complete concurrency checking); the tests stay in Swift 5 mode.
+let swift6: [SwiftSetting] = [.swiftLanguageMode(.v6)]
+
 let package = Package(
     name: "mvs",
     products: [
@@ -16,9 +19,10 @@ let package = Package(
                        providers: [.apt(["libopenblas-dev", "liblapacke-dev"])]),
         .systemLibrary(name: "CReadline", path: "Sources/CReadline",
                        providers: [.apt(["libreadline-dev"])]),
-        .target(name: "Engine", dependencies: ["CHDF5", "CLapack"], path: "Sources/Engine"),
-        .target(name: "Lang", dependencies: ["Engine"], path: "Sources/Lang"),
-        .executableTarget(name: "mvs", dependencies: ["Lang", "Engine", "CReadline"], path: "Sources/Shell"),
+        .target(name: "Engine", dependencies: ["CHDF5", "CLapack"], path: "Sources/Engine", swiftSettings: swift6),
+        .target(name: "Lang", dependencies: ["Engine"], path: "Sources/Lang", swiftSettings: swift6),
+        .executableTarget(name: "mvs", dependencies: ["Lang", "Engine", "CReadline"], path: "Sources/Shell",
+                          swiftSettings: swift6),
         .testTarget(name: "EngineTests", dependencies: ["Engine"], path: "Tests/EngineTests"),
         .testTarget(name: "LangTests", dependencies: ["Lang"], path: "Tests/LangTests",
                     resources: [.copy("Golden")]),

@@ -90,13 +90,15 @@ final class LineEditor {
         if let historyPath { history_truncate_file(historyPath, historyLimit) }
     }
 
-    // Readline calls plain C function pointers, so the state they reach is static.
+    // Readline calls plain C function pointers, so the state they reach is static; unchecked because
+    // readline runs only on the REPL's thread, inside rl_callback_read_char.
     nonisolated(unsafe) private static var received: Input?
     nonisolated(unsafe) private static var completer: ((String, String) -> [String])?
     nonisolated(unsafe) private static var candidates: [String] = []
     nonisolated(unsafe) private static var candidateIndex = 0
-    private static let wordBreaks = permanent(" \t\n\"'`()[]{},;=+-*<>|:!%")
-    private static let quotes = permanent("\"'")
+    // Unchecked: written once, never mutated, read by readline on the REPL's thread.
+    nonisolated(unsafe) private static let wordBreaks = permanent(" \t\n\"'`()[]{},;=+-*<>|:!%")
+    nonisolated(unsafe) private static let quotes = permanent("\"'")
 
     /// A C string that lives as long as the process (readline keeps the pointer).
     private static func permanent(_ text: String) -> UnsafePointer<CChar> {

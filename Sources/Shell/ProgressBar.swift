@@ -3,7 +3,7 @@ import Foundation
 import Engine
 
 /// Draws `label [#####-----] 42%` on one stderr line, redrawn at most ten times a second.
-final class ProgressBar: ProgressReporter, @unchecked Sendable {
+final class ProgressBar: ProgressReporter, @unchecked Sendable {  // unchecked: every mutable field is read and written under `lock`
     private let lock = NSLock()
     private var label = ""
     private var total = 0

@@ -13,7 +13,7 @@ extension Architecture {
 }
 
 /// A recogniser: returns the architecture when the names (and config) are of its family.
-typealias ArchitectureRecogniser = (_ names: ParameterNames) -> Architecture?
+typealias ArchitectureRecogniser = @Sendable (_ names: ParameterNames) -> Architecture?
 
 /// Every known family, tried in order, and what their schemas share.
 enum ArchitectureFamilies {

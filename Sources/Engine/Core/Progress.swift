@@ -14,7 +14,7 @@ public protocol ProgressReporter: AnyObject, Sendable {
 /// The currently installed reporter (none by default: Engine used as a library stays silent).
 public enum Progress {
     /// The process-wide reporter (Shell installs its progress bar here once, at start-up).
-    nonisolated(unsafe) public static var reporter: ProgressReporter?
+    nonisolated(unsafe) public static var reporter: ProgressReporter?  // unchecked: set once at start-up, before any work
 
     /// A reporter for the current task only, overriding `reporter` (so concurrent callers, such as tests
     /// running in parallel, each see only their own progress).

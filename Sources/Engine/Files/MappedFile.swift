@@ -2,7 +2,7 @@
 import Foundation
 
 /// A file mapped read-only into memory, unmapped when the last tensor viewing it goes away.
-public final class MappedFile: @unchecked Sendable {
+public final class MappedFile: @unchecked Sendable {  // unchecked: the mapping is read-only, set in init and unmapped in deinit
     /// The path the map was made from (for messages).
     public let path: String
     /// First byte of the mapping (nil for an empty file).

@@ -2,7 +2,7 @@
 import Foundation
 
 /// A storage named by a persistent id: `archive/data/<key>`, of `count` elements of `dtype`.
-final class TorchStorage {
+final class TorchStorage: Sendable {
     let key: String
     let dtype: DType
     /// Byte range of the storage's data in the file.
@@ -15,7 +15,7 @@ final class TorchStorage {
 }
 
 /// A tensor view of a storage (`_rebuild_tensor_v2`): offset, size and stride in elements.
-final class TorchTensor {
+final class TorchTensor: Sendable {
     let storage: TorchStorage
     let offset: Int
     let shape: [Int]

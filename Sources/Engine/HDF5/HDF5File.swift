@@ -6,7 +6,7 @@ import Foundation
 ///
 /// Paths are written like h5py's: `group/sub/dataset`, with or without a leading slash; `""` or `"/"` is the
 /// root group. Every call takes the process-wide HDF5 lock, so one file may be shared across threads.
-public final class HDF5File: @unchecked Sendable {
+public final class HDF5File: @unchecked Sendable {  // unchecked: every use of the handle takes the process-wide HDF5 lock
     /// The file's path on disk (for messages).
     public let path: String
     let handle: HDF5FileHandle

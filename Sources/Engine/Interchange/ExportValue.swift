@@ -1,7 +1,7 @@
 // The value tree that export writes to HDF5 and import reads back, independent of the language's values.
 
 /// A value as HDF5 export writes it and import returns it (Lang converts its own values to and from this).
-public indirect enum ExportValue: @unchecked Sendable {
+public indirect enum ExportValue: Sendable {
     case number(Double)
     case bool(Bool)
     case string(String)

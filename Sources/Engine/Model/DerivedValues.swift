@@ -2,7 +2,7 @@
 import Foundation
 
 /// A per-model store of derived values, each made on first use; lives and dies with its model.
-public final class DerivedValues: @unchecked Sendable {
+public final class DerivedValues: @unchecked Sendable {  // unchecked: `values` is only touched under `lock`
     private var values: [String: Any] = [:]
     // Recursive: making one value may ask for another.
     private let lock = NSRecursiveLock()

@@ -43,7 +43,7 @@ public enum ModelKind: String, Sendable {
 }
 
 /// A loaded (or computed) transformer model.
-public final class Model: @unchecked Sendable {
+public final class Model: Sendable {
     /// Short display name (file or directory name, or `ft - base`).
     public let name: String
     /// Where it was read from (a file or directory), or a description for computed models.

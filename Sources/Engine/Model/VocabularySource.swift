@@ -2,7 +2,7 @@
 import Foundation
 
 /// Loads a vocabulary lazily and keeps it once loaded.
-public final class VocabularySource: @unchecked Sendable {
+public final class VocabularySource: @unchecked Sendable {  // unchecked: `cached` is only touched under `lock`
     private let loader: () throws -> [String]
     private var cached: [String]?
     private let lock = NSLock()

@@ -2,7 +2,7 @@
 import Foundation
 
 /// Results written by index from parallel workers, each slot exactly once.
-final class Slots<Element>: @unchecked Sendable {
+final class Slots<Element>: @unchecked Sendable {  // unchecked: each slot is written by one worker, and read only after all have joined
     private var storage: [Element?]
     private let lock = NSLock()
 

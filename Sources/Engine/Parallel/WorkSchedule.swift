@@ -21,29 +21,40 @@ public enum WorkSchedule: String, Sendable, CaseIterable {
                 done(index + 1)
             }
         case .matrixPerCore:
-            let state = BatchState()
-            let workers = min(max(ProcessInfo.processInfo.activeProcessorCount, 1), count)
-            // Each worker pulls the next index, so a slow matrix does not leave a core idle.
-            Linalg.withOneBLASThread {
-                DispatchQueue.concurrentPerform(iterations: workers) { _ in
-                    while let index = state.claim(below: count) {
-                        do {
-                            try Interruption.check()
-                            try job(index)
-                            state.finish(done)
-                        } catch {
-                            state.fail(error)
-                        }
+            try withoutActuallyEscaping(job) { job in
+                try withoutActuallyEscaping(done) { done in try runPerCore(count: count, done: done, job) }
+            }
+        }
+    }
+
+    /// One worker per core pulling indices; returns when every worker has finished.
+    private func runPerCore(count: Int, done: @escaping (Int) -> Void, _ job: @escaping (Int) throws -> Void) throws {
+        // Unchecked: concurrentPerform returns only after every worker has, so neither closure outlives this
+        // call; `job` is run on several threads by contract (callers write results into `Slots`), and
+        // `done` runs under the batch lock.
+        nonisolated(unsafe) let job = job, done = done
+        let state = BatchState()
+        let workers = min(max(ProcessInfo.processInfo.activeProcessorCount, 1), count)
+        // Each worker pulls the next index, so a slow matrix does not leave a core idle.
+        Linalg.withOneBLASThread {
+            DispatchQueue.concurrentPerform(iterations: workers) { _ in
+                while let index = state.claim(below: count) {
+                    do {
+                        try Interruption.check()
+                        try job(index)
+                        state.finish(done)
+                    } catch {
+                        state.fail(error)
                     }
                 }
             }
-            if let error = state.error { throw error }
         }
+        if let error = state.error { throw error }
     }
 }
 
 /// The shared counters of a parallel batch: next index, finished count and the first error.
-private final class BatchState: @unchecked Sendable {
+private final class BatchState: @unchecked Sendable {  // unchecked: every field is read and written under `lock`
     private let lock = NSLock()
     private var next = 0
     private var finished = 0

@@ -2,7 +2,7 @@
 import Foundation
 
 /// Contiguous float32 elements, immutable once built; keeps its file mapping alive when it views one.
-public final class TensorStorage: @unchecked Sendable {
+public final class TensorStorage: @unchecked Sendable {  // unchecked: the elements are written once in build, then only read
     /// First element.
     public let pointer: UnsafePointer<Float>
     /// Number of elements.

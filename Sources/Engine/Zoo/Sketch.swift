@@ -8,7 +8,7 @@ import Foundation
 /// inner products in expectation (E[⟨s(x), s(y)⟩] = ⟨x, y⟩ after scaling by 1/√dimension), as a dense
 /// Gaussian map would, but costs 2·m·n·b flops per matrix instead of m·n·dimension, and stores only the
 /// small factors — so vectorising a zoo is dominated by reading the weights.
-public final class DeltaSketch: @unchecked Sendable {
+public final class DeltaSketch: @unchecked Sendable {  // unchecked: the factor cache is only touched under `lock`
     /// Output length.
     public let dimension: Int
     /// Seed of the projection.

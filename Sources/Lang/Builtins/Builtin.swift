@@ -26,7 +26,7 @@ public struct BuiltinParameter: Sendable {
 }
 
 /// A builtin function of the language.
-public struct Builtin: @unchecked Sendable {
+public struct Builtin: @unchecked Sendable {  // unchecked: `call` closures live in static registries and capture nothing
     /// Name as typed.
     public let name: String
     /// Parameters in positional order.

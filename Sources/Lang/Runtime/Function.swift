@@ -2,7 +2,7 @@
 import Engine
 
 /// A callable value: a builtin or a user-defined function.
-public final class Function: @unchecked Sendable {
+public final class Function: @unchecked Sendable {  // unchecked: user functions capture the interpreter's environments, used by one thread at a time
     /// Name shown in displays and call stacks.
     public let name: String
     /// What happens on call.

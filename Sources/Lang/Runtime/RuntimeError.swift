@@ -2,9 +2,9 @@
 import Engine
 
 /// A runtime error; operations throw it without a range and the evaluator attaches one.
-public struct RuntimeError: Error, @unchecked Sendable {
+public struct RuntimeError: Error, Sendable {
     /// One frame of the call stack: a user function and where it was called from.
-    public struct Frame: @unchecked Sendable {
+    public struct Frame: Sendable {
         /// The function's name.
         public let function: String
         /// Where it was called.

@@ -4,7 +4,7 @@ import Engine
 import Foundation
 
 /// Runs source text and reports diagnostics; the shell and the golden tests both drive it.
-public final class Session: @unchecked Sendable {
+public final class Session: @unchecked Sendable {  // unchecked: its interpreter runs one input at a time, on the large-stack thread it hands each run to
     /// The interpreter holding the session's variables.
     public let interpreter: Interpreter
     /// Receives each diagnostic (the shell renders it to stderr).
@@ -79,6 +79,7 @@ public final class Session: @unchecked Sendable {
     /// Runs `body` on a thread with a large stack, so deep (but limited) recursion in scripts
     /// cannot overflow the caller's stack, whatever thread the caller is on.
     private static func onLargeStack(_ body: @escaping () -> Outcome) -> Outcome {
+        // Unchecked: written before the thread starts and read after it is joined, never at the same time.
         final class Box: @unchecked Sendable { var value: Outcome?; var body: (() -> Outcome)? }
         let box = Box()
         box.body = body

@@ -1,7 +1,7 @@
 // The syntax tree: expressions and statements, each with the source range it came from.
 
 /// An expression node.
-final class Expr {
+final class Expr: Sendable {
     let kind: Kind
     let range: SourceRange
 
@@ -57,7 +57,7 @@ struct FunctionParameter {
 }
 
 /// `fn name(params) = expr` or `fn name(params) { … }`; `name` is nil for a lambda.
-final class FunctionDefinition {
+final class FunctionDefinition: Sendable {
     let name: String?
     let parameters: [FunctionParameter]
     let body: Body
@@ -77,7 +77,7 @@ final class FunctionDefinition {
 }
 
 /// A statement node.
-final class Stmt {
+final class Stmt: Sendable {
     let kind: Kind
     let range: SourceRange
 

@@ -1,12 +1,12 @@
 // Diagnostics as data (range, severity, message, notes), rendered in exactly one place.
 
 /// An error or note tied to a source range.
-public struct Diagnostic: Error, @unchecked Sendable {
+public struct Diagnostic: Error, Sendable {
     /// How serious.
     public enum Severity: String, Sendable { case error, warning, note }
 
     /// A secondary message, optionally pointing at its own range (where a bracket opened, a call site).
-    public struct Note: @unchecked Sendable {
+    public struct Note: Sendable {
         /// Where the note points, if anywhere.
         public let range: SourceRange?
         /// The note's text.

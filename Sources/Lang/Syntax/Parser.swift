@@ -2,14 +2,14 @@
 // Errors resynchronise at the next statement; an error at the end of input means "incomplete".
 
 /// A parsed chunk of source.
-public struct Program: @unchecked Sendable {
+public struct Program: Sendable {
     let statements: [Stmt]
     /// The source it was parsed from.
     public let source: Source
 }
 
 /// The result of parsing: complete, incomplete (more input would help), or failed.
-public enum ParseResult: @unchecked Sendable {
+public enum ParseResult: Sendable {
     case complete(Program)
     /// The input ended inside a bracket, block, string or expression; the diagnostics say where.
     case incomplete([Diagnostic])

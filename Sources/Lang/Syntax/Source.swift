@@ -1,7 +1,7 @@
 // Source text with a name (`script.mvs`, `<stdin:3>`), and positions and ranges inside it.
 
 /// A named piece of source text; ranges point into it so diagnostics can quote the line.
-public final class Source: @unchecked Sendable {
+public final class Source: Sendable {
     /// Name used in diagnostics: a file path, `<stdin:N>`, `<-c>`.
     public let name: String
     /// The text.
@@ -54,7 +54,7 @@ public struct SourceLocation: Sendable, Equatable {
 }
 
 /// A half-open range of characters in one source.
-public struct SourceRange: @unchecked Sendable {
+public struct SourceRange: Sendable {
     /// The source the range lies in.
     public let source: Source
     /// The first character.

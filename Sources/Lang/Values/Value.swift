@@ -2,7 +2,7 @@
 import Engine
 
 /// A value in mvs.
-public indirect enum Value: @unchecked Sendable {
+public indirect enum Value: @unchecked Sendable {  // unchecked: functions (see Function) are the one case that is not Sendable
     case number(Double)
     case bool(Bool)
     case string(String)
