@@ -29,7 +29,7 @@ enum GGUFDequantize {
     }
 
     /// Dequantises the blocks in a range: block b is read at `source + b · blockBytes`, written at `out + b · blockSize`.
-    typealias Kernel = (_ source: UnsafeRawPointer, _ out: UnsafeMutablePointer<Float>, _ blocks: Range<Int>) -> Void
+    typealias Kernel = @Sendable (_ source: UnsafeRawPointer, _ out: UnsafeMutablePointer<Float>, _ blocks: Range<Int>) -> Void
 
     static func kernel(_ type: GGUFTensorType) -> Kernel {
         switch type {
