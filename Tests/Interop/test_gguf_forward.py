@@ -50,12 +50,19 @@ def mvs_string(text):
 def hugging_face_tokenizer(path):
     """transformers' tokenizer for a GGUF file, built from its metadata by transformers' own converter (its file
     reader needs torch; the converter does not, so the metadata is read here with the `gguf` package)."""
-    from transformers.integrations.gguf.gguf_tokenizer_mapping import GGUF_TOKENIZER_MAPPING, convert_gguf_tokenizer
-    w = weights(str(path))
-    fields = {key: w.field(key) for key in w.reader.fields if key.startswith("tokenizer.")}
-    renames = GGUF_TOKENIZER_MAPPING["tokenizer"]
-    tokenizer = {name: fields[f"tokenizer.{key}"] for key, name in renames.items() if f"tokenizer.{key}" in fields}
-    backend, _ = convert_gguf_tokenizer(w.field("general.architecture"), tokenizer)
+    import sys
+    # Other tests import torch_checkpoints, whose `torch` stand-in (no __spec__) makes transformers'
+    # torch probe raise: hide the stand-in while transformers is imported.
+    stand_ins = {name: sys.modules.pop(name) for name in ("torch", "torch._utils") if name in sys.modules}
+    try:
+        from transformers.integrations.gguf.gguf_tokenizer_mapping import GGUF_TOKENIZER_MAPPING, convert_gguf_tokenizer
+        w = weights(str(path))
+        fields = {key: w.field(key) for key in w.reader.fields if key.startswith("tokenizer.")}
+        renames = GGUF_TOKENIZER_MAPPING["tokenizer"]
+        tokenizer = {name: fields[f"tokenizer.{key}"] for key, name in renames.items() if f"tokenizer.{key}" in fields}
+        backend, _ = convert_gguf_tokenizer(w.field("general.architecture"), tokenizer)
+    finally:
+        sys.modules.update(stand_ins)
     bos = fields.get("tokenizer.ggml.bos_token_id") if fields.get("tokenizer.ggml.add_bos_token") else None
     return backend, bos
 
