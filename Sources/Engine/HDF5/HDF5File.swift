@@ -199,7 +199,7 @@ public final class HDF5File: @unchecked Sendable {  // unchecked: every use of t
             try HDF5Library.check(length, "cannot list '\(HDF5File.absolute(groupPath))'", path: path)
             var bytes = [CChar](repeating: 0, count: Int(length) + 1)
             H5Lget_name_by_idx(group.id, ".", order, H5_ITER_INC, hsize_t(index), &bytes, bytes.count, mvs_h5p_default())
-            let name = String(cString: bytes)
+            let name = HDF5File.string(fromTerminated: bytes)
             let object = H5Oopen(group.id, name, mvs_h5p_default())
             guard object >= 0 else { continue }
             let type = HDF5File.type(of: object)
@@ -225,6 +225,11 @@ public final class HDF5File: @unchecked Sendable {  // unchecked: every use of t
         }
     }
 
+    /// A name HDF5 wrote into a NUL-terminated buffer (`String(cString:)` on arrays is deprecated).
+    private static func string(fromTerminated bytes: [CChar]) -> String {
+        String(decoding: bytes.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+
     func attributeNames(of object: HDF5Object) throws -> [String] {
         // Creation order is only available when the object tracks it; listing ends at the first index that fails
         // (this avoids H5Aget_num_attrs and H5Oget_info, whose names differ between HDF5 versions).
@@ -237,7 +242,7 @@ public final class HDF5File: @unchecked Sendable {  // unchecked: every use of t
             guard length >= 0 else { return names }
             var bytes = [CChar](repeating: 0, count: Int(length) + 1)
             H5Aget_name_by_idx(object.id, ".", order, H5_ITER_INC, index, &bytes, bytes.count, mvs_h5p_default())
-            names.append(String(cString: bytes))
+            names.append(HDF5File.string(fromTerminated: bytes))
         }
     }
 }
