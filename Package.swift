@@ -19,7 +19,10 @@ let package = Package(
                        providers: [.apt(["libopenblas-dev", "liblapacke-dev"])]),
         .systemLibrary(name: "CReadline", path: "Sources/CReadline",
                        providers: [.apt(["libreadline-dev"])]),
-        .target(name: "Engine", dependencies: ["CHDF5", "CLapack"], path: "Sources/Engine", swiftSettings: swift6),
+        // libpng and libjpeg behind a small C file: their errors longjmp, which must never cross Swift frames.
+        .target(name: "CImage", path: "Sources/CImage",
+                linkerSettings: [.linkedLibrary("png"), .linkedLibrary("jpeg")]),
+        .target(name: "Engine", dependencies: ["CHDF5", "CLapack", "CImage"], path: "Sources/Engine", swiftSettings: swift6),
         .target(name: "Lang", dependencies: ["Engine"], path: "Sources/Lang", swiftSettings: swift6),
         .executableTarget(name: "mvs", dependencies: ["Lang", "Engine", "CReadline"], path: "Sources/Shell",
                           swiftSettings: swift6),

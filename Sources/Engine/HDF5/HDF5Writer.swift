@@ -52,7 +52,8 @@ final class HDF5Writer {
         return list
     }
 
-    private func fileID() throws -> hid_t {
+    /// The open file's id (throws once closed).
+    func fileID() throws -> hid_t {
         guard let file else { throw EngineError.io(path: displayPath, message: "the file is already closed") }
         return file.id
     }

@@ -15,6 +15,8 @@ public indirect enum ExportValue: Sendable {
     case vectors(VectorSet)
     /// Labels, centroids and scores (exported only: it comes back as a record).
     case clustering(Clustering)
+    /// A picture, written as an 8-bit HDF5 Image (exported only: it comes back as a uint8 height × width × 3 array).
+    case image(RGBImage)
 
     /// Model source files anywhere inside the value (for the file's `mvs_sources` attribute).
     var sources: [String] {

@@ -31,6 +31,7 @@ struct HDF5Layout {
         case let .model(model): try writeModel(model, at: path)
         case let .vectors(vectors): try writeVectors(vectors, at: path)
         case let .clustering(clustering): try writeClustering(clustering, at: path)
+        case let .image(image): try writer.writeImage(path, width: image.width, height: image.height, bytes: image.bytes)
         }
     }
 

@@ -130,6 +130,7 @@ enum IOBuiltins {
         case let .table(table): return .table(table)
         case let .vectors(vectors): return .vectors(vectors)
         case let .clustering(clustering): return .clustering(clustering)
+        case let .image(image): return (try? image.tensor).map(Value.tensor) ?? .none
         }
     }
 }
