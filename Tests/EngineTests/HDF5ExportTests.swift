@@ -113,6 +113,41 @@ func hdf5SampleTable() throws -> Table {
     #expect(back.attachments["spectrum"]?.values == table.attachments["spectrum"]?.values)
 }
 
+@Test func hdf5ExportsTableMatricesAsLabelledTwoDimensionalDatasets() throws {
+    let directory = try HDF5TempDirectory()
+    let path = directory.file("matrices.h5")
+    var table = try hdf5SampleTable()
+    let similarity = try Tensor(shape: [2, 3], values: [1, 2, 3, 4, 5, 6])
+    table.matrices["similarity"] = try LabelledMatrix(similarity, rows: MatrixAxis("layer_a", .int([0, 1])),
+                                                      columns: MatrixAxis("model", .string(["x", "y", "z"])))
+    table.matrices["other"] = try LabelledMatrix(try Tensor(shape: [1, 3], values: [7, 8, 9]), rows: MatrixAxis("k", .double([0.5])),
+                                                 columns: MatrixAxis("model", .string(["x", "y", "z"])))
+    try Export.hdf5([("t", .table(table))], to: path)
+    try PythonPeer.run("""
+    import sys, h5py, numpy as np
+    f = h5py.File(sys.argv[1], "r")
+    s = f["t/similarity"]
+    assert s[()].shape == (2, 3) and s.dtype == np.float32 and s[()].tolist() == [[1, 2, 3], [4, 5, 6]]
+    assert [d.label for d in s.dims] == ["layer_a", "model"]
+    assert list(s.dims[0][0][()]) == [0, 1] and list(s.dims[1][0].asstr()[()]) == ["x", "y", "z"]
+    # Two matrices with the same axis share one scale.
+    assert f["t/other"].dims[1][0].name == s.dims[1][0].name == "/t/axes/model"
+    assert list(f["t"].attrs["matrices"]) == ["other", "similarity"] and list(f["t"].attrs["columns"]) == ["layer", "component", "rank"]
+    """, [path])
+    guard case let .record(fields) = try Import.hdf5(path), case let .table(back) = fields.first?.value else {
+        Issue.record("a table must import as a table")
+        return
+    }
+    #expect(back.matrices["similarity"]?.values.values == similarity.values)
+    #expect(back.matrices["similarity"]?.rows == MatrixAxis("layer_a", .int([0, 1])))
+    #expect(back.matrices["other"]?.rows == MatrixAxis("k", .double([0.5])))
+
+    var clash = try hdf5SampleTable()
+    clash.matrices["rank"] = table.matrices["other"]
+    #expect(throws: EngineError.self) { try Export.hdf5([("t", .table(clash))], to: directory.file("clash.h5")) }
+    #expect(!FileManager.default.fileExists(atPath: directory.file("clash.h5")))
+}
+
 @Test func hdf5ExportsModelsWithCanonicalAndRawNamesReadableByH5pyAndSafetensors() throws {
     let directory = try HDF5TempDirectory()
     let model = try hdf5TinyBERT()

@@ -72,6 +72,14 @@ export("{out}", r=r, g=group(r, by="component", agg=["mean", "std", "max", "coun
             for component in order:
                 expected = srank[[(l == layer and c == component) for l, c in zip(layers, components)]][0]
                 assert f[f"p/{component}"][i] == expected
+        # The pivot is also a 2-D dataset whose dimension scales name and label both axes.
+        grid = f["p/srank"]
+        assert grid.shape == (6, 6) and [d.label for d in grid.dims] == ["layer", "component"]
+        assert list(grid.dims[0][0][()]) == list(f["p/layer"][()]) and strings(grid.dims[1][0]) == order
+        for i, layer in enumerate(grid.dims[0][0][()]):
+            for j, component in enumerate(order):
+                expected = srank[[(l == layer and c == component) for l, c in zip(layers, components)]][0]
+                assert abs(grid[i, j] - expected) <= 1e-6 * abs(expected)
         np.testing.assert_array_equal(f["s/erank"][()], np.sort(erank)[::-1])
         keep = (erank > 300) & np.array([c != "ff2" for c in components])
         np.testing.assert_array_equal(f["top/erank"][()], erank[keep])
@@ -93,6 +101,11 @@ export("{out}", v=v, p=pca(v, 3))
         matrix = f["v/matrix"][()].astype(np.float64)
         ratios = f["p/attachments/explained_variance"][()]
         scores = np.stack([f["p/pc1"][()], f["p/pc2"][()], f["p/pc3"][()]], axis=1)
+        # The same scores as one models × components dataset with both axes labelled.
+        grid = f["p/scores"]
+        assert [d.label for d in grid.dims] == ["model", "component"]
+        assert strings(grid.dims[0][0]) == strings(f["v/names"]) and strings(grid.dims[1][0]) == ["pc1", "pc2", "pc3"]
+        np.testing.assert_allclose(grid[()], scores, rtol=1e-6, atol=1e-6)
     reference = PCA(n_components=3).fit(matrix)
     np.testing.assert_allclose(ratios, reference.explained_variance_ratio_, rtol=1e-4, atol=1e-6)
     # Scores agree up to each component's sign.

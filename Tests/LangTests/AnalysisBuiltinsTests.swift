@@ -179,6 +179,7 @@ private func diagonalBERT(_ name: String, scale: Float) throws -> Model {
             Issue.record("align did not return a table"); return
         }
         #expect(layers.columnNames == ["layer", "b0"])
+        #expect(layers.matrices["similarity"]?.columns == MatrixAxis("layer_b", .int([0])))
         // ff1 keys 0…3 are 5e0, 4e1, 3e2, 2e3 and keys 4, 5 are zero: four best matches of cosine 1 and two of
         // 0 (a zero vector has no direction) on each side, so the layer score is 4/6.
         guard case let .double(scores) = try layers.column("b0") else { Issue.record("b0 not doubles"); return }
@@ -186,7 +187,9 @@ private func diagonalBERT(_ name: String, scale: Float) throws -> Model {
         guard case let .table(matching) = try call("align", [model, model], ["component": .string("ff1"), "pair": .list([.number(0), .number(0)])]) else {
             Issue.record("align with a pair did not return a table"); return
         }
-        #expect(matching.attachments["similarity"]?.shape == [1, 1])
+        #expect(matching.matrices["similarity"]?.values.shape == [1, 1])
+        #expect(matching.matrices["scores"]?.values.shape == [6, 6])
+        #expect(matching.matrices["scores"]?.rows == MatrixAxis("index_a", .int(Array(0..<6))))
         guard case let .int(columns) = try matching.column("index_b") else { Issue.record("index_b not ints"); return }
         #expect(Array(columns.prefix(4)) == [0, 1, 2, 3])
         #expect(throws: ArgumentError.self) { try call("align", [model, model], ["pair": .list([.number(0)])]) }

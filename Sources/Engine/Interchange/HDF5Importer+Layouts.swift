@@ -21,15 +21,7 @@ extension HDF5Importer {
     func table(at path: String) throws -> Table {
         var table = Table()
         for name in try file.attribute("columns", of: path)?.stringsValue ?? [] {
-            let columnPath = join(path, name)
-            switch try file.readData(columnPath) {
-            case let .doubles(values): try table.append(name, .double(values))
-            case let .integers(values): try table.append(name, .int(values))
-            case let .strings(values): try table.append(name, .string(values))
-            case let .bools(values): try table.append(name, .int(values.map { $0 ? 1 : 0 }))
-            case .empty, .unsupported:
-                throw EngineError.malformed(path: file.path, message: "table column '\(columnPath)' is not numbers or text")
-            }
+            try table.append(name, try column(at: join(path, name), what: "table column"))
         }
         let attachments = join(path, "attachments")
         if file.objectType(attachments) == .group {
@@ -37,7 +29,27 @@ extension HDF5Importer {
                 table.attachments[name] = try tensor(at: join(attachments, name))
             }
         }
+        for name in try file.attribute("matrices", of: path)?.stringsValue ?? [] {
+            let dataset = join(path, name)
+            guard let axes = try file.attribute("axes", of: dataset)?.stringsValue, axes.count == 2 else {
+                throw EngineError.malformed(path: file.path, message: "table matrix '\(dataset)' does not name its two axes")
+            }
+            let labels = try axes.map { MatrixAxis($0, try column(at: join(join(path, "axes"), $0), what: "matrix axis")) }
+            table.matrices[name] = try LabelledMatrix(try tensor(at: dataset), rows: labels[0], columns: labels[1])
+        }
         return table
+    }
+
+    /// A 1-D dataset as a table column (booleans as 0/1, as export writes masks).
+    private func column(at path: String, what: String) throws -> Column {
+        switch try file.readData(path) {
+        case let .doubles(values): return .double(values)
+        case let .integers(values): return .int(values)
+        case let .strings(values): return .string(values)
+        case let .bools(values): return .int(values.map { $0 ? 1 : 0 })
+        case .empty, .unsupported:
+            throw EngineError.malformed(path: file.path, message: "\(what) '\(path)' is not numbers or text")
+        }
     }
 
     /// A model or delta whose parameters read lazily from this file. With canonical names the schema maps each

@@ -122,20 +122,12 @@ struct HDF5Layout {
         try writer.setAttribute("columns", .strings(table.columnNames), on: path)
         for name in table.columnNames {
             try Export.validateName(name, what: "column")
-            let column = try table.column(name)
-            let payload: HDF5Payload
-            switch column {
-            case let .double(values): payload = try .doubles(values, shape: [values.count])
-            case let .int(values): payload = try .integers(values, shape: [values.count])
-            case let .string(values): payload = try .strings(values, shape: [values.count])
-            // HDF5 has no boolean type that h5py, pandas and MATLAB all read as such: masks go out as 0/1.
-            case let .bool(values): payload = try .integers(values.map { $0 ? 1 : 0 }, shape: [values.count])
-            }
             let columnPath = "\(path)/\(name)"
-            try writeArray(columnPath, payload)
+            try writeArray(columnPath, try HDF5Layout.payload(of: try table.column(name)))
             try writer.labelDimensions(of: columnPath, ["row"])
         }
         try writeGrid(table, at: path)
+        try writeMatrices(table, at: path)
         guard !table.attachments.isEmpty else { return }
         let attachments = "\(path)/attachments"
         guard !table.columnNames.contains("attachments") else {
@@ -147,6 +139,63 @@ struct HDF5Layout {
             try Export.validateName(key, what: "table attachment")
             try writeTensor(tensor, at: "\(attachments)/\(key)")
         }
+    }
+
+    /// A column as a 1-D dataset: float64, int64 or UTF-8 strings.
+    private static func payload(of column: Column) throws -> HDF5Payload {
+        switch column {
+        case let .double(values): return try .doubles(values, shape: [values.count])
+        case let .int(values): return try .integers(values, shape: [values.count])
+        case let .string(values): return try .strings(values, shape: [values.count])
+        // HDF5 has no boolean type that h5py, pandas and MATLAB all read as such: masks go out as 0/1.
+        case let .bool(values): return try .integers(values.map { $0 ? 1 : 0 }, shape: [values.count])
+        }
+    }
+
+    /// Labels each dimension of the array at `path` and attaches the 1-D dataset `scale` (when given) as that
+    /// dimension's scale: how every matrix-shaped result (vectors, grids, a table's matrices) names its axes.
+    private func labelAxes(of path: String, _ axes: [(label: String, scale: String?)]) throws {
+        try writer.labelDimensions(of: path, axes.map(\.label))
+        for (dimension, axis) in axes.enumerated() {
+            if let scale = axis.scale { try writer.attachScale(scale, to: path, dimension: dimension) }
+        }
+    }
+
+    /// Each of the table's matrices as a 2-D float32 dataset `PATH/NAME`, its dimensions labelled with the
+    /// axis names and given the dimension scales `PATH/axes/AXIS` (shared by matrices with the same axis):
+    /// `f["a/similarity"][()]` is the matrix, `f["a/similarity"].dims[0][0]` its row labels. The attribute
+    /// `matrices` lists them, and each matrix's attribute `axes` names its two axes, for import.
+    private func writeMatrices(_ table: Table, at path: String) throws {
+        guard !table.matrices.isEmpty else { return }
+        let names = table.matrices.keys.sorted()
+        let taken = Set(table.columnNames).union(["attachments", "grid", "axes"])
+        if let clash = names.first(where: taken.contains) ?? (table.columnNames.contains("axes") ? "axes" : nil) {
+            throw EngineError.invalidArgument("cannot export table '\(path)': its matrix '\(clash)' collides with a column or with 'attachments', 'grid' or 'axes'")
+        }
+        let axesGroup = "\(path)/axes"
+        try writer.createGroup(axesGroup)
+        var written: [String: Column] = [:]
+        for name in names {
+            guard let matrix = table.matrices[name] else { continue }
+            try Export.validateName(name, what: "matrix")
+            for axis in [matrix.rows, matrix.columns] {
+                try Export.validateName(axis.name, what: "matrix axis")
+                if let earlier = written[axis.name] {
+                    guard earlier == axis.labels else {
+                        throw EngineError.invalidArgument("cannot export table '\(path)': its matrices label the axis '\(axis.name)' differently")
+                    }
+                    continue
+                }
+                try writer.writeDataset("\(axesGroup)/\(axis.name)", try HDF5Layout.payload(of: axis.labels), compress: false)
+                written[axis.name] = axis.labels
+            }
+            let dataset = "\(path)/\(name)"
+            try writeArray(dataset, try .floats(matrix.values))
+            try labelAxes(of: dataset, [(matrix.rows.name, "\(axesGroup)/\(matrix.rows.name)"),
+                                        (matrix.columns.name, "\(axesGroup)/\(matrix.columns.name)")])
+            try writer.setAttribute("axes", .strings([matrix.rows.name, matrix.columns.name]), on: dataset)
+        }
+        try writer.setAttribute("matrices", .strings(names), on: path)
     }
 
     /// For a layer × component table (int `layer`, string `component`, each pair once), every numeric measure
@@ -183,9 +232,7 @@ struct HDF5Layout {
             for (row, cell) in cells { matrix[cell] = values[row] }
             let dataset = "\(grid)/\(name)"
             try writer.writeDataset(dataset, try .doubles(matrix, shape: [layerAxis.count, componentAxis.count]), compress: false)
-            try writer.labelDimensions(of: dataset, ["layer", "component"])
-            try writer.attachScale("\(grid)/layer", to: dataset, dimension: 0)
-            try writer.attachScale("\(grid)/component", to: dataset, dimension: 1)
+            try labelAxes(of: dataset, [("layer", "\(grid)/layer"), ("component", "\(grid)/component")])
         }
     }
 
@@ -278,20 +325,18 @@ struct HDF5Layout {
         try writer.setAttribute("kind", .string(vectors.kind.rawValue), on: path)
         let matrix = "\(path)/matrix"
         try writeArray(matrix, try .floats(vectors.matrix))
-        try writer.writeDataset("\(path)/names", try .strings(vectors.names, shape: [vectors.names.count]), compress: false)
-        if vectors.matrix.ndim == 2 {
-            try writer.labelDimensions(of: matrix, ["model", vectors.kind == .similarity ? "model" : "feature"])
-            if vectors.names.count == vectors.count { try writer.attachScale("\(path)/names", to: matrix, dimension: 0) }
-        }
+        let names = "\(path)/names", columns = "\(path)/columns"
+        try writer.writeDataset(names, try .strings(vectors.names, shape: [vectors.names.count]), compress: false)
         if let labels = vectors.labels {
             try writer.writeDataset("\(path)/labels", try .strings(labels, shape: [labels.count]), compress: false)
         }
         if !vectors.columnNames.isEmpty {
-            let columns = "\(path)/columns"
             try writer.writeDataset(columns, try .strings(vectors.columnNames, shape: [vectors.columnNames.count]), compress: false)
-            if vectors.matrix.ndim == 2, vectors.columnNames.count == vectors.dimension {
-                try writer.attachScale(columns, to: matrix, dimension: 1)
-            }
+        }
+        if vectors.matrix.ndim == 2 {
+            try labelAxes(of: matrix, [("model", vectors.names.count == vectors.count ? names : nil),
+                                       (vectors.kind == .similarity ? "model" : "feature",
+                                        !vectors.columnNames.isEmpty && vectors.columnNames.count == vectors.dimension ? columns : nil)])
         }
     }
 

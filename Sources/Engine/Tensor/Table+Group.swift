@@ -82,7 +82,8 @@ extension Table {
 
     /// A long table as a grid: one row per distinct value of `rows`, one column per distinct value of `columns`
     /// (both in order of first appearance) holding `values`; missing cells are NaN. A cell given twice is an error
-    /// (group first to say how to combine them).
+    /// (group first to say how to combine them). The grid also travels as the matrix `matrices[values]` (axes
+    /// named by `rows` and `columns`), which is what export writes.
     public func pivot(rows rowKey: String, columns columnKey: String, values valueName: String) throws -> Table {
         let rowColumn = try column(rowKey), columnColumn = try column(columnKey)
         guard let values = try column(valueName).doubles else {
@@ -109,6 +110,14 @@ extension Table {
         var result = try Table(columns: [(rowKey, rowColumn.selecting(firstRow))])
         for (j, name) in columnOrder.enumerated() {
             try result.append(name, .double(rowOrder.indices.map { i in cells[i * Swift.max(rowCount, 1) + j] ?? .nan }))
+        }
+        // A degenerate pivot (one key for both axes, values named like a column) has no matrix to name.
+        if rowKey != columnKey, !result.columnNames.contains(valueName) {
+            let grid = try Tensor(shape: [rowOrder.count, columnOrder.count], values: rowOrder.indices.flatMap { i in
+                columnOrder.indices.map { j in Float(cells[i * Swift.max(rowCount, 1) + j] ?? .nan) }
+            })
+            result.matrices[valueName] = try LabelledMatrix(grid, rows: MatrixAxis(rowKey, rowColumn.selecting(firstRow)),
+                                                            columns: MatrixAxis(columnKey, .string(columnOrder)))
         }
         return result
     }

@@ -27,6 +27,10 @@ public struct Table: Sendable, Equatable {
     public private(set) var columns: [String: Column]
     /// Extra named results that travel with the table (e.g. spectra), not shown as columns.
     public var attachments: [String: Tensor] = [:]
+    /// Matrix-shaped results the table shows as rows (`align`'s layer × layer similarity, a pivot, the score
+    /// matrix of a matching), by name; exports write each as a 2-D dataset with both axes labelled. Row and
+    /// column selections drop them: a view that no longer covers the matrix must not export it.
+    public var matrices: [String: LabelledMatrix] = [:]
 
     public static func == (lhs: Table, rhs: Table) -> Bool {
         lhs.columnNames == rhs.columnNames && lhs.columns == rhs.columns

@@ -51,8 +51,8 @@ enum AnalysisBuiltins {
     ]
 
     /// Without `pair`: the layer × layer similarity as a table (`layer` of a, then one column `bN` per layer
-    /// N of b). With `pair=[la, lb]`: the Hungarian matching of those two layers (`index_a`, `index_b`,
-    /// `score`), with the similarity matrix attached as `similarity`.
+    /// N of b) carrying the matrix `similarity`. With `pair=[la, lb]`: the Hungarian matching of those two
+    /// layers (`index_a`, `index_b`, `score`) carrying the matrices `scores` (every pair's score) and `similarity`.
     private static func align(_ arguments: Arguments) throws -> Value {
         let a = try arguments.model("a"), b = try arguments.model("b")
         let component = try arguments.string("component", default: "ff2")
@@ -66,7 +66,7 @@ enum AnalysisBuiltins {
         let alignment = try Align.layers(a, b, component: component, images: images)
         guard let pair else { return .table(try alignment.table()) }
         var matching = try Align.match(a, b, component: component, layerA: pair[0], layerB: pair[1], images: images)
-        matching.attachments["similarity"] = alignment.similarity
+        matching.matrices["similarity"] = try alignment.matrix()
         return .table(matching)
     }
 

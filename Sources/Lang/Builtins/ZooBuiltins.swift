@@ -155,7 +155,7 @@ enum ZooBuiltins {
 
     static let pca = Builtin(
         name: "pca", parameters: [.required("vectors"), .optional("components", "2")], group: "zoo",
-        summary: "principal-component scores of each model's vector, as a table (name, label, pc1, pc2, …) with the explained variance ratios attached",
+        summary: "principal-component scores of each model's vector, as a table (name, label, pc1, pc2, …; the matrix `scores` for export) with the explained variance ratios attached",
         example: "pca(v, 2)") { arguments in
         let vectors = try vectorsArgument(arguments, "vectors")
         let components = try arguments.int("components", default: 2)
@@ -165,6 +165,9 @@ enum ZooBuiltins {
         if let labels = vectors.labels { try table.append("label", .string(labels)) }
         for component in 0..<components { try table.append("pc\(component + 1)", .double(scores.map { $0[component] })) }
         table.attachments["explained_variance"] = try Tensor(shape: [components], values: explained.map(Float.init))
+        table.matrices["scores"] = try LabelledMatrix(Tensor(shape: [vectors.count, components], values: scores.flatMap { $0.map(Float.init) }),
+                                                      rows: MatrixAxis("model", vectors.names.count == vectors.count ? .string(vectors.names) : .int(Array(0..<vectors.count))),
+                                                      columns: MatrixAxis("component", .string((1...components).map { "pc\($0)" })))
         return .table(table)
     }
 

@@ -55,6 +55,10 @@ extension Display {
                 lines.append("attached: \(names.count) tensors (\(listed))")
             }
         }
+        for name in table.matrices.keys.sorted() {
+            guard let matrix = table.matrices[name] else { continue }
+            lines.append("matrix \(name): \(matrix.values.shape[0]) \(matrix.rows.name) × \(matrix.values.shape[1]) \(matrix.columns.name)")
+        }
         return lines.joined(separator: "\n")
     }
 

@@ -146,7 +146,7 @@ extension Value {
         case let .table(table):
             available = [
                 ("columns", { .list(table.columnNames.map { .string($0) }) }), ("rows", { .number(Double(table.rowCount)) }),
-            ]
+            ] + table.matrices.keys.sorted().compactMap { name in table.matrices[name].map { matrix in (name, { .tensor(matrix.values) }) } }
         case let .function(function):
             available = [("name", { .string(function.name) })]
         case let .zoo(zoo):

@@ -12,7 +12,13 @@ public struct Alignment: Sendable {
     /// layersA × layersB: ½(mean best match of each A vector + mean best match of each B vector).
     public let similarity: Tensor
 
-    /// The similarity as a table: `layer` (of the first model), then one column `bN` per layer N of the second.
+    /// The similarity with its axes `layer_a` and `layer_b` labelled by layer number.
+    public func matrix() throws -> LabelledMatrix {
+        try LabelledMatrix(similarity, rows: MatrixAxis("layer_a", .int(layersA)), columns: MatrixAxis("layer_b", .int(layersB)))
+    }
+
+    /// The similarity as a table to read: `layer` (of the first model), then one column `bN` per layer N of the
+    /// second; the matrix itself travels as `matrices["similarity"]`, which is what export writes.
     public func table() throws -> Table {
         var table = Table()
         try table.append("layer", .int(layersA))
@@ -20,6 +26,7 @@ public struct Alignment: Sendable {
         for (column, layer) in layersB.enumerated() {
             try table.append("b\(layer)", .double(layersA.indices.map { Double(values[$0 * layersB.count + column]) }))
         }
+        table.matrices["similarity"] = try matrix()
         return table
     }
 }
@@ -60,8 +67,9 @@ public enum Align {
     }
 
     /// The one-to-one matching (Hungarian) of layer `layerA`'s vectors of `a` with layer `layerB`'s of `b`,
-    /// as a table `index_a`, `index_b`, `score` (the vocabulary-space cosine of each matched pair); `images`
-    /// (of the same two models) is built from `embedding` when not given.
+    /// as a table `index_a`, `index_b`, `score` (the vocabulary-space cosine of each matched pair) carrying the
+    /// whole score matrix it maximised as `matrices["scores"]`; `images` (of the same two models) is built from
+    /// `embedding` when not given.
     public static func match(_ a: Model, _ b: Model, component: String, layerA: Int, layerB: Int,
                              embedding: EmbeddingChoice = .input, images: Images? = nil) throws -> Table {
         let images = try images ?? Images(a, b, embedding: embedding)
@@ -84,6 +92,8 @@ public enum Align {
         try table.append("index_a", .int(indexA))
         try table.append("index_b", .int(indexB))
         try table.append("score", .double(scores))
+        table.matrices["scores"] = try LabelledMatrix(cosines, rows: MatrixAxis("index_a", .int(Array(0..<rows))),
+                                                      columns: MatrixAxis("index_b", .int(Array(0..<columns))))
         return table
     }
 
