@@ -89,15 +89,6 @@ public struct CanonicalEntry: Sendable, Equatable {
     public let rawName: String
     /// How the raw tensor becomes canonical.
     public let transform: CanonicalTransform
-
-    public init(name: String, stack: String?, layer: Int?, component: String, rawName: String, transform: CanonicalTransform) {
-        self.name = name
-        self.stack = stack
-        self.layer = layer
-        self.component = component
-        self.rawName = rawName
-        self.transform = transform
-    }
 }
 
 /// A model family with its dimensions and canonical schema.

@@ -73,11 +73,7 @@ struct JSONParser {
             position += 1
             skipWhitespace()
             members.append((key, try parseValue()))
-            skipWhitespace()
-            guard position < bytes.count else { throw error("unexpected end of input in an object") }
-            if bytes[position] == UInt8(ascii: ",") { position += 1; continue }
-            if bytes[position] == UInt8(ascii: "}") { position += 1; return .object(members) }
-            throw error("expected ',' or '}'")
+            guard try anotherFollows(closing: "}", in: "an object") else { return .object(members) }
         }
     }
 
@@ -91,12 +87,17 @@ struct JSONParser {
         while true {
             skipWhitespace()
             elements.append(try parseValue())
-            skipWhitespace()
-            guard position < bytes.count else { throw error("unexpected end of input in an array") }
-            if bytes[position] == UInt8(ascii: ",") { position += 1; continue }
-            if bytes[position] == UInt8(ascii: "]") { position += 1; return .array(elements) }
-            throw error("expected ',' or ']'")
+            guard try anotherFollows(closing: "]", in: "an array") else { return .array(elements) }
         }
+    }
+
+    /// After a member or element: consumes `,` (true: another follows) or the closing bracket (false).
+    private mutating func anotherFollows(closing close: Unicode.Scalar, in container: String) throws -> Bool {
+        skipWhitespace()
+        guard position < bytes.count else { throw error("unexpected end of input in \(container)") }
+        if bytes[position] == UInt8(ascii: ",") { position += 1; return true }
+        if bytes[position] == UInt8(ascii: close) { position += 1; return false }
+        throw error("expected ',' or '\(close)'")
     }
 
     private mutating func parseString() throws -> String {

@@ -175,31 +175,29 @@ enum GGUFDequantize {
     /// d, dmin (f16), 12 bytes of scales/mins, 128 bytes of nibbles: sub-block 2c + k is nibble k of bytes
     /// 32c …< 32c + 32; x = (d sc) q − (dmin m).
     static func q4_K(_ source: UnsafeRawPointer, _ out: UnsafeMutablePointer<Float>, _ blocks: Range<Int>) {
-        for b in blocks {
-            let p = source + b * 144, o = out + b * 256
-            let d = half(p, 0), dmin = half(p, 2)
-            for sub in 0..<8 {
-                let (sc, m) = scaleMin(p, 4, sub)
-                let scale = d * Float(sc), offset = dmin * Float(m)
-                let shift = UInt8((sub & 1) * 4), first = 16 + (sub >> 1) * 32
-                let target = o + sub * 32
-                for j in 0..<32 { target[j] = scale * Float((byte(p, first + j) >> shift) & 0x0F) - offset }
-            }
-        }
+        scaledNibbles(source, out, blocks, blockBytes: 144, nibblesAt: 16, fifthBitsAt: nil)
     }
 
     /// As Q4_K with a fifth bit: bit `sub` of high byte j (32 bytes at offset 16), nibbles at offset 48.
     static func q5_K(_ source: UnsafeRawPointer, _ out: UnsafeMutablePointer<Float>, _ blocks: Range<Int>) {
+        scaledNibbles(source, out, blocks, blockBytes: 176, nibblesAt: 48, fifthBitsAt: 16)
+    }
+
+    /// The layout Q4_K and Q5_K share; inlined so each caller's constant `fifthBitsAt` folds away.
+    @inline(__always)
+    private static func scaledNibbles(_ source: UnsafeRawPointer, _ out: UnsafeMutablePointer<Float>, _ blocks: Range<Int>,
+                                      blockBytes: Int, nibblesAt: Int, fifthBitsAt: Int?) {
         for b in blocks {
-            let p = source + b * 176, o = out + b * 256
+            let p = source + b * blockBytes, o = out + b * 256
             let d = half(p, 0), dmin = half(p, 2)
             for sub in 0..<8 {
                 let (sc, m) = scaleMin(p, 4, sub)
                 let scale = d * Float(sc), offset = dmin * Float(m)
-                let shift = UInt8((sub & 1) * 4), first = 48 + (sub >> 1) * 32, bit = UInt8(sub)
+                let shift = UInt8((sub & 1) * 4), first = nibblesAt + (sub >> 1) * 32, bit = UInt8(sub)
                 let target = o + sub * 32
                 for j in 0..<32 {
-                    let q = ((byte(p, first + j) >> shift) & 0x0F) | (((byte(p, 16 + j) >> bit) & 1) << 4)
+                    var q = (byte(p, first + j) >> shift) & 0x0F
+                    if let fifthBitsAt { q |= ((byte(p, fifthBitsAt + j) >> bit) & 1) << 4 }
                     target[j] = scale * Float(q) - offset
                 }
             }

@@ -11,13 +11,6 @@ public struct Chart: Sendable, Equatable {
     /// What is drawn.
     public var marks: Marks
 
-    public init(title: String, x: Axis, y: Axis, marks: Marks) {
-        self.title = title
-        self.x = x
-        self.y = y
-        self.marks = marks
-    }
-
     /// The kinds of chart `plot` can draw.
     public enum Kind: String, Sendable, CaseIterable {
         case lines, heatmap, scatter, histogram, spectrum, esd
@@ -29,15 +22,9 @@ public struct Axis: Sendable, Equatable {
     /// The axis title (`layer`, `erank`).
     public var label: String
     /// Base-10 logarithmic scale (only positive values are drawn).
-    public var log: Bool
+    public var log = false
     /// Ticks fall on whole numbers only (layers, indices).
-    public var integer: Bool
-
-    public init(label: String, log: Bool = false, integer: Bool = false) {
-        self.label = label
-        self.log = log
-        self.integer = integer
-    }
+    public var integer = false
 }
 
 /// The marks of a chart; each case carries the data its legend describes.
@@ -56,11 +43,6 @@ public enum Marks: Sendable, Equatable {
 public struct Point: Sendable, Equatable {
     public var x: Double
     public var y: Double
-
-    public init(x: Double, y: Double) {
-        self.x = x
-        self.y = y
-    }
 }
 
 /// A named polyline; its colour and marker follow from its position among the chart's series.
@@ -69,11 +51,6 @@ public struct Series: Sendable, Equatable {
     public var name: String
     /// Points in drawing order.
     public var points: [Point]
-
-    public init(name: String, points: [Point]) {
-        self.name = name
-        self.points = points
-    }
 }
 
 /// A matrix of values drawn as coloured cells; row 0 is drawn at the top.
@@ -86,13 +63,6 @@ public struct Heatmap: Sendable, Equatable {
     public var values: [[Double]]
     /// What the colour means (`rel`, `value`).
     public var scaleLabel: String
-
-    public init(rows: [String], columns: [String], values: [[Double]], scaleLabel: String) {
-        self.rows = rows
-        self.columns = columns
-        self.values = values
-        self.scaleLabel = scaleLabel
-    }
 
     /// The smallest and largest finite values, nil when there are none.
     public var range: (lower: Double, upper: Double)? {
@@ -148,13 +118,6 @@ public struct Scatter: Sendable, Equatable {
         public var group: Int
         /// A one-character marker (index into `markers`).
         public var marker: Int
-
-        public init(position: Point, name: String, group: Int, marker: Int) {
-            self.position = position
-            self.name = name
-            self.group = group
-            self.marker = marker
-        }
     }
 
     /// The points.
@@ -163,12 +126,6 @@ public struct Scatter: Sendable, Equatable {
     public var groups: [String]
     /// Marker key and what it stands for (`s` → `sentiment`), in legend order.
     public var markers: [(key: Character, meaning: String)]
-
-    public init(points: [Mark], groups: [String], markers: [(key: Character, meaning: String)]) {
-        self.points = points
-        self.groups = groups
-        self.markers = markers
-    }
 
     public static func == (lhs: Scatter, rhs: Scatter) -> Bool {
         lhs.points == rhs.points && lhs.groups == rhs.groups
@@ -184,12 +141,6 @@ public struct Histogram: Sendable, Equatable {
     public var counts: [Int]
     /// Values left out because they are NaN or infinite.
     public var skipped: Int
-
-    public init(edges: [Double], counts: [Int], skipped: Int) {
-        self.edges = edges
-        self.counts = counts
-        self.skipped = skipped
-    }
 }
 
 extension Chart {

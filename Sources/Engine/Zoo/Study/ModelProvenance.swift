@@ -16,13 +16,6 @@ public struct ModelProvenance: Equatable, Sendable {
     /// SHA-256 of the files' names and headers, hex.
     public let headerHash: String
 
-    public init(path: String, size: Int, modified: Int, headerHash: String) {
-        self.path = path
-        self.size = size
-        self.modified = modified
-        self.headerHash = headerHash
-    }
-
     /// Bytes of a non-safetensors file that count as its header.
     static let headerLimit = 64 * 1024
     /// A safetensors header larger than this is not believed (the format's own readers cap it at 100 MB).

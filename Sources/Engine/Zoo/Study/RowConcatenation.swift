@@ -48,27 +48,18 @@ enum RowConcatenation {
                 guard table.columnNames == first.columnNames, let part = table.columns[column] else { throw mismatch(name) }
                 return part
             }
+            // Every shard's column must have the first shard's element type.
+            func joinedValues<Element>(_ values: (Column) -> [Element]?) throws -> [Element] {
+                try parts.flatMap { part -> [Element] in
+                    guard let elements = values(part) else { throw mismatch("\(name)/\(column)") }
+                    return elements
+                }
+            }
             switch parts[0] {
-            case .double:
-                try joined.append(column, .double(try parts.flatMap { part -> [Double] in
-                    guard case let .double(values) = part else { throw mismatch("\(name)/\(column)") }
-                    return values
-                }))
-            case .int:
-                try joined.append(column, .int(try parts.flatMap { part -> [Int] in
-                    guard case let .int(values) = part else { throw mismatch("\(name)/\(column)") }
-                    return values
-                }))
-            case .string:
-                try joined.append(column, .string(try parts.flatMap { part -> [String] in
-                    guard case let .string(values) = part else { throw mismatch("\(name)/\(column)") }
-                    return values
-                }))
-            case .bool:
-                try joined.append(column, .bool(try parts.flatMap { part -> [Bool] in
-                    guard case let .bool(values) = part else { throw mismatch("\(name)/\(column)") }
-                    return values
-                }))
+            case .double: try joined.append(column, .double(try joinedValues { if case let .double(v) = $0 { v } else { nil } }))
+            case .int: try joined.append(column, .int(try joinedValues { if case let .int(v) = $0 { v } else { nil } }))
+            case .string: try joined.append(column, .string(try joinedValues { if case let .string(v) = $0 { v } else { nil } }))
+            case .bool: try joined.append(column, .bool(try joinedValues { if case let .bool(v) = $0 { v } else { nil } }))
             }
         }
         return joined
