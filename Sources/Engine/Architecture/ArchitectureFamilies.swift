@@ -19,7 +19,7 @@ typealias ArchitectureRecogniser = @Sendable (_ names: ParameterNames) -> Archit
 enum ArchitectureFamilies {
     static let all: [ArchitectureRecogniser] = [
         BERTFamily.recognise, DistilBERTFamily.recognise, GPT2Family.recognise,
-        LlamaFamily.recognise, T5Family.recognise, BARTFamily.recognise, OPTFamily.recognise,
+        LlamaFamily.recognise, T5Family.recognise, BARTFamily.recognise, OPTFamily.recognise, DINOv2Family.recognise,
     ]
 
     /// The canonical name of a per-layer matrix: `layer.3.q`, or `enc.layer.3.q` in a stack.

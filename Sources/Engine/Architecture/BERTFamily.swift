@@ -2,8 +2,9 @@
 import Foundation
 
 enum BERTFamily {
-    /// XLM-R and CamemBERT checkpoints use the `roberta.` prefix too.
-    static let layout = FamilyLayout(prefixes: ["", "bert.", "roberta.", "electra.", "mpnet.", "model."],
+    /// XLM-R and CamemBERT checkpoints use the `roberta.` prefix too; `model.0.auto_model.` is a whole
+    /// sentence-transformers model exported to ONNX (its first module's transformer).
+    static let layout = FamilyLayout(prefixes: ["", "bert.", "roberta.", "electra.", "mpnet.", "model.", "model.0.auto_model."],
                                      probe: "embeddings.word_embeddings.weight")
     /// BERT's attention names; MPNet keeps the rest of BERT's layout but names attention `attention.attn.q k v o`.
     static let attentionVariants: [[(component: String, suffix: String)]] = [

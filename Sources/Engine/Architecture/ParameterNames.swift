@@ -5,7 +5,9 @@ import Foundation
 /// safetensors and Keras checkpoints alike. Keras `…/layer_._3/…/kernel:0` becomes `….layer.3.….weight`,
 /// marked input-major (Keras kernels are stored d_in × d_out, the transpose of a PyTorch Linear). A GGUF
 /// model's config names its llama.cpp architecture (`gguf_architecture`), and its `blk.3.attn_q.weight` becomes
-/// `model.layers.3.self_attn.q_proj.weight` (GGUF stores Linear weights out × in, as PyTorch does).
+/// `model.layers.3.self_attn.q_proj.weight` (GGUF stores Linear weights out × in, as PyTorch does). An ONNX MatMul
+/// weight named by its node (`/encoder/layer.0/attention/self/query/MatMul`) becomes
+/// `encoder.layer.0.attention.self.query.weight`, input-major like a Keras kernel.
 struct ParameterNames {
     private struct Stored {
         let raw: String
@@ -39,6 +41,11 @@ struct ParameterNames {
     func shape(_ key: String) -> [Int]? {
         guard let stored = byKey[key] else { return nil }
         return stored.inputMajor ? stored.shape.reversed() : stored.shape
+    }
+
+    /// The keys starting with `prefix`, sorted, with their shapes in PyTorch orientation.
+    func keys(startingWith prefix: String) -> [(key: String, shape: [Int])] {
+        byKey.keys.filter { $0.hasPrefix(prefix) }.sorted().compactMap { key in shape(key).map { (key, $0) } }
     }
 
     /// The first prefix among `prefixes` for which `prefix + suffix` exists.
@@ -82,6 +89,8 @@ struct ParameterNames {
 
     /// The PyTorch-style key of a raw name, and whether the stored tensor is input-major (a Keras kernel).
     static func normalise(_ raw: String) -> (key: String, inputMajor: Bool) {
+        // ONNX initializers named by the node consuming them (`ONNXWeights.names`); only MatMul weights map onto a module.
+        if raw.hasPrefix("/") { return raw.hasSuffix("/MatMul") ? (onnxMatMulKey(raw), true) : (raw, false) }
         guard raw.contains("/") || raw.hasSuffix(":0") else { return (raw, false) }
         var parts = raw.split(separator: "/").map(String.init)
         if let last = parts.last, let colon = last.lastIndex(of: ":") { parts[parts.count - 1] = String(last[..<colon]) }
@@ -99,5 +108,19 @@ struct ParameterNames {
         // `layer_._3` (Keras list naming) becomes `layer.3`.
         let key = parts.map { $0.replacingOccurrences(of: "_._", with: ".") }.joined(separator: ".")
         return (key, inputMajor)
+    }
+
+    /// The PyTorch key of an ONNX MatMul weight named by its node (`ONNXWeights.names`): PyTorch's exporter names
+    /// a node by its module scope, one `/`-separated part per module, a container's child written `parent.N`
+    /// after the container's own part (`/model/model.0/auto_model/encoder/layer.0/…/query/MatMul`). The key is
+    /// the module path with `.weight` (`model.0.auto_model.encoder.layer.0.….query.weight`); the tensor is
+    /// d_in × d_out, the transpose of the Linear weight PyTorch stores.
+    static func onnxMatMulKey(_ raw: String) -> String {
+        var modules: [Substring] = []
+        for part in raw.split(separator: "/").dropLast() {
+            if let last = modules.last, part.hasPrefix(last + ".") { modules.removeLast() }
+            modules.append(part)
+        }
+        return modules.joined(separator: ".") + ".weight"
     }
 }

@@ -10,7 +10,7 @@ public enum ModelLoader {
         "tf_model.h5", "model.h5",
     ]
     /// Extensions of weight files picked up in a directory without an index or a preferred name.
-    private static let weightExtensions = [".safetensors", ".bin", ".pt", ".pth", ".h5", ".gguf"]
+    private static let weightExtensions = [".safetensors", ".bin", ".pt", ".pth", ".h5", ".gguf", ".onnx"]
     /// File names so generic that the directory names the model instead.
     private static let genericNames = Set(preferredWeights + ["model.pt", "model.pth", "model.bin"])
 
@@ -128,6 +128,8 @@ public enum ModelLoader {
             let mapped = index.shards.allSatisfy { $0.hasSuffix(".safetensors") }
             return (parameters, "\(index.shards.count) shards, " + (mapped ? "safetensors, memory-mapped" : "pytorch zip checkpoint"))
         }
+        // ONNX files are protobuf messages, which have no magic: the extension says what they are.
+        if path.hasSuffix(".onnx") { return try ONNXWeights.parameters(path: path) }
         let magic = try leadingBytes(path, count: 8)
         if magic.starts(with: [0x50, 0x4B, 0x03, 0x04]) {
             return (try PyTorchCheckpoint.parameters(path: path), "pytorch zip checkpoint")

@@ -14,6 +14,7 @@ import Testing
         let manifest = try Self.corpus.get().manifest
         #expect(manifest.count >= 30)
         #expect(manifest.filter { $0["load"]?.stringValue?.hasSuffix(".gguf") == true }.count >= 15)
+        #expect(manifest.filter { $0["load"]?.stringValue?.hasSuffix(".onnx") == true }.count >= 20)
     }
 
     @Test func everyMalformedFileGivesAPreciseError() throws {

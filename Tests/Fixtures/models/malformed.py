@@ -256,4 +256,89 @@ gguf("gguf/odd-head-rows.gguf", "tensor 'blk.0.attn_q.weight': 3 rows cannot be 
      kvs=(ARCH, kv("llama.attention.head_count", 4, struct.pack("<I", 2))), tensors=(tinfo("blk.0.attn_q.weight", [32, 3]),),
      data=b"\x00" * 102)
 
+# --- ONNX: protobuf written by hand (the onnx package refuses to build most of these) ---
+def pvarint(n):
+    n &= (1 << 64) - 1
+    out = bytearray()
+    while True:
+        out.append((n & 0x7F) | (0x80 if n > 0x7F else 0))
+        n >>= 7
+        if not n:
+            return bytes(out)
+
+
+def pfield(number, value, wire=None):
+    """One field: an int as a varint, bytes/str length-delimited (or `wire` given explicitly with raw bytes)."""
+    if wire is not None:
+        return pvarint(number << 3 | wire) + value
+    if isinstance(value, int):
+        return pvarint(number << 3) + pvarint(value)
+    data = value.encode() if isinstance(value, str) else value
+    return pvarint(number << 3 | 2) + pvarint(len(data)) + data
+
+
+def ptensor(name, dims, data_type=1, raw=None, extra=b""):
+    body = b"".join(pfield(1, d) for d in dims) + pfield(2, data_type) + pfield(8, name)
+    return body + (pfield(9, raw) if raw is not None else b"") + extra
+
+
+def pnode(name, op, inputs, attributes=b""):
+    return b"".join(pfield(1, i) for i in inputs) + pfield(3, name) + pfield(4, op) + attributes
+
+
+def pmodel(initializers=(), nodes=(), graph_extra=b""):
+    graph = b"".join(pfield(1, n) for n in nodes) + pfield(2, "g") + b"".join(pfield(5, t) for t in initializers) + graph_extra
+    return pfield(1, 8) + pfield(2, "pytorch") + pfield(8, pfield(2, 17)) + pfield(7, graph)
+
+
+def onnx_case(name, data, error, names=None):
+    write(name, data)
+    case(name, error, names)
+
+
+W = ptensor("w", [2, 3], raw=b"\0" * 24)
+good = pmodel([W])
+onnx_case("onnx/truncated-varint.onnx", good[:1] + b"\x88", "field 1: truncated varint at offset 1: the message ends at offset 2")
+onnx_case("onnx/varint-overflow.onnx", pvarint(1 << 3) + b"\xff" * 9 + b"\x7f", "field 1: varint at offset 1 overflows 64 bits")
+onnx_case("onnx/length-past-end.onnx", pfield(1, 8) + pvarint(7 << 3 | 2) + pvarint(1000) + b"\0" * 10,
+          "field 7: length 1000 at offset 5 runs past the end of the message (10 bytes left)")
+onnx_case("onnx/truncated-data.onnx", good[:-5], "field 7: length")
+onnx_case("onnx/no-graph.onnx", pfield(1, 8) + pfield(2, "pytorch"), "not an ONNX model: no graph (field 7)")
+onnx_case("onnx/group-wire-type.onnx", pfield(1, 8) + pvarint(4 << 3 | 3), "field 4 at offset 2 has wire type 3, which is a (deprecated) group")
+onnx_case("onnx/raw-size-mismatch.onnx", pmodel([ptensor("w", [2, 3], raw=b"\0" * 20)]),
+          "graph.initializer 0 'w': dims 2×3 of FLOAT need 24 bytes, raw_data holds 20", "'w'")
+onnx_case("onnx/float-data-count.onnx", pmodel([ptensor("w", [2, 3], extra=pfield(4, b"\0" * 20))]),
+          "graph.initializer 0 'w': dims 2×3 need 6 values, float_data holds 5", "'w'")
+onnx_case("onnx/float-data-ragged.onnx", pmodel([ptensor("w", [2], extra=pfield(4, b"\0" * 7))]),
+          "float_data: packed run of 7 bytes is not a whole number of 4-byte values", "'w'")
+onnx_case("onnx/raw-and-typed.onnx", pmodel([ptensor("w", [1], raw=b"\0" * 4, extra=pfield(4, b"\0" * 4))]),
+          "holds both raw_data and typed data (field 4)", "'w'")
+onnx_case("onnx/wrong-typed-field.onnx", pmodel([ptensor("w", [1], extra=pfield(7, b"\x01"))]),
+          "FLOAT data belongs in float_data (field 4), found field 7", "'w'")
+onnx_case("onnx/no-data.onnx", pmodel([ptensor("w", [3])]), "dims 3 need 3 values, float_data holds 0", "'w'")
+onnx_case("onnx/negative-dim.onnx", pmodel([ptensor("w", [-1], raw=b"")]), "dims holds the negative dimension -1", "'w'")
+onnx_case("onnx/dims-overflow.onnx", pmodel([ptensor("w", [2 ** 40, 2 ** 40], raw=b"")]), "overflow or have a dimension above", "'w'")
+onnx_case("onnx/unknown-type.onnx", pmodel([ptensor("w", [1], data_type=99, raw=b"\0")]), "data_type 99 is not an ONNX tensor type", "'w'")
+onnx_case("onnx/wrong-wire-type.onnx", pmodel([pfield(2, b"\x01") + pfield(8, "w")]),
+          "data_type (field 2) has wire type 2, expected 0", "'w'")
+onnx_case("onnx/int8.onnx", pmodel([W, ptensor("q", [4], data_type=3, raw=b"\0" * 4)]),
+          "graph.initializer 1 'q': stored as INT8, a quantised type", "'q'")
+onnx_case("onnx/string.onnx", pmodel([ptensor("s", [1], data_type=8, extra=pfield(6, "a"))]),
+          "'s': stored as STRING, which mvs does not read", "'s'")
+external = pfield(13, pfield(1, "location") + pfield(2, "weights.bin")) + pfield(14, 1)
+onnx_case("onnx/external-data.onnx", pmodel([ptensor("e", [1024], extra=external)]),
+          "'e': the data is stored in an external file ('weights.bin'), which mvs does not read", "'e'")
+onnx_case("onnx/duplicate-initializer.onnx", pmodel([W, W]), "two initializers are named 'w'", "'w'")
+onnx_case("onnx/sparse.onnx", pmodel([W], graph_extra=pfield(15, b"")), "sparse initializers (field 15) are not supported")
+onnx_case("onnx/segment.onnx", pmodel([ptensor("w", [1], raw=b"\0" * 4, extra=pfield(3, b""))]),
+          "'w': segmented tensors (field 3, segment) are not supported", "'w'")
+# If-node bodies nested 40 deep: graph -> node -> attribute g -> graph -> ...
+nested = pfield(2, "body")
+for _ in range(40):
+    nested = pfield(2, "body") + pfield(1, pnode("if", "If", ["c"], pfield(5, pfield(1, "then_branch") + pfield(6, nested))))
+onnx_case("onnx/deep-nesting.onnx", pmodel([W], nodes=[pnode("if", "If", ["c"], pfield(5, pfield(1, "then_branch") + pfield(6, nested)))]),
+          "graphs nested more than 32 deep in node attributes")
+onnx_case("onnx/bad-node.onnx", pmodel([W], nodes=[pfield(3, b"n") + pvarint(4 << 3 | 2) + pvarint(50)]),
+          "graph.node 0: field 4: length 50")
+
 json.dump(manifest, sys.stdout)
