@@ -13,6 +13,8 @@ struct Options {
         case script(String)
         /// `mvs study …` or `mvs merge …` with the arguments from the subcommand's name on.
         case subcommand([String])
+        /// `--kernel-protocol`: JSON lines for a front-end such as the Jupyter kernel (docs/kernel.md).
+        case kernelProtocol
     }
 
     var mode: Mode = .repl
@@ -20,7 +22,7 @@ struct Options {
     /// Values bound to `args` in the script.
     var arguments: [String] = []
 
-    static let flags = ["--help", "-h", "--version", "-V", "--no-init", "-c"]
+    static let flags = ["--help", "-h", "--version", "-V", "--no-init", "-c", "--kernel-protocol"]
 
     static let usage = """
     mvs \(Version.current) — model vector shell: weight-space analysis of transformer models.
@@ -35,6 +37,7 @@ struct Options {
     options:
       -c CODE        run CODE and exit
       --no-init      do not read ~/.mvsrc (or $XDG_CONFIG_HOME/mvs/init.mvs)
+      --kernel-protocol  serve a front-end (the Jupyter kernel) with JSON lines on stdin/stdout (docs/kernel.md)
       -h, --help     show this help
       -V, --version  show the version
 
@@ -55,6 +58,9 @@ struct Options {
                 return options
             case "--version", "-V":
                 options.mode = .version
+                return options
+            case "--kernel-protocol":
+                options.mode = .kernelProtocol
                 return options
             case "--no-init":
                 options.loadInit = false

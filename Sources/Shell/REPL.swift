@@ -154,22 +154,7 @@ final class REPL {
 
     /// Completion candidates: dot-commands at the start of a line, else variables, builtins and keywords.
     private func completions(for word: String, before: String) -> [String] {
-        let pool: [String]
-        if word.hasPrefix("."), before.trimmingCharacters(in: .whitespaces).isEmpty {
-            pool = REPL.commands.map(\.name)
-        } else if let dot = word.lastIndex(of: "."), dot != word.startIndex {
-            // `m.na` → attributes of `m` (a variable, possibly followed by attributes: `m.config.hid`).
-            let path = word[..<dot].split(separator: ".").map(String.init)
-            guard var value = session.interpreter.value(of: path[0]) else { return [] }
-            for name in path.dropFirst() {
-                guard let next = try? value.attribute(name) else { return [] }
-                value = next
-            }
-            pool = value.attributeNames.map { "\(word[..<dot]).\($0)" }
-        } else {
-            pool = session.interpreter.variables.map(\.name) + BuiltinRegistry.all.map(\.name) + Keyword.allCases.map(\.rawValue)
-        }
-        return Array(Set(pool.filter { $0.hasPrefix(word) })).sorted()
+        Completion.candidates(for: word, before: before, commands: REPL.commands.map(\.name), interpreter: session.interpreter)
     }
 
     /// `$MVS_HISTORY`, else `$XDG_STATE_HOME/mvs/history`, else `~/.mvs_history`.

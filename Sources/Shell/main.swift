@@ -26,6 +26,8 @@ case let .script(path):
     exit(ScriptRunner.runFile(path, arguments: options.arguments))
 case let .subcommand(arguments):
     exit(StudyCommand.run(arguments))
+case .kernelProtocol:
+    exit(KernelProtocol().run())
 case .repl:
     if Terminal.stdinIsTerminal {
         exit(REPL(loadInit: options.loadInit).run())

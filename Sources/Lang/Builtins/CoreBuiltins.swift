@@ -18,7 +18,11 @@ enum CoreBuiltins {
                 throw ArgumentError("show(): the table has no column '\(measure)'"
                                     + Suggest.hint(for: measure, in: table.columnNames, listing: "columns"))
             }
-            arguments.context.write(Display.full(value, measure: measure))
+            if let display = arguments.context.display {
+                display(Display.bundle(value, measure: measure))
+            } else {
+                arguments.context.write(Display.full(value, measure: measure))
+            }
             return .none
         },
         Builtin(name: "help", parameters: [.optional("topic", "none")], group: "core",

@@ -23,6 +23,11 @@ enum PlotBuiltins {
                 arguments.context.write("wrote \(path) (\(chart.title))")
                 return .none
             }
+            if let display = arguments.context.display {
+                let (width, height) = try svgSize(arguments)
+                display(MIMEBundle(svg: SVGRenderer.render(chart, width: width, height: height), text: "plot: \(chart.title)"))
+                return .none
+            }
             let terminal = arguments.context.terminal
             // Not a terminal: a fixed size, so piped and golden output does not depend on the caller's window.
             let width = try arguments.int("width", default: terminal.map { min($0.width, 100) } ?? 80)
@@ -41,7 +46,12 @@ enum PlotBuiltins {
         var tree = tree
         if arguments.has("title") { tree.title = try arguments.string("title") }
         guard arguments.has("file") else {
-            arguments.context.write(tree.text())
+            if let display = arguments.context.display {
+                let (width, height) = try svgSize(arguments)
+                display(MIMEBundle(svg: tree.svg(width: width, height: height), text: tree.text()))
+            } else {
+                arguments.context.write(tree.text())
+            }
             return .none
         }
         let path = FilePath.expandingTilde(try arguments.string("file"))
@@ -51,7 +61,7 @@ enum PlotBuiltins {
         return .none
     }
 
-    /// The SVG size from width= and height= (720 × 450 by default), checked.
+    /// The SVG size from width= and height= in pixels (720 × 450 by default), checked.
     private static func svgSize(_ arguments: Arguments) throws -> (width: Int, height: Int) {
         let width = try arguments.int("width", default: 720), height = try arguments.int("height", default: 450)
         guard (240...10_000).contains(width), (180...10_000).contains(height) else {

@@ -23,8 +23,15 @@ extension Display {
 
     /// The whole column, one row per line, as a one-column table shows it.
     static func column(_ column: ColumnValue) -> String {
-        let name = column.name.isEmpty ? (column.values.isMask ? "mask" : "value") : column.name
-        guard let table = try? Table(columns: [(name, column.values)]) else { return columnSummary(column) }
+        guard let table = column.table else { return columnSummary(column) }
         return Display.table(table, measure: nil)
+    }
+}
+
+extension ColumnValue {
+    /// The column as a one-column table, named `mask` or `value` when it has no name.
+    var table: Table? {
+        let title = name.isEmpty ? (values.isMask ? "mask" : "value") : name
+        return try? Table(columns: [(title, values)])
     }
 }

@@ -11,21 +11,30 @@ extension Display {
 
     /// A table as aligned text; with `measure`, a layers-down × components-across grid of that column.
     static func table(_ table: Table, measure: String?) -> String {
+        layout(table, measure: measure).text
+    }
+
+    /// What a table shows, whichever way it is drawn: the long form, or the grid of one measure (with a
+    /// line saying why not when the measure or the grid columns are missing).
+    static func layout(_ table: Table, measure: String?) -> TableLayout {
         guard let measure else { return longTable(table) }
         guard let column = table.columns[measure] else {
-            return "no column named '\(measure)'\(Suggest.hint(for: measure, in: table.columnNames))\n" + longTable(table)
+            var layout = longTable(table)
+            layout.preface = "no column named '\(measure)'\(Suggest.hint(for: measure, in: table.columnNames))"
+            return layout
         }
         guard case let .int(layers)? = table.columns["layer"], case let .string(components)? = table.columns["component"] else {
-            return "a grid needs 'layer' and 'component' columns; the table has \(table.columnNames.joined(separator: ", "))\n"
-                + longTable(table)
+            var layout = longTable(table)
+            layout.preface = "a grid needs 'layer' and 'component' columns; the table has \(table.columnNames.joined(separator: ", "))"
+            return layout
         }
         var stacks: [String]?
         if case let .string(values)? = table.columns["stack"] { stacks = values }
         return grid(measure, column, layers: layers, components: components, stacks: stacks)
     }
 
-    /// Every column, aligned; numbers right-aligned at a precision chosen per column.
-    private static func longTable(_ table: Table) -> String {
+    /// Every column; numbers right-aligned at a precision chosen per column.
+    private static func longTable(_ table: Table) -> TableLayout {
         let rowCount = table.rowCount
         let shown: [Int] = rowCount > wholeRows
             ? Array(0..<headRows) + Array(rowCount - tailRows..<rowCount) : Array(0..<rowCount)
@@ -35,35 +44,34 @@ extension Display {
             let formatted = cells(column)
             columns.append((name, shown.map { formatted($0) }, column.isNumeric))
         }
-        let widths = columns.map { column in max(column.header.count, column.cells.map(\.count).max() ?? 0) }
-        var lines = [render(columns.map { ($0.header, $0.numeric) }, widths: widths)]
+        var layout = TableLayout(header: columns.map { TableLayout.Cell($0.header, numeric: $0.numeric) })
         for position in shown.indices {
             if position == headRows, shown.count < rowCount {
-                lines.append("… \(rowCount - shown.count) more rows …")
+                layout.rows.append(.elided(rowCount - shown.count))
             }
-            lines.append(render(columns.map { ($0.cells[position], $0.numeric) }, widths: widths))
+            layout.rows.append(.cells(columns.map { TableLayout.Cell($0.cells[position], numeric: $0.numeric) }))
         }
-        lines.append("\(rowCount) rows × \(table.columnNames.count) columns")
+        layout.footer.append("\(rowCount) rows × \(table.columnNames.count) columns")
         if !table.attachments.isEmpty {
             let names = table.attachments.keys.sorted { $0.localizedStandardCompare($1) == .orderedAscending }
             if names.count == 1, let only = table.attachments[names[0]], only.ndim == 1, only.count <= 8 {
                 // A short vector (PCA's explained variance) is worth reading in place.
                 let style = NumberStyle(only.buffer.map(Double.init))
-                lines.append("attached: \(names[0]) [\(only.buffer.map { style.format(Double($0)) }.joined(separator: ", "))]")
+                layout.footer.append("attached: \(names[0]) [\(only.buffer.map { style.format(Double($0)) }.joined(separator: ", "))]")
             } else {
                 let listed = names.count > 4 ? "\(names[0]), \(names[1]) … \(names[names.count - 1])" : names.joined(separator: ", ")
-                lines.append("attached: \(names.count) tensors (\(listed))")
+                layout.footer.append("attached: \(names.count) tensors (\(listed))")
             }
         }
         for name in table.matrices.keys.sorted() {
             guard let matrix = table.matrices[name] else { continue }
-            lines.append("matrix \(name): \(matrix.values.shape[0]) \(matrix.rows.name) × \(matrix.values.shape[1]) \(matrix.columns.name)")
+            layout.footer.append("matrix \(name): \(matrix.values.shape[0]) \(matrix.rows.name) × \(matrix.values.shape[1]) \(matrix.columns.name)")
         }
-        return lines.joined(separator: "\n")
+        return layout
     }
 
     /// One measure as a grid: a row per (stack,) layer, a column per component, in first-seen order.
-    private static func grid(_ measure: String, _ column: Column, layers: [Int], components: [String], stacks: [String]?) -> String {
+    private static func grid(_ measure: String, _ column: Column, layers: [Int], components: [String], stacks: [String]?) -> TableLayout {
         var rowKeys: [String] = []
         var componentOrder: [String] = []
         var cellsByKey: [String: [String: String]] = [:]
@@ -74,25 +82,13 @@ extension Display {
             if !componentOrder.contains(components[index]) { componentOrder.append(components[index]) }
             cellsByKey[key]?[components[index]] = formatted(index)
         }
-        let labelWidth = max(measure.count, rowKeys.map(\.count).max() ?? 0)
-        let widths = componentOrder.map { component in
-            max(component.count, rowKeys.compactMap { cellsByKey[$0]?[component]?.count }.max() ?? 0)
-        }
-        var lines = [render([(measure, false)] + componentOrder.map { ($0, true) }, widths: [labelWidth] + widths)]
+        var layout = TableLayout(header: [TableLayout.Cell(measure, numeric: false)] + componentOrder.map { TableLayout.Cell($0, numeric: true) })
+        layout.rowLabels = true
         for key in rowKeys {
-            let row = componentOrder.map { (cellsByKey[key]?[$0] ?? "", true) }
-            lines.append(render([(key, true)] + row, widths: [labelWidth] + widths))
+            let row = componentOrder.map { TableLayout.Cell(cellsByKey[key]?[$0] ?? "", numeric: true) }
+            layout.rows.append(.cells([TableLayout.Cell(key, numeric: true)] + row))
         }
-        return lines.joined(separator: "\n")
-    }
-
-    /// Cells joined by two spaces, numbers right-aligned, text left-aligned, without trailing blanks.
-    private static func render(_ cells: [(String, Bool)], widths: [Int]) -> String {
-        let padded = zip(cells, widths).map { cell, width -> String in
-            let padding = String(repeating: " ", count: max(0, width - cell.0.count))
-            return cell.1 ? padding + cell.0 : cell.0 + padding
-        }
-        return String(padded.joined(separator: "  ").reversed().drop { $0 == " " }.reversed())
+        return layout
     }
 
     /// A formatter for a column's cells: integers as integers, doubles at one precision for the column.

@@ -11,11 +11,16 @@ public protocol CallContext: AnyObject {
     func write(_ text: String)
     /// The terminal the output goes to, or nil when output is not a terminal (a pipe, a file, a test).
     var terminal: TerminalInfo? { get }
+    /// Where rich output goes when the front-end shows HTML and pictures (a notebook); nil in a terminal,
+    /// a pipe or a test, where builtins write text.
+    var display: ((MIMEBundle) -> Void)? { get }
 }
 
 extension CallContext {
     /// Contexts that never write to a terminal need not say so.
     public var terminal: TerminalInfo? { nil }
+    /// Contexts that only write text need not say so.
+    public var display: ((MIMEBundle) -> Void)? { nil }
 }
 
 /// What builtins that draw (`plot`) need to know about the terminal; Shell fills it in.

@@ -9,6 +9,8 @@ public final class Interpreter: CallContext {
     public var output: (String) -> Void
     /// The terminal output goes to (Shell sets it when stdout is one), for builtins that draw.
     public var terminal: TerminalInfo?
+    /// Rich output for a front-end that shows HTML and SVG (the kernel protocol sets it); nil writes text.
+    public var display: ((MIMEBundle) -> Void)?
     /// Everything run so far, for provenance in exports.
     public private(set) var sourceText = ""
 
