@@ -1,7 +1,6 @@
 // Progress of long Engine work for the kernel protocol: a display a front-end redraws in place.
 import Engine
 import Foundation
-import Lang
 
 /// Sends `progress` messages with one display id per piece of work: nothing for work that ends within half
 /// a second, then at most four updates a second, and a last one saying how long it took.
@@ -39,7 +38,7 @@ final class KernelProgress: ProgressReporter, @unchecked Sendable {  // unchecke
             if let lastSent, now.timeIntervalSince(lastSent) < KernelProgress.interval, done < total { return }
             let shown = min(max(done, 0), total)
             let text = "\(label) \(shown)/\(total) (\(Int(Double(shown) / Double(total) * 100))%)"
-            let html = "<progress value=\"\(shown)\" max=\"\(total)\"></progress> \(MIMEBundle.escapeHTML(text))"
+            let html = "<progress value=\"\(shown)\" max=\"\(total)\"></progress> \(SVGRenderer.escapeMarkup(text))"
             send(text: text, html: html, update: lastSent != nil)
             lastSent = now
         }
@@ -49,7 +48,7 @@ final class KernelProgress: ProgressReporter, @unchecked Sendable {  // unchecke
         lock.withLock {
             guard lastSent != nil else { return }
             let text = "\(label): \(total) steps in \(String(format: "%.1f", Date().timeIntervalSince(started))) s"
-            send(text: text, html: MIMEBundle.escapeHTML(text), update: true)
+            send(text: text, html: SVGRenderer.escapeMarkup(text), update: true)
             lastSent = nil
         }
     }

@@ -6,6 +6,11 @@ public enum SVGRenderer {
     /// Average advance of a 12 px sans-serif character, for laying out labels without measuring fonts.
     static let characterWidth = 7.0
 
+    /// Text made safe inside XML or HTML elements and attribute values (notebook HTML tables use it too).
+    public static func escapeMarkup(_ text: String) -> String {
+        SVGBuilder.escape(text)
+    }
+
     /// A complete SVG document of `width` × `height` pixels. Marks carry classes (`series`, `cell`,
     /// `point`, `bar`) and `<title>` tooltips with their values.
     public static func render(_ chart: Chart, width: Int = 720, height: Int = 450) -> String {

@@ -15,21 +15,6 @@ public struct MIMEBundle: Sendable, Equatable {
     public init(svg: String, text: String) {
         data = ["text/plain": text, "image/svg+xml": svg]
     }
-
-    /// Text made safe inside HTML elements and attribute values.
-    public static func escapeHTML(_ text: String) -> String {
-        var escaped = ""
-        for character in text {
-            switch character {
-            case "&": escaped += "&amp;"
-            case "<": escaped += "&lt;"
-            case ">": escaped += "&gt;"
-            case "\"": escaped += "&quot;"
-            default: escaped.append(character)
-            }
-        }
-        return escaped
-    }
 }
 
 extension Display {

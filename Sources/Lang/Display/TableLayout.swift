@@ -1,4 +1,5 @@
 // A table laid out for display (formatted cells, elision, footer), drawn as aligned text or as HTML.
+import Engine
 
 /// The cells a table display shows, already formatted at the terminal's precision; the text and HTML
 /// drawings differ only in how they align and frame them.
@@ -61,7 +62,7 @@ struct TableLayout {
     /// right-align every cell by default and text columns must stay left.
     var html: String {
         var parts: [String] = []
-        if let preface { parts.append("<p>\(MIMEBundle.escapeHTML(preface))</p>") }
+        if let preface { parts.append("<p>\(SVGRenderer.escapeMarkup(preface))</p>") }
         parts.append("<table class=\"mvs-table\">")
         parts.append("<thead><tr>" + header.map { TableLayout.cell("th", $0) }.joined() + "</tr></thead>")
         parts.append("<tbody>")
@@ -75,11 +76,11 @@ struct TableLayout {
             }
         }
         parts.append("</tbody></table>")
-        if !footer.isEmpty { parts.append("<p>" + footer.map(MIMEBundle.escapeHTML).joined(separator: "<br>") + "</p>") }
+        if !footer.isEmpty { parts.append("<p>" + footer.map(SVGRenderer.escapeMarkup).joined(separator: "<br>") + "</p>") }
         return parts.joined(separator: "\n")
     }
 
     private static func cell(_ tag: String, _ cell: Cell) -> String {
-        "<\(tag) style=\"text-align: \(cell.numeric ? "right" : "left")\">\(MIMEBundle.escapeHTML(cell.text))</\(tag)>"
+        "<\(tag) style=\"text-align: \(cell.numeric ? "right" : "left")\">\(SVGRenderer.escapeMarkup(cell.text))</\(tag)>"
     }
 }
