@@ -54,13 +54,13 @@ enum StudyCommand {
     private static func directory(_ flags: inout Flags) throws -> StudyDirectory {
         guard let path = flags.positional.first else { throw UsageError("missing the study directory") }
         flags.positional.removeFirst()
-        return StudyDirectory((path as NSString).expandingTildeInPath)
+        return StudyDirectory(FilePath.expandingTilde(path))
     }
 
     private static func initialize(_ flags: inout Flags) throws {
         let directory = try directory(&flags)
         guard let zoo = flags.value("--zoo"), let base = flags.value("--base") else { throw UsageError("study init needs --zoo and --base") }
-        var spec = StudySpec(zoo: (zoo as NSString).expandingTildeInPath, base: (base as NSString).expandingTildeInPath,
+        var spec = StudySpec(zoo: FilePath.expandingTilde(zoo), base: FilePath.expandingTilde(base),
                              shards: try flags.int("--shards") ?? 0)
         spec.gramShards = try flags.int("--gram-shards") ?? 0
         spec.sketch = flags.bool("--no-sketch") ? nil : try flags.int("--sketch") ?? 512
@@ -122,7 +122,7 @@ enum StudyCommand {
         resources.account = flags.value("--account")
         resources.maxParallel = try flags.int("--max-parallel")
         resources.copy = flags.bool("--copy")
-        let binary = flags.value("--binary").map { URL(fileURLWithPath: ($0 as NSString).expandingTildeInPath).standardized.path } ?? executablePath()
+        let binary = flags.value("--binary").map { URL(fileURLWithPath: FilePath.expandingTilde($0)).standardized.path } ?? executablePath()
         try flags.finish(positional: 0)
         let files = try SlurmScript.write(directory, binary: binary, resources: resources)
         Terminal.out("wrote \(files.array), \(files.merge) and \(files.submit)")
@@ -143,7 +143,7 @@ enum StudyCommand {
         let options = ShardMerge.Options(overwrite: flags.bool("--overwrite"), copy: flags.bool("--copy"), checkModels: !flags.bool("--no-check"))
         try flags.finish(positional: nil)
         guard flags.positional.count >= 2 else { throw UsageError("merge needs OUT and at least one SHARD file") }
-        let paths = flags.positional.map { ($0 as NSString).expandingTildeInPath }
+        let paths = flags.positional.map { FilePath.expandingTilde($0) }
         try report(ShardMerge.merge(Array(paths.dropFirst()), into: paths[0], options: options), target: paths[0])
     }
 

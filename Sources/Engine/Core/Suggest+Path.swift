@@ -5,13 +5,13 @@ extension Suggest {
     /// `; did you mean 'models/minilm'?` when the path's folder exists and holds a name close to the missing
     /// last component (by edit distance, or one that starts with it), else "".
     public static func hint(forPath path: String) -> String {
-        let expanded = (path as NSString).expandingTildeInPath
-        let name = (expanded as NSString).lastPathComponent
-        let folder = (expanded as NSString).deletingLastPathComponent
+        let expanded = FilePath.expandingTilde(path)
+        let name = FilePath.lastComponent(expanded)
+        let folder = FilePath.deletingLastComponent(expanded)
         guard !name.isEmpty, let entries = try? FileManager.default.contentsOfDirectory(atPath: folder.isEmpty ? "." : folder) else { return "" }
         let visible = entries.filter { !$0.hasPrefix(".") }.sorted()
         guard let match = closest(to: name, in: visible) ?? visible.first(where: { $0.hasPrefix(name) }) else { return "" }
-        let shown = (path as NSString).deletingLastPathComponent
-        return tail(shown.isEmpty ? match : (shown as NSString).appendingPathComponent(match))
+        let shown = FilePath.deletingLastComponent(path)
+        return tail(shown.isEmpty ? match : FilePath.join(shown, match))
     }
 }

@@ -20,7 +20,7 @@ enum GGUFModel {
         let vocabulary = tokens.map { array in
             VocabularySource { readable(array.strings() ?? [], tokenizer: metadata["tokenizer.ggml.model"]?.stringValue) }
         }
-        let displayName = name ?? ((path as NSString).lastPathComponent as NSString).deletingPathExtension
+        let displayName = name ?? FilePath.deletingExtension(FilePath.lastComponent(path))
         return Model(name: displayName, source: source ?? path, format: "gguf v\(file.version), memory-mapped",
                      config: config, parameters: parameters, vocabulary: vocabulary, gguf: metadata)
     }

@@ -14,7 +14,7 @@ enum ForwardBuiltins {
             return .table(table)
         },
         Builtin(name: "hidden", parameters: [.required("model"), .required("text")], group: "forward",
-                summary: "hidden states for a text (or a list of token ids) of a BERT-like, GPT-2 or Llama: a (layers+1) × tokens × d tensor",
+                summary: "hidden states for a text (or a list of token ids): a (layers+1) × tokens × d tensor; passes exist for \(DifferentiableWeights.families)",
                 example: "h = hidden(m, \"The cat sat.\")") { arguments in
             let model = try arguments.model("model")
             let ids: [Int]
@@ -120,7 +120,7 @@ enum ForwardBuiltins {
         vocabulary.indices.contains(id) ? vocabulary[id] : String(id)
     }
 
-    /// The model's weights (a BERT-like, GPT-2 or Llama) and the tokens of the `text` argument: the tokenizer's,
+    /// The model's weights (a family `DifferentiableWeights` has a pass for) and the tokens of the `text` argument: the tokenizer's,
     /// or, for a list of ids (as `hidden` takes them), those ids with their vocabulary pieces.
     static func encoded(_ arguments: Arguments) throws -> (DifferentiableWeights, [TokenPiece]) {
         let model = try arguments.model("model")

@@ -30,16 +30,16 @@ enum ZooBuiltins {
         group: "zoo",
         summary: "join a study's shard files (a list of paths, or a study directory) into one HDF5 file, checking them first",
         example: "merge_shards(\"study.h5\", \"out/study\")") { arguments in
-        let target = (try arguments.string("path") as NSString).expandingTildeInPath
+        let target = FilePath.expandingTilde(try arguments.string("path"))
         let paths: [String]
         switch arguments.value("shards") {
         case let .string(folder)?:
-            let directory = StudyDirectory((folder as NSString).expandingTildeInPath)
+            let directory = StudyDirectory(FilePath.expandingTilde(folder))
             paths = try directory.load().tasks.map(directory.shardPath)
         case let .list(items)?:
             paths = try items.map { item in
                 guard case let .string(path) = item else { throw ArgumentError("merge_shards(): 'shards' must list file paths, found \(item.typeName)") }
-                return (path as NSString).expandingTildeInPath
+                return FilePath.expandingTilde(path)
             }
         case let value?: throw ArgumentError("merge_shards(): 'shards' must be a list of shard files or a study directory, got \(value.typeName)")
         case nil: throw ArgumentError("merge_shards() missing argument 'shards'")

@@ -48,7 +48,7 @@ public struct ModelProvenance: Equatable, Sendable {
             guard stat(file, &info) == 0 else { throw EngineError.io(path: file, message: "cannot stat: \(Export.systemError())") }
             size += Int(info.st_size)
             modified = max(modified, Int(info.st_mtim.tv_sec) * 1_000_000_000 + Int(info.st_mtim.tv_nsec))
-            hash.update(Array(((file as NSString).lastPathComponent).utf8) + [0])
+            hash.update(Array(FilePath.lastComponent(file).utf8) + [0])
             hash.update(try header(of: file, size: Int(info.st_size)))
         }
         return ModelProvenance(path: path, size: size, modified: modified, headerHash: hash.hexDigest())

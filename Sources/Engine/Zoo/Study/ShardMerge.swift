@@ -48,7 +48,7 @@ public enum ShardMerge {
         let names = try filled.first.map { first in try first.file.children().map(\.name).filter { $0 != "models" } } ?? []
         var values: [(name: String, value: ExportValue)] = []
         var virtual: [String: [HDF5VirtualSource]] = [:]
-        let directory = (target as NSString).deletingLastPathComponent
+        let directory = FilePath.deletingLastComponent(target)
         for name in names {
             let value = try RowConcatenation.values(try filled.map { try $0.value(name) }, name: name)
             values.append((name, value))

@@ -41,7 +41,7 @@ public enum SlurmScript {
         where value.contains(where: { $0.isWhitespace || $0 == "\"" || $0 == "'" || $0 == "$" }) {
             throw EngineError.invalidArgument("Slurm option '\(value)' contains spaces, quotes or '$'")
         }
-        let name = (directory.path as NSString).lastPathComponent
+        let name = FilePath.lastComponent(directory.path)
         let files = Files(array: directory.path + "/array.sbatch", merge: directory.path + "/merge.sbatch", submit: directory.path + "/submit.sh")
         for path in [directory.path, binary] where !plain(path) {
             throw EngineError.invalidArgument("'\(path)': Slurm scripts need absolute paths of plain characters (no spaces or quotes)")
