@@ -1,5 +1,7 @@
 // Completion candidates from the builtin registry, the session's variables and keywords, shared by the
 // REPL's Tab and the kernel protocol's complete request.
+import Engine
+import Foundation
 import Lang
 
 /// What a word being typed may become.
@@ -24,5 +26,21 @@ enum Completion {
             pool = interpreter.variables.map(\.name) + BuiltinRegistry.all.map(\.name) + Keyword.allCases.map(\.rawValue)
         }
         return Array(Set(pool.filter { $0.hasPrefix(word) })).sorted()
+    }
+
+    /// File names for the text of a string being typed (`load("~/.cache/mvs/mo`): entries of its folder that
+    /// start with its last part, folders ending in `/`, hidden ones only when the part starts with a dot.
+    /// The REPL gets the same from readline.
+    static func paths(for typed: String) -> [String] {
+        let slash = typed.lastIndex(of: "/")
+        let folder = slash.map { String(typed[...$0]) } ?? ""
+        let part = slash.map { String(typed[typed.index(after: $0)...]) } ?? typed
+        let listed = FilePath.expandingTilde(folder.isEmpty ? "." : folder)
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: listed) else { return [] }
+        return names.filter { $0.hasPrefix(part) && (part.hasPrefix(".") || !$0.hasPrefix(".")) }.sorted().map { name in
+            var isDirectory: ObjCBool = false
+            FileManager.default.fileExists(atPath: (listed as NSString).appendingPathComponent(name), isDirectory: &isDirectory)
+            return folder + name + (isDirectory.boolValue ? "/" : "")
+        }
     }
 }

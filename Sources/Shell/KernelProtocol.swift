@@ -97,10 +97,15 @@ final class KernelProtocol {
         }
     }
 
-    /// Completion of the word before the cursor (cursor and answer in Unicode scalars, as Jupyter counts).
+    /// Completion of the word before the cursor, or of a file name inside a string (cursor and answer in
+    /// Unicode scalars, as Jupyter counts).
     private func complete(_ code: String, cursor: Int) -> [String: Any] {
         let scalars = Array(code.unicodeScalars)
         let end = min(max(cursor, 0), scalars.count)
+        if let opening = KernelProtocol.openString(in: scalars, before: end) {
+            let typed = String(String.UnicodeScalarView(scalars[(opening + 1)..<end]))
+            return ["type": "reply", "status": "ok", "matches": Completion.paths(for: typed), "cursor_start": opening + 1, "cursor_end": end]
+        }
         var start = end
         while start > 0, KernelProtocol.isWordScalar(scalars[start - 1]) || scalars[start - 1] == "." { start -= 1 }
         var lineStart = start
@@ -152,6 +157,25 @@ final class KernelProtocol {
         case .incomplete: return "incomplete"
         case .failed: return "invalid"
         }
+    }
+
+    /// Where the string literal open at `end` started (its quote), if the cursor is inside one on its line.
+    private static func openString(in scalars: [Unicode.Scalar], before end: Int) -> Int? {
+        var lineStart = end
+        while lineStart > 0, scalars[lineStart - 1] != "\n" { lineStart -= 1 }
+        var opening: Int?
+        var index = lineStart
+        while index < end {
+            let scalar = scalars[index]
+            if opening != nil, scalar == "\\" {
+                index += 2
+                continue
+            }
+            if scalar == "\"" { opening = opening == nil ? index : nil }
+            if opening == nil, scalar == "#" { return nil }
+            index += 1
+        }
+        return opening
     }
 
     private static func isWordScalar(_ scalar: Unicode.Scalar) -> Bool {

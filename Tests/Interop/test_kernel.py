@@ -123,24 +123,45 @@ def test_execution_count_ans_and_semicolon(kernel):
     assert stdout_of(outputs) == "21 42\n"
 
 
-def test_completion_sees_variables_and_attributes(kernel):
-    _, client = kernel
-    execute(client, 'my_table = table(alpha=[1], beta=["b"])')
-    msg_id = client.complete("x = my_t", 8)
+def shell_reply(client, msg_id):
     reply = client.get_shell_msg(timeout=10)
     while reply["parent_header"].get("msg_id") != msg_id:
         reply = client.get_shell_msg(timeout=10)
-    assert reply["content"]["matches"] == ["my_table"]
-    assert (reply["content"]["cursor_start"], reply["content"]["cursor_end"]) == (4, 8)
+    return reply["content"]
+
+
+def test_completion_sees_variables_attributes_and_file_names(kernel, tmp_path):
+    _, client = kernel
+    execute(client, 'my_table = table(alpha=[1], beta=["b"])')
+    reply = shell_reply(client, client.complete("x = my_t", 8))
+    assert reply["matches"] == ["my_table"]
+    assert (reply["cursor_start"], reply["cursor_end"]) == (4, 8)
+    reply = shell_reply(client, client.complete("my_table.al", 11))
+    assert reply["matches"] == ["my_table.alpha"]
+
+    (tmp_path / "models").mkdir()
+    (tmp_path / "model.txt").write_text("")
+    (tmp_path / "other").write_text("")
+    code = f'm = load("{tmp_path}/mo'
+    reply = shell_reply(client, client.complete(code, len(code)))
+    assert reply["matches"] == [f"{tmp_path}/model.txt", f"{tmp_path}/models/"]
+    assert (reply["cursor_start"], reply["cursor_end"]) == (len('m = load("'), len(code))
+
+
+def test_exit_ends_the_session_and_the_next_cell_starts_afresh(kernel):
+    _, client = kernel
+    reply, _ = execute(client, "gone = 1\nexit()")
+    assert reply["status"] == "ok" and reply["payload"][0]["source"] == "ask_exit"
+    reply, _ = execute(client, "gone")
+    assert reply["status"] == "error" and reply["evalue"].startswith("unknown name 'gone'")
+    _, outputs = execute(client, "print(1 + 1)")
+    assert stdout_of(outputs) == "2\n"
 
 
 def test_inspect_inside_a_call_shows_the_registry_help(kernel):
     _, client = kernel
     code = "cluster(v, "
-    msg_id = client.inspect(code, len(code))
-    reply = client.get_shell_msg(timeout=10)
-    while reply["parent_header"].get("msg_id") != msg_id:
-        reply = client.get_shell_msg(timeout=10)
+    reply = {"content": shell_reply(client, client.inspect(code, len(code)))}
     text = reply["content"]["data"]["text/plain"]
     help_text = run_mvs("-c", 'help("cluster")').stdout
     assert reply["content"]["found"] and text.strip() == help_text.strip()
