@@ -37,9 +37,11 @@ def prepare(cache, python, tiny, only):
     bench = os.path.join(cache, "bench")
     os.makedirs(bench, exist_ok=True)
     gemma = os.path.join(models, "gemma3", "gemma-3-270m-q4_k_m.gguf")
-    if only and all(name.startswith("gguf_") for name in only):
-        # Only GGUF jobs: the synthetic inputs (≈5 GB to write) are not needed.
-        return {"gguf": gemma}
+    onnx_files = {"dinov2": os.path.join(models, "dinov2-onnx", "vit_s_focus.onnx"),
+                  "paraphrase": os.path.join(models, "paraphrase-minilm-onnx", "paraphrase-MiniLM-L3-v2.onnx")}
+    if only and all(name.startswith(("gguf_", "onnx_")) for name in only):
+        # Only GGUF and ONNX jobs: the synthetic inputs (≈5 GB to write) are not needed.
+        return {"gguf": gemma, **onnx_files}
     if tiny:
         zoo = os.path.join(bench, "tiny-zoo")
         if not os.path.exists(os.path.join(zoo, "manifest.csv")):
@@ -65,14 +67,14 @@ def prepare(cache, python, tiny, only):
                                "--tasks", "1", "--per-task", "1"], stdout=subprocess.DEVNULL)
     return {"small": minilm, "large": large, "ft": os.path.join(zoo, "sentiment-0"),
             "large_ft": os.path.join(large_zoo, "sentiment-0"), "zoo": os.path.join(zoo, "manifest.csv"), "k": "5",
-            "gguf": gemma}
+            "gguf": gemma, **onnx_files}
 
 
 def jobs(inputs, scratch):
     mvs_script = lambda name: os.path.join(HERE, f"mvs_{name}.mvs")
-    # GGUF jobs share one peer script, told which job to run.
-    peer = lambda name: ([os.path.join(HERE, "peer_gguf.py"), name.removeprefix("gguf_")] if name.startswith("gguf_")
-                         else [os.path.join(HERE, f"peer_{name}.py")])
+    # GGUF jobs share one peer script, told which job to run; so do ONNX jobs.
+    peer = lambda name: ([os.path.join(HERE, f"peer_{name.split('_')[0]}.py"), name.split("_", 1)[1]]
+                         if name.startswith(("gguf_", "onnx_")) else [os.path.join(HERE, f"peer_{name}.py")])
     h5 = os.path.join(scratch, "out.h5")
     gguf = [
         ("load (Gemma 3 GGUF, 253 MB)", "gguf_load", [inputs["gguf"]]),
@@ -80,6 +82,10 @@ def jobs(inputs, scratch):
         ("rank (Gemma 3 GGUF, 126)", "gguf_rank", [inputs["gguf"]]),
         ("project ff2 last layer (Gemma)", "gguf_project", [inputs["gguf"]]),
     ] if "gguf" in inputs else []
+    gguf += [
+        ("load (DINOv2 ViT-S ONNX, 97 MB)", "onnx_load", [inputs["dinov2"]]),
+        ("load (MiniLM-L3 ONNX, 69 MB)", "onnx_load", [inputs["paraphrase"]]),
+    ] if "dinov2" in inputs else []
     if "small" not in inputs:
         return gguf, mvs_script, peer
     return [

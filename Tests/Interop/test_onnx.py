@@ -130,3 +130,25 @@ def test_quantised_onnx_is_refused_by_name():
     assert "a quantised type" in result.stderr
     # The first quantised initializer in file order is the one named.
     assert f"'{quantised[0]}'" in result.stderr, result.stderr
+
+
+def test_paraphrase_minilm_paired_with_minilms_vocabulary_runs_as_onnxruntime_does(tmp_path, minilm_dir):
+    """load(…, vocab=, config=) gives the ONNX export MiniLM's vocabulary and its head count; hidden()'s last layer
+    then equals onnxruntime running the same file (its 'onnx::Shape_422' output is the last hidden state)."""
+    import h5py
+    import onnxruntime
+    from tokenizers import Tokenizer
+    assert PARAPHRASE.exists(), "run scripts/fetch-models first"
+    text = "The cat sat on the mat, and the dog watched it."
+    out = tmp_path / "hidden.h5"
+    run_mvs("-c", f'p = load("{PARAPHRASE}", vocab="{minilm_dir}", config={{num_attention_heads: 12}})\n'
+                  f'export("{out}", h=hidden(p, "{text}"))')
+    tokenizer = Tokenizer.from_file(str(minilm_dir / "tokenizer.json"))
+    tokenizer.no_padding()
+    ids = np.array([tokenizer.encode(text).ids], dtype=np.int64)
+    session = onnxruntime.InferenceSession(str(PARAPHRASE), providers=["CPUExecutionProvider"])
+    (expected,) = session.run(["onnx::Shape_422"], {"input_ids": ids, "attention_mask": np.ones_like(ids)})
+    with h5py.File(out) as f:
+        hidden = f["h"][()]
+    assert hidden.shape == (4, ids.shape[1], 384)
+    np.testing.assert_allclose(hidden[-1], expected[0], rtol=1e-4, atol=1e-4)

@@ -17,7 +17,7 @@ extension VocabularySource {
     /// A lazy vocabulary read from one file, by its name: `*.txt` one token per line, `tokenizer.json`, or a
     /// `vocab.json` token → id map (GPT-2 byte-level pieces).
     public convenience init(file path: String) {
-        self.init { try VocabularyFiles.read(path) }
+        self.init(directory: FilePath.deletingLastComponent(path)) { try VocabularyFiles.read(path) }
     }
 }
 

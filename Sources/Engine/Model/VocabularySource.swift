@@ -6,9 +6,15 @@ public final class VocabularySource: @unchecked Sendable {  // unchecked: `cache
     private let loader: () throws -> [String]
     private var cached: [String]?
     private let lock = NSLock()
+    /// The directory of the vocabulary file, where its tokenizer files (`tokenizer_config.json`, …) are read too;
+    /// nil when the vocabulary does not come from a file.
+    public let directory: String?
 
-    /// A vocabulary produced by `loader` on first use.
-    public init(loader: @escaping () throws -> [String]) { self.loader = loader }
+    /// A vocabulary produced by `loader` on first use; `directory` holds its tokenizer files, if any.
+    public init(directory: String? = nil, loader: @escaping () throws -> [String]) {
+        self.loader = loader
+        self.directory = directory
+    }
 
     /// Token strings indexed by id.
     public func tokens() throws -> [String] {

@@ -52,6 +52,8 @@ public enum Tokenizer: Sendable {
 
     /// The directory holding the model's tokenizer files.
     static func directory(of model: Model) -> String {
+        // A vocabulary taken from elsewhere (`load(…, vocab=)`) brings its tokenizer files along.
+        if let directory = model.vocabulary?.directory { return directory }
         var isDirectory: ObjCBool = false
         let exists = FileManager.default.fileExists(atPath: model.source, isDirectory: &isDirectory)
         return exists && isDirectory.boolValue ? model.source : FilePath.deletingLastComponent(model.source)

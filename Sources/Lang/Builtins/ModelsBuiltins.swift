@@ -3,11 +3,19 @@ import Engine
 
 enum ModelBuiltins {
     static let all: [Builtin] = [
-        Builtin(name: "load", parameters: [.required("path"), .optional("base", "none"), .optional("delta", "false")], group: "models",
-                summary: "load a model: a weights file, a Hugging Face directory, a cached hub id (never downloads), or a PEFT adapter over base= (delta=true: the update alone)",
+        Builtin(name: "load", parameters: [.required("path"), .optional("base", "none"), .optional("delta", "false"),
+                                           .optional("vocab", "none"), .optional("config", "none")], group: "models",
+                summary: "load a model: a weights file, a Hugging Face directory, a cached hub id (never downloads), or a PEFT adapter over base= (delta=true: the update alone); vocab= takes the vocabulary and tokenizer from another directory, config= a record laid over its config",
                 example: "m = load(\"~/models/minilm\")") { arguments in
             let path = try arguments.string("path")
-            guard arguments.has("base") || arguments.has("delta") else { return .model(try ModelLoader.load(path)) }
+            guard arguments.has("base") || arguments.has("delta") else {
+                let vocabulary = arguments.has("vocab") ? try arguments.string("vocab") : nil
+                let config = arguments.has("config") ? try arguments.record("config").json() : nil
+                return .model(try ModelLoader.load(path, vocabulary: vocabulary, config: config))
+            }
+            if arguments.has("vocab") || arguments.has("config") {
+                throw EngineError.invalidArgument("vocab= and config= apply to a model, not to an adapter loaded over base=")
+            }
             let base = arguments.has("base") ? try arguments.model("base") : nil
             return .model(try ModelLoader.loadAdapter(path, base: base, delta: try arguments.bool("delta", default: false)))
         },

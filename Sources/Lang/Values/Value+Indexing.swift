@@ -240,4 +240,24 @@ extension Value {
         case let .object(members): self = .record(Record(members.map { ($0.key, Value(json: $0.value)) }))
         }
     }
+
+    /// The value as JSON (records become objects): numbers, strings, bools, none, and lists and records of them.
+    func json() throws -> JSONValue {
+        switch self {
+        case .none: return .null
+        case let .bool(value): return .bool(value)
+        case let .number(value): return .number(value)
+        case let .string(value): return .string(value)
+        case let .list(items): return .array(try items.map { try $0.json() })
+        case let .record(record): return try record.json()
+        default: throw EngineError.invalidArgument("a \(typeName) cannot be written as JSON (numbers, strings, bools, none, lists and records can)")
+        }
+    }
+}
+
+extension Record {
+    /// The record as a JSON object, fields in order.
+    func json() throws -> JSONValue {
+        .object(try fields.map { ($0.key, try $0.value.json()) })
+    }
 }

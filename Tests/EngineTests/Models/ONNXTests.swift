@@ -68,6 +68,23 @@ import Testing
                 == "/model/model.0/auto_model/encoder/layer.0/attention/self/query/MatMul")
     }
 
+    @Test func aVocabularyAndConfigFromElsewhereArePaired() throws {
+        let (directory, _) = try Self.fixtures.get()
+        let vocabularyDirectory = ModelFixtures.directory + "/tiny-bert"
+        let plain = try ModelLoader.load(directory + "/bert.onnx")
+        #expect(plain.vocabulary == nil)
+        #expect(plain.architecture.heads == 0)
+        let paired = try ModelLoader.load(directory + "/bert.onnx", vocabulary: vocabularyDirectory,
+                                          config: .object([("num_attention_heads", .number(2))]))
+        let lines = try String(contentsOfFile: vocabularyDirectory + "/vocab.txt", encoding: .utf8).split(separator: "\n")
+        #expect(try paired.vocabulary?.tokens().count == lines.count)
+        #expect(paired.vocabulary?.directory == vocabularyDirectory)
+        #expect(paired.architecture.heads == 2)
+        #expect(paired.config?["num_attention_heads"]?.intValue == 2)
+        #expect(throws: EngineError.self) { try ModelLoader.load(directory + "/bert.onnx", vocabulary: directory, config: nil) }
+        #expect(throws: EngineError.self) { try ModelLoader.load(directory + "/bert.onnx", vocabulary: nil, config: .number(1)) }
+    }
+
     @Test func onnxMatMulKeysFollowTheModulePath() {
         #expect(ParameterNames.onnxMatMulKey("/model/model.0/auto_model/encoder/layer.0/attention/self/query/MatMul")
                 == "model.0.auto_model.encoder.layer.0.attention.self.query.weight")
