@@ -111,7 +111,7 @@ import Testing
         #expect(try Rank.spectrum(model, "w").values.count == 3)
     }
 
-    /// The real MiniLM and a synthetic rank-4 fine-tune of it, against numpy (`svd`, `matrix_rank`).
+    /// The real MiniLM and a synthetic rank-4 fine-tune of it, against numpy (`svd`, `matrix_rank`), by every route.
     @Test func miniLMAndItsDeltaMatchNumpy() throws {
         let directory = try PythonOracle.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
@@ -130,18 +130,46 @@ import Testing
         let base = try model("base", prefix: "base."), ft = try model("ft", prefix: "ft.")
         let rows = manifest["rows"]?.arrayValue ?? []
         #expect(rows.count == 36)
-        for (key, table) in [("base", try Rank.table(base)), ("delta", try Rank.table(ModelArithmetic.delta(ft, base)))] {
-            #expect(table.rowCount == rows.count)
-            for (index, row) in rows.enumerated() {
-                let want = row[key]
-                let label = "\(key) layer \(row["layer"]?.intValue ?? -1) \(row["component"]?.stringValue ?? "")"
-                #expect(intCell(table, "rank", index) == want?["rank"]?.intValue, "\(label) rank")
-                #expect(intCell(table, "energy", index) == want?["energy"]?.intValue, "\(label) energy")
-                for measure in ["erank", "srank", "sigma_max", "fro"] {
-                    let expected = want?[measure]?.doubleValue ?? .nan
-                    let got = doubleCell(table, measure, index)
-                    #expect(abs(got - expected) <= 1e-3 * abs(expected), "\(label) \(measure): \(got) vs numpy \(expected)")
+        for method in SpectrumMethod.allCases {
+            var options = RankOptions()
+            options.method = method
+            for (key, table) in [("base", try Rank.table(base, options: options)),
+                                 ("delta", try Rank.table(ModelArithmetic.delta(ft, base), options: options))] {
+                #expect(table.rowCount == rows.count)
+                for (index, row) in rows.enumerated() {
+                    let want = row[key]
+                    let label = "\(method) \(key) layer \(row["layer"]?.intValue ?? -1) \(row["component"]?.stringValue ?? "")"
+                    #expect(intCell(table, "rank", index) == want?["rank"]?.intValue, "\(label) rank")
+                    #expect(intCell(table, "energy", index) == want?["energy"]?.intValue, "\(label) energy")
+                    for measure in ["erank", "srank", "sigma_max", "fro"] {
+                        let expected = want?[measure]?.doubleValue ?? .nan
+                        let got = doubleCell(table, measure, index)
+                        #expect(abs(got - expected) <= 1e-3 * abs(expected), "\(label) \(measure): \(got) vs numpy \(expected)")
+                    }
                 }
+            }
+        }
+    }
+
+    /// The float64 Gram route against sgesdd on real quantised models: every count equal, erank and srank to 1e-4.
+    /// Three layers each (first, middle, last) keep the debug-build test short; scripts/bench checks every matrix.
+    @Test(arguments: ["smollm2/SmolLM2-135M-Instruct.Q4_1.gguf", "gemma3/gemma-3-270m-q4_k_m.gguf"])
+    func gramRouteEqualsTheSVDOnRealModels(file: String) throws {
+        guard ModelFixtures.hasRealModel(file) else { return }
+        let model = try ModelLoader.load(ModelCache.directory + "/" + file)
+        var options = RankOptions()
+        let last = model.architecture.layers - 1
+        options.layers = [0, last / 2, last]
+        options.method = .svd
+        let svd = try Rank.table(model, options: options)
+        options.method = .gram
+        let gram = try Rank.table(model, options: options)
+        #expect(svd.rowCount == 21)
+        for name in ["rank", "energy"] { #expect(try gram.column(name) == svd.column(name), "\(file) \(name)") }
+        for name in ["erank", "srank", "sigma_max", "fro"] {
+            for row in 0..<svd.rowCount {
+                let want = doubleCell(svd, name, row), got = doubleCell(gram, name, row)
+                #expect(abs(got - want) <= 1e-4 * want, "\(file) row \(row) \(name): \(got) vs \(want)")
             }
         }
     }

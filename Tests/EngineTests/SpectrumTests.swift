@@ -54,13 +54,55 @@ import Testing
         #expect(abs(Spectrum.defaultRelativeTolerance(rows, columns) - 100 * 1.1920928955078125e-7) < 1e-15)
     }
 
-    @Test(arguments: [1, 5, 17])
-    func productOfRandomFactorsHasItsInnerRank(rank: Int) throws {
+    @Test(arguments: [1, 5, 17], SpectrumMethod.allCases)
+    func productOfRandomFactorsHasItsInnerRank(rank: Int, method: SpectrumMethod) throws {
         let left = try Fixtures.random([60, rank], seed: UInt64(rank))
         let right = try Fixtures.random([rank, 40], seed: UInt64(rank + 100))
         let product = try Linalg.matmul(left, right)
-        #expect(try Spectrum(of: product).numericalRank() == rank)
-        #expect(try Spectrum(of: Linalg.transpose(product)).numericalRank() == rank)
+        #expect(try Spectrum(of: product, method: method).numericalRank() == rank)
+        #expect(try Spectrum(of: Linalg.transpose(product), method: method).numericalRank() == rank)
+    }
+
+    /// A 300 × 3 matrix with orthogonal columns: column j is ±a_j on its own 100 rows, so σ_j = a_j·√100 —
+    /// and its 3 × 300 transpose, which takes the wide branch (blocks of columns) of the Gram route.
+    @Test func gramRouteGivesTheSingularValuesOfOrthogonalColumns() throws {
+        let scales: [Float] = [0.5, 4, 0.001]
+        var values = [Float](repeating: 0, count: 300 * 3)
+        for row in 0..<300 { values[row * 3 + row / 100] = scales[row / 100] * (row % 2 == 0 ? 1 : -1) }
+        let tall = try Tensor(shape: [300, 3], values: values)
+        for matrix in [tall, try Linalg.transpose(tall)] {
+            let got = try Linalg.singularValuesFromGram(matrix)
+            for (value, want) in zip(got, [Float(40), 5, 0.01]) { #expect(abs(value - want) <= 1e-6 * want, "\(got)") }
+        }
+    }
+
+    /// Long sides of several Gram blocks (block = 2^19 / short rows, at least 256), tall and wide: the blocks add up.
+    @Test(arguments: [[300_000, 2], [2, 300_000], [600, 1000]])
+    func gramRouteAccumulatesBlocks(shape: [Int]) throws {
+        // Each row (tall) or column (wide) is a multiple of one unit vector of the short side: σ_j² = Σ of the
+        // squared multiples that land on j (every fourth value along the long side, by construction).
+        let (rows, columns) = (shape[0], shape[1])
+        let short = min(rows, columns), long = max(rows, columns)
+        var values = [Float](repeating: 0, count: rows * columns)
+        var sums = [Double](repeating: 0, count: short)
+        for index in 0..<long {
+            let j = (index / 4) % short, value = Float(index % 7) + 1
+            values[rows >= columns ? index * columns + j : j * columns + index] = value
+            sums[j] += Double(value * value)
+        }
+        let got = try Linalg.singularValuesFromGram(Tensor(shape: shape, values: values))
+        let want = sums.map { $0.squareRoot() }.sorted(by: >)
+        for (value, expected) in zip(got, want) { #expect(abs(Double(value) - expected) <= 1e-6 * expected) }
+    }
+
+    @Test func autoTakesTheGramRouteFromHalfAsLongAgainAsWide() {
+        #expect(SpectrumMethod.auto.usesGram(rows: 576, columns: 384))
+        #expect(SpectrumMethod.auto.usesGram(rows: 384, columns: 30522))
+        #expect(!SpectrumMethod.auto.usesGram(rows: 575, columns: 384))
+        #expect(!SpectrumMethod.auto.usesGram(rows: 768, columns: 768))
+        #expect(!SpectrumMethod.auto.usesGram(rows: 0, columns: 5))
+        #expect(SpectrumMethod.gram.usesGram(rows: 10, columns: 10))
+        #expect(!SpectrumMethod.svd.usesGram(rows: 1000, columns: 1))
     }
 
     @Test func transposeHasTheSameSpectrum() throws {
@@ -84,6 +126,16 @@ import Testing
     @Test func nonFiniteInputIsATypedError() throws {
         let bad = try Tensor(shape: [2, 2], values: [1, .nan, 0, 1])
         #expect(throws: EngineError.self) { try Linalg.singularValues(bad, name: "layer.0.q") }
+        // The Gram route names the same element, tall or wide, NaN or infinity.
+        for (shape, index, value) in [([3, 2], 3, Float.infinity), ([2, 3], 4, -.infinity), ([2, 3], 1, .nan)] {
+            var values = [Float](repeating: 1, count: 6)
+            values[index] = value
+            let matrix = try Tensor(shape: shape, values: values)
+            #expect(throws: EngineError.numerical("layer.0.q: element \(index) is \(value), no singular values")) {
+                try Linalg.singularValuesFromGram(matrix, name: "layer.0.q")
+            }
+        }
+        #expect(try Linalg.singularValuesFromGram(Tensor(shape: [0, 3], values: [])).isEmpty)
         let vector = try Tensor(shape: [3], values: [1, 2, 3])
         #expect(throws: EngineError.self) { try Linalg.singularValues(vector) }
     }

@@ -20,10 +20,13 @@ def minilm_tensors():
     return load_file(str(MODELS / "minilm" / "model.safetensors"))
 
 
-def test_rank_table_and_spectra_match_numpy(mvs, minilm_dir, minilm_tensors, tmp_path):
+@pytest.mark.parametrize("method", ["auto", "svd", "gram"])
+def test_rank_table_and_spectra_match_numpy(mvs, minilm_dir, minilm_tensors, tmp_path, method):
+    """Every route to the singular values (sgesdd, the float64 Gram route, the default choice between them)."""
     out = tmp_path / "rank.h5"
     mvs("-c", f'm = load("{minilm_dir}")\n'
-              f'export("{out}", rank=rank(m, layers=[0, 5], spectra=true), q=spectrum(m, "layer.5.q"))')
+              f'export("{out}", rank=rank(m, layers=[0, 5], spectra=true, method="{method}"),\n'
+              f'       q=spectrum(m, "layer.5.q", method="{method}"))')
     with h5py.File(out) as f:
         got = table(f["rank"])
         assert list(f["rank"].attrs["columns"]) == ["layer", "component", "rank", "erank", "srank", "energy", "sigma_max", "fro"]
@@ -44,6 +47,19 @@ def test_rank_table_and_spectra_match_numpy(mvs, minilm_dir, minilm_tensors, tmp
         np.testing.assert_allclose(spectrum, expected, rtol=1e-4, atol=1e-5 * expected[0])
         np.testing.assert_allclose(f["q"][()], np.linalg.svd(minilm_tensors["encoder.layer.5.attention.self.query.weight"],
                                                              compute_uv=False), rtol=1e-4, atol=1e-5 * 6)
+
+
+def test_gram_route_on_the_tall_word_embedding_matches_numpy(mvs, minilm_dir, minilm_tensors, tmp_path):
+    """The 30522 × 384 embedding: σ from the float64 Gram route against numpy's float32 SVD, and the rank measures."""
+    out = tmp_path / "embed.h5"
+    mvs("-c", f'm = load("{minilm_dir}")\ns = spectrum(m, "embed")\n'
+              f'export("{out}", s=s, r=[rank(m["embed"], measure="rank"), rank(m["embed"], measure="energy")])')
+    w = minilm_tensors["embeddings.word_embeddings.weight"]
+    expected = np.linalg.svd(w, compute_uv=False)
+    with h5py.File(out) as f:
+        np.testing.assert_allclose(f["s"][()], expected, rtol=1e-4, atol=1e-5 * expected[0])
+        s = expected.astype(np.float64)
+        assert list(f["r"][()]) == [np.linalg.matrix_rank(w), np.searchsorted(np.cumsum(s ** 2), 0.9 * (s ** 2).sum()) + 1]
 
 
 def test_project_values_and_ascii_filter_match_numpy(mvs, minilm_dir, minilm_tensors, tmp_path):

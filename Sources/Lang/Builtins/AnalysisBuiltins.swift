@@ -11,7 +11,7 @@ enum AnalysisBuiltins {
         Builtin(name: "rank", parameters: [
             .required("x"), .optional("measure", "none"), .optional("tol", "none"), .optional("rtol", "none"),
             .optional("p", RankOptions().energyFraction), .optional("components", "all"), .optional("layers", "all"),
-            .optional("spectra", "false"), .optional("layer", "all"),
+            .optional("spectra", "false"), .optional("layer", "all"), .optional("method", "\"auto\""),
         ], group: "analysis",
         summary: "rank, erank, srank, energy, sigma_max, fro of every layer matrix (a table), or of one tensor (a record)",
         example: "rank(base, components=[\"q\", \"ff1\"]) |> show") { arguments in
@@ -20,12 +20,13 @@ enum AnalysisBuiltins {
         Builtin(name: "ww", parameters: [
             .required("x"), .optional("base", "none"), .optional("components", "all"), .optional("layers", "all"),
             .optional("randomize", "false"), .optional("seed", "0"), .optional("spectra", "true"),
+            .optional("method", "\"auto\""),
         ], group: "analysis",
         summary: "WeightWatcher's heavy-tailed spectral metrics (alpha, xmin, D, norms, entropy, MP spikes) of every matrix (a table), or of one tensor (a record)",
         example: "ww(base) |> show") { arguments in
             try ww(arguments)
         },
-        Builtin(name: "spectrum", parameters: [.required("x"), .optional("name", "none")], group: "analysis",
+        Builtin(name: "spectrum", parameters: [.required("x"), .optional("name", "none"), .optional("method", "\"auto\"")], group: "analysis",
                 summary: "the singular values (largest first) of a matrix, or of a model's parameter by name",
                 example: "spectrum(base, \"layer.3.q\")") { arguments in
             try spectrum(arguments)
@@ -127,6 +128,7 @@ enum AnalysisBuiltins {
         if arguments.has("tol") { options.tolerance = try arguments.number("tol") }
         if arguments.has("rtol") { options.relativeTolerance = try arguments.number("rtol") }
         options.energyFraction = try arguments.number("p", default: options.energyFraction)
+        options.method = try spectrumMethod(arguments)
         guard options.energyFraction > 0, options.energyFraction <= 1 else {
             throw ArgumentError("rank(): 'p' must be in (0, 1], got \(Value.format(options.energyFraction))")
         }
@@ -140,7 +142,7 @@ enum AnalysisBuiltins {
         let subject = try arguments.given("x")
         if case let .tensor(tensor) = subject {
             // One matrix: a record of the measures, or the single number asked for.
-            let spectrum = try Spectrum(of: tensor)
+            let spectrum = try Spectrum(of: tensor, method: options.method)
             let fields = try options.measures.map { measure -> (key: String, value: Value) in
                 (measure, .number(try Rank.measure(measure, of: spectrum, options: options)))
             }
@@ -159,6 +161,7 @@ enum AnalysisBuiltins {
         var options = HeavyTailOptions()
         options.randomize = try arguments.bool("randomize", default: false)
         options.seed = try ForwardBuiltins.seed(arguments)
+        options.method = try spectrumMethod(arguments)
         guard let subject = arguments.value("x") else { throw ArgumentError("ww() missing argument 'x'") }
         if case let .tensor(tensor) = subject {
             let name = "tensor"
@@ -183,13 +186,24 @@ enum AnalysisBuiltins {
 
     private static func spectrum(_ arguments: Arguments) throws -> Value {
         let subject = try arguments.given("x")
+        let method = try spectrumMethod(arguments)
         let spectrum: Spectrum
         if case let .tensor(tensor) = subject {
-            spectrum = try Spectrum(of: tensor)
+            spectrum = try Spectrum(of: tensor, method: method)
         } else {
-            spectrum = try Rank.spectrum(arguments.model("x"), arguments.string("name"))
+            spectrum = try Rank.spectrum(arguments.model("x"), arguments.string("name"), method: method)
         }
         return .tensor(try Tensor(shape: [spectrum.values.count], values: spectrum.values))
+    }
+
+    /// The `method=` argument of rank, ww and spectrum: "auto" (default), "svd" or "gram".
+    private static func spectrumMethod(_ arguments: Arguments) throws -> SpectrumMethod {
+        let name = try arguments.string("method", default: SpectrumMethod.auto.rawValue)
+        guard let method = SpectrumMethod(rawValue: name) else {
+            let known = SpectrumMethod.allCases.map(\.rawValue)
+            throw ArgumentError("\(arguments.callee)(): 'method' must be one of \(known.map { "\"\($0)\"" }.joined(separator: ", ")), got \"\(name)\"\(Suggest.hint(for: name, in: known))")
+        }
+        return method
     }
 
     /// A list argument of strings (a single string is taken as a one-element list).

@@ -15,6 +15,8 @@ public struct HeavyTailOptions: Sendable {
     public var includeSpectra = false
     /// How the matrices are spread over the cores (as for `rank`).
     public var schedule: WorkSchedule = .matrixPerCore
+    /// How each matrix's eigenvalues are computed (as for `rank`: the float64 Gram route on tall and wide matrices).
+    public var method: SpectrumMethod = .auto
 
     public init() {}
 }
@@ -124,13 +126,13 @@ public enum HeavyTail {
     /// The metrics and spectrum of one matrix (`name` labels errors and the shuffle's random stream); when
     /// randomising, the shuffled copy is made from the same tensor with a Fisher–Yates shuffle of its elements.
     public static func analyse(matrix: Tensor, name: String, options: HeavyTailOptions) throws -> (HeavyTailMetrics, Spectrum) {
-        let spectrum = try Spectrum(of: matrix, name: name)
+        let spectrum = try Spectrum(of: matrix, name: name, method: options.method)
         var shuffled: Spectrum?
         if options.randomize {
             var values = matrix.values
             var generator = SeededRandom(seed: options.seed, label: name)
             values.shuffle(using: &generator)
-            shuffled = try Spectrum(of: Tensor(shape: matrix.shape, values: values), name: name)
+            shuffled = try Spectrum(of: Tensor(shape: matrix.shape, values: values), name: name, method: options.method)
         }
         return (HeavyTailMetrics(spectrum, shuffled: shuffled), spectrum)
     }

@@ -19,6 +19,8 @@ public struct RankOptions: Sendable {
     public var measures = Rank.measures
     /// How the matrices are spread over the cores.
     public var schedule: WorkSchedule = .matrixPerCore
+    /// How each matrix's singular values are computed (the Gram route on tall and wide matrices by default).
+    public var method: SpectrumMethod = .auto
 
     public init() {}
 }
@@ -31,7 +33,7 @@ public enum Rank {
     /// One row per selected canonical per-layer matrix: (`stack`,) `layer`, `component`, then `measures`.
     public static func table(_ model: Model, options: RankOptions = RankOptions()) throws -> Table {
         let entries = try selectEntries(model, components: options.components, layers: options.layers)
-        let spectra = try spectra(model, entries, schedule: options.schedule)
+        let spectra = try spectra(model, entries, schedule: options.schedule, method: options.method)
         var table = Table()
         if entries.contains(where: { $0.stack != nil }) {
             try table.append("stack", .string(entries.map { $0.stack ?? "" }))
@@ -71,21 +73,21 @@ public enum Rank {
     }
 
     /// The spectrum of one parameter, by canonical or raw name.
-    public static func spectrum(_ model: Model, _ name: String) throws -> Spectrum {
-        if let entry = model.architecture.entry(canonical: name) { return try spectrum(model, entry) }
+    public static func spectrum(_ model: Model, _ name: String, method: SpectrumMethod = .auto) throws -> Spectrum {
+        if let entry = model.architecture.entry(canonical: name) { return try spectrum(model, entry, method: method) }
         let tensor = try model.tensor(name)
         guard tensor.matrixShape != nil else {
             throw EngineError.invalidArgument("\(name) is \(Shape.describe(tensor.shape)), not a matrix; it has no singular values")
         }
-        return try Spectrum(of: tensor, name: name)
+        return try Spectrum(of: tensor, name: name, method: method)
     }
 
     /// The spectra of `entries`, in order, computed under `schedule` with progress and Ctrl-C checks.
-    static func spectra(_ model: Model, _ entries: [CanonicalEntry], schedule: WorkSchedule) throws -> [Spectrum] {
+    static func spectra(_ model: Model, _ entries: [CanonicalEntry], schedule: WorkSchedule, method: SpectrumMethod) throws -> [Spectrum] {
         let slots = Slots<Spectrum>(count: entries.count)
         try Progress.run("rank", total: entries.count) { step in
             try schedule.run(count: entries.count, done: step) { index in
-                slots[index] = try spectrum(model, entries[index])
+                slots[index] = try spectrum(model, entries[index], method: method)
             }
         }
         return try slots.values()
@@ -93,11 +95,11 @@ public enum Rank {
 
     /// One canonical matrix's spectrum (σ(Wᵀ) = σ(W), so `matrix` may hand over the stored transpose).
     /// A low-rank update (a LoRA delta) gets its exact spectrum from its factors, without the dense product.
-    private static func spectrum(_ model: Model, _ entry: CanonicalEntry) throws -> Spectrum {
+    private static func spectrum(_ model: Model, _ entry: CanonicalEntry, method: SpectrumMethod) throws -> Spectrum {
         if let factors = try model.canonicalFactors(entry) {
             return Spectrum(values: try factors.singularValues(name: entry.name), rows: factors.shape[0], columns: factors.shape[1])
         }
-        let spectrum = try Spectrum(of: matrix(model, entry), name: entry.name)
+        let spectrum = try Spectrum(of: matrix(model, entry), name: entry.name, method: method)
         return Spectrum(values: spectrum.values, rows: entry.transform.isTransposing ? spectrum.columns : spectrum.rows,
                         columns: entry.transform.isTransposing ? spectrum.rows : spectrum.columns)
     }

@@ -17,9 +17,11 @@ public struct Spectrum: Sendable, Equatable {
         self.columns = columns
     }
 
-    /// The spectrum of a matrix, through `Linalg.singularValues`.
-    public init(of matrix: Tensor, name: String? = nil) throws {
-        let values = try Linalg.singularValues(matrix, name: name)
+    /// The spectrum of a matrix, through `Linalg.singularValues` or `Linalg.singularValuesFromGram` as `method` picks.
+    public init(of matrix: Tensor, name: String? = nil, method: SpectrumMethod = .auto) throws {
+        let values = matrix.matrixShape.map { method.usesGram(rows: $0.rows, columns: $0.columns) } == true
+            ? try Linalg.singularValuesFromGram(matrix, name: name)
+            : try Linalg.singularValues(matrix, name: name)
         self.init(values: values, rows: matrix.shape[0], columns: matrix.shape[1])
     }
 
