@@ -110,6 +110,8 @@ def repl_message(code):
 
 def test_execution_count_ans_and_semicolon(kernel):
     _, client = kernel
+    info = shell_reply(client, client.kernel_info())
+    assert info["language_info"]["file_extension"] == ".mvs" and info["supported_features"] == []
     reply, outputs = execute(client, "x = 20\nx + 1")
     assert reply["status"] == "ok"
     results = [content for kind, content in outputs if kind == "execute_result"]
@@ -184,6 +186,21 @@ def test_interrupt_stops_the_cell_quickly_and_keeps_variables(kernel, minilm_dir
     assert elapsed < 1.0, f"the interrupt took {elapsed:.2f} s"
     _, outputs = execute(client, "print(kept, base.name)")
     assert stdout_of(outputs) == f"7 {minilm_dir.name}\n"
+
+
+def test_progress_is_one_display_redrawn_in_place(kernel, minilm_dir):
+    _, client = kernel
+    execute(client, f'base = load("{minilm_dir}")')
+    started = time.monotonic()
+    reply, outputs = execute(client, "r = rank(base)")
+    if time.monotonic() - started < 0.6:
+        pytest.skip("rank finished before progress is shown (0.5 s)")
+    progress = [(kind, content) for kind, content in outputs if kind in ("display_data", "update_display_data")]
+    assert reply["status"] == "ok" and progress and progress[0][0] == "display_data"
+    ids = {content["transient"]["display_id"] for _, content in progress}
+    assert len(ids) == 1 and all(kind == "update_display_data" for kind, _ in progress[1:])
+    assert re.fullmatch(r"rank: 36 steps in [0-9.]+ s", progress[-1][1]["data"]["text/plain"])
+    assert len(progress) >= 2 and '<progress value="' in progress[0][1]["data"]["text/html"]
 
 
 def test_bad_input_gives_the_repls_diagnostic_and_the_kernel_survives(kernel, minilm_dir, tmp_path):

@@ -144,6 +144,14 @@ class MvsKernel(Kernel):
             # Reported at the first cell, where the user can read it.
             self._start_error = f"cannot start {self.binary}: {error}"
 
+    @property
+    def kernel_info(self):
+        info = super().kernel_info
+        # ipykernel offers subshells and its Python debugger; one mvs process answers one request at a time
+        # and has no debugger, so neither is offered.
+        info["supported_features"] = []
+        return info
+
     def _process(self):
         if self._mvs is None:
             self._mvs = MvsProcess(self.binary)
