@@ -39,7 +39,7 @@ enum Completion {
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: listed) else { return [] }
         return names.filter { $0.hasPrefix(part) && (part.hasPrefix(".") || !$0.hasPrefix(".")) }.sorted().map { name in
             var isDirectory: ObjCBool = false
-            FileManager.default.fileExists(atPath: (listed as NSString).appendingPathComponent(name), isDirectory: &isDirectory)
+            _ = FileManager.default.fileExists(atPath: FilePath.join(listed, name), isDirectory: &isDirectory)
             return folder + name + (isDirectory.boolValue ? "/" : "")
         }
     }
