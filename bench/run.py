@@ -1,13 +1,20 @@
-"""Runs each benchmark job through mvs and through its Python peer, alternating, and prints ratios.
+"""Runs each benchmark job through mvs and through its peers, alternating, and prints ratios to the best peer.
 
-Usage: run.py MVS_BINARY PYTHON [--reps N] [--tiny] [--only JOB,...]
+Usage: run.py MVS_BINARY PYTHON [--reps N] [--tiny] [--only JOB,...] [--json OUT]
+PYTHON runs the peers: the benchmark environment ($MVS_CACHE/bench-venv: numpy, torch, weightwatcher, gguf)
+when scripts/bench made it; peers whose package PYTHON lacks (torch, weightwatcher) are left out.
 Inputs are prepared once under $MVS_CACHE/bench (real MiniLM, a synthetic bert-base-shaped model, a zoo
 of MiniLM fine-tunes) plus the real Gemma 3 270M GGUF from scripts/fetch-models; --tiny uses a 2-layer
 synthetic model and a 6-model zoo (to keep the script working) and skips the GGUF jobs.
+
+Every row: mvs's median wall and CPU (user + sys) seconds, the best peer's median and which it was, the ratio
+mvs/best peer, the floor where one exists (sgesdd values-only through mvs's own schedule; sgemm FLOPs at the
+peak measured on the spot; the same bytes at the measured memcpy bandwidth), peak RSS, and the load average.
+A torch peer is timed from after `import torch` (it prints work_seconds), as a notebook pays the import once.
 """
 import argparse
+import json
 import os
-import resource
 import statistics
 import subprocess
 import sys
@@ -19,16 +26,29 @@ REPO = os.path.dirname(HERE)
 
 
 def measure(command, env):
-    """Runs `command` under a wrapper that reports its own peak RSS (getrusage of the child)."""
-    start = time.perf_counter()
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
-    _, status, usage = os.wait4(process.pid, 0)
-    elapsed = time.perf_counter() - start
-    stderr = process.stderr.read().decode()
-    process.stdout.read()
+    """Wall seconds, CPU seconds (user + sys) and peak RSS in MiB of the child (wait4), and the in-process work
+    seconds a peer prints as `work_seconds=S` (None when it prints none)."""
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        start = time.perf_counter()
+        process = subprocess.Popen(command, stdout=out, stderr=err, env=env)
+        _, status, usage = os.wait4(process.pid, 0)
+        elapsed = time.perf_counter() - start
+        out.seek(0), err.seek(0)
+        stdout, stderr = out.read().decode(), err.read().decode()
     if os.waitstatus_to_exitcode(status) != 0:
         sys.exit(f"bench: {' '.join(command)} failed:\n{stderr}")
-    return elapsed, usage.ru_maxrss / 1024
+    work = [line.split("=", 1)[1] for line in stdout.splitlines() if line.startswith("work_seconds=")]
+    return {"wall": elapsed, "cpu": usage.ru_utime + usage.ru_stime, "rss": usage.ru_maxrss / 1024,
+            "work": float(work[0]) if work else None}
+
+
+def has_module(python, module):
+    return subprocess.run([python, "-c", f"import {module}"], capture_output=True).returncode == 0
+
+
+def config(path):
+    with open(os.path.join(path, "config.json")) as f:
+        return json.load(f)
 
 
 def prepare(cache, python, tiny, only):
@@ -61,7 +81,7 @@ def prepare(cache, python, tiny, only):
         subprocess.check_call([python, os.path.join(REPO, "scripts", "make-zoo"), "--base", minilm, "--out", zoo,
                                "--tasks", "5", "--per-task", "10"], stdout=subprocess.DEVNULL)
     large_zoo = os.path.join(bench, "bertbase-ft")
-    if not os.path.exists(os.path.join(large_zoo, "manifest.csv")):
+    if (not only or "lora" in only) and not os.path.exists(os.path.join(large_zoo, "manifest.csv")):
         print("bench: writing one fine-tune of the bert-base-shaped model", file=sys.stderr)
         subprocess.check_call([python, os.path.join(REPO, "scripts", "make-zoo"), "--base", large, "--out", large_zoo,
                                "--tasks", "1", "--per-task", "1"], stdout=subprocess.DEVNULL)
@@ -70,39 +90,69 @@ def prepare(cache, python, tiny, only):
             "gguf": gemma, **onnx_files}
 
 
-def jobs(inputs, scratch):
+def project_flops(path):
+    """2·vocab·d·d_ff·layers: the sgemm work of projecting every ff2 row of every layer."""
+    c = config(path)
+    return 2 * c["vocab_size"] * c["hidden_size"] * c["intermediate_size"] * c["num_hidden_layers"]
+
+
+def file_bytes(path):
+    return os.path.getsize(os.path.join(path, "model.safetensors") if os.path.isdir(path) else path)
+
+
+def jobs(inputs, scratch, python):
+    """(title, job name, arguments, peers {label: command}, floor) rows; floor is ("svd", args) for a measured
+    sgesdd run, or (kind, amount) with kind "flops" or "bytes" for a figure from the measured peaks."""
     mvs_script = lambda name: os.path.join(HERE, f"mvs_{name}.mvs")
-    # GGUF jobs share one peer script, told which job to run; so do ONNX jobs.
-    peer = lambda name: ([os.path.join(HERE, f"peer_{name.split('_')[0]}.py"), name.split("_", 1)[1]]
-                         if name.startswith(("gguf_", "onnx_")) else [os.path.join(HERE, f"peer_{name}.py")])
+    py = lambda script, *rest: [python, os.path.join(HERE, script), *rest]
+    torch = has_module(python, "torch")
+    watcher = torch and has_module(python, "weightwatcher")
+    with_torch = lambda job, *rest: {"torch": py("peer_torch.py", job, *rest)} if torch else {}
     h5 = os.path.join(scratch, "out.h5")
-    gguf = [
-        ("load (Gemma 3 GGUF, 253 MB)", "gguf_load", [inputs["gguf"]]),
-        ("dequantise all (Gemma 3 GGUF)", "gguf_dequant", [inputs["gguf"]]),
-        ("rank (Gemma 3 GGUF, 126)", "gguf_rank", [inputs["gguf"]]),
-        ("project ff2 last layer (Gemma)", "gguf_project", [inputs["gguf"]]),
-    ] if "gguf" in inputs else []
-    gguf += [
-        ("load (DINOv2 ViT-S ONNX, 97 MB)", "onnx_load", [inputs["dinov2"]]),
-        ("load (MiniLM-L3 ONNX, 69 MB)", "onnx_load", [inputs["paraphrase"]]),
-    ] if "dinov2" in inputs else []
+    rows = []
+    if "gguf" in inputs:
+        g = inputs["gguf"]
+        gguf = lambda job: {"gguf+numpy": py("peer_gguf.py", job, g)}
+        rows += [
+            ("load (Gemma 3 GGUF, 253 MB)", "gguf_load", [g], gguf("load"), None),
+            ("dequantise all (Gemma 3 GGUF)", "gguf_dequant", [g], gguf("dequant"), ("bytes", 268_098_176 * 4)),
+            ("rank (Gemma 3 GGUF, 126)", "gguf_rank", [g, "auto"], {**gguf("rank"), **with_torch("gguf_rank", g)},
+             ("svd", [g, "svd"])),
+            ("project ff2 last layer (Gemma)", "gguf_project", [g], {**gguf("project"), **with_torch("gguf_project", g)},
+             ("flops", 2 * 262_144 * 640 * 2048)),
+        ]
+    if "dinov2" in inputs:
+        rows += [(title, "onnx_load", [path], {"onnx+numpy": py("peer_onnx.py", "load", path)}, None)
+                 for title, path in [("load (DINOv2 ViT-S ONNX, 97 MB)", inputs["dinov2"]),
+                                     ("load (MiniLM-L3 ONNX, 69 MB)", inputs["paraphrase"])]]
     if "small" not in inputs:
-        return gguf, mvs_script, peer
+        return rows
+    small, large = inputs["small"], inputs["large"]
+    ww_peers = lambda path: {"numpy (ww's code)": py("peer_ww.py", path),
+                             **({"weightwatcher": py("peer_weightwatcher.py", path)} if watcher else {})}
     return [
-        ("load (bert-base size)", "load", [inputs["large"]]),
-        ("delta (MiniLM)", "delta", [inputs["ft"], inputs["small"]]),
-        ("rank (MiniLM, 36 matrices)", "rank", [inputs["small"]]),
-        ("rank (bert-base size, 72)", "rank", [inputs["large"]]),
-        ("ww (MiniLM, 39 matrices)", "ww", [inputs["small"]]),
-        ("ww (bert-base size, 74)", "ww", [inputs["large"]]),
-        ("project ff2 top-10 (MiniLM)", "project", [inputs["small"]]),
-        ("vectorize+cluster (zoo)", "zoo", [inputs["small"], inputs["zoo"], inputs["k"]]),
-        ("export model+rank (MiniLM)", "export", [inputs["small"], h5]),
-        ("export, gzip (MiniLM)", "export", [inputs["small"], h5, "gzip"]),
-        ("lora rank 16 → PEFT (MiniLM)", "lora", [inputs["ft"], inputs["small"], os.path.join(scratch, "adapter")]),
-        ("lora rank 16 → PEFT (bert-base)", "lora", [inputs["large_ft"], inputs["large"], os.path.join(scratch, "adapter")]),
-        ("start-up", "startup", []),
-    ] + gguf, mvs_script, peer
+        ("load (bert-base size)", "load", [large], {"numpy": py("peer_load.py", large)}, None),
+        ("delta (MiniLM)", "delta", [inputs["ft"], small],
+         {"numpy": py("peer_delta.py", inputs["ft"], small), **with_torch("delta", inputs["ft"], small)},
+         ("bytes", file_bytes(inputs["ft"]) + file_bytes(small))),
+        ("rank (MiniLM, 36 matrices)", "rank", [small, "auto"],
+         {"numpy": py("peer_rank.py", small), **with_torch("rank", small)}, ("svd", [small, "svd"])),
+        ("rank (bert-base size, 72)", "rank", [large, "auto"],
+         {"numpy": py("peer_rank.py", large), **with_torch("rank", large)}, ("svd", [large, "svd"])),
+        ("ww (MiniLM, 39 matrices)", "ww", [small], ww_peers(small), None),
+        ("ww (bert-base size, 74)", "ww", [large], ww_peers(large), None),
+        ("project ff2 top-10 (MiniLM)", "project", [small],
+         {"numpy": py("peer_project.py", small), **with_torch("project", small)}, ("flops", project_flops(small))),
+        ("vectorize+cluster (zoo)", "zoo", [small, inputs["zoo"], inputs["k"]],
+         {"numpy": py("peer_zoo.py", small, inputs["zoo"], inputs["k"])}, None),
+        ("export model+rank (MiniLM)", "export", [small, h5], {"numpy": py("peer_export.py", small, h5)}, None),
+        ("export, gzip (MiniLM)", "export", [small, h5, "gzip"], {"numpy": py("peer_export.py", small, h5, "gzip")}, None),
+        ("lora rank 16 → PEFT (MiniLM)", "lora", [inputs["ft"], small, os.path.join(scratch, "adapter")],
+         {"numpy": py("peer_lora.py", inputs["ft"], small, os.path.join(scratch, "adapter"))}, None),
+        ("lora rank 16 → PEFT (bert-base)", "lora", [inputs["large_ft"], large, os.path.join(scratch, "adapter")],
+         {"numpy": py("peer_lora.py", inputs["large_ft"], large, os.path.join(scratch, "adapter"))}, None),
+        ("start-up", "startup", [], {"python imports": py("peer_startup.py")}, None),
+    ] + rows
 
 
 def main():
@@ -112,33 +162,69 @@ def main():
     parser.add_argument("--reps", type=int, default=3)
     parser.add_argument("--tiny", action="store_true")
     parser.add_argument("--only", default="")
+    parser.add_argument("--json")
     args = parser.parse_args()
     cache = os.environ.get("MVS_CACHE", os.path.expanduser("~/.cache/mvs"))
     only = [name for name in args.only.split(",") if name]
     inputs = prepare(cache, args.python, args.tiny, only)
     env = dict(os.environ, OPENBLAS_NUM_THREADS=str(os.cpu_count()), PYTHONPATH=HERE, NO_COLOR="1")
+    floors = json.loads(subprocess.check_output(
+        [args.python, os.path.join(HERE, "floors.py"), *(["--tiny"] if args.tiny else []),
+         *([os.path.join(inputs["large"], "model.safetensors")] if "large" in inputs and not args.tiny else [])],
+        env=env))
+    print(f"floors: sgemm {floors['sgemm_gflops']:.0f} GFLOP/s, memcpy {floors['memcpy_gbs']:.1f} GB/s"
+          + (f", disk (O_DIRECT) {floors['disk_gbs']:.2f} GB/s" if "disk_gbs" in floors else ""), flush=True)
+    results = []
     with tempfile.TemporaryDirectory() as scratch:
-        table, mvs_script, peer = jobs(inputs, scratch)
+        table = jobs(inputs, scratch, args.python)
         if args.tiny:
-            table = [(title.split(" (")[0] + " (tiny)", name, job_args) for title, name, job_args in table]
-        print(f"{'job':32} {'mvs s':>8} {'peer s':>8} {'ratio':>6} {'mvs MiB':>8} {'peer MiB':>8}")
-        for title, name, job_args in table:
+            table = [(title.split(" (")[0] + " (tiny)", *rest) for title, *rest in table]
+        print(f"{'job':34} {'mvs s':>7} {'cpu s':>7} {'peer s':>7} {'ratio':>6} {'floor s':>7} {'mvs MiB':>7} "
+              f"{'peer MiB':>8} {'load':>5}  best peer / floor")
+        for title, name, job_args, peers, floor in table:
             if only and name not in only:
                 continue
-            mvs_command = ([args.mvs, "-c", "1"] if name == "startup" else [args.mvs, mvs_script(name), *job_args])
-            peer_command = [args.python, *peer(name), *job_args]
-            mvs_times, peer_times, mvs_rss, peer_rss = [], [], [], []
+            mvs_command = [args.mvs, "-c", "1"] if name == "startup" else [args.mvs, os.path.join(HERE, f"mvs_{name}.mvs"), *job_args]
+            commands = {"mvs": mvs_command, **peers}
+            if floor and floor[0] == "svd":
+                commands["sgesdd floor"] = [args.mvs, os.path.join(HERE, f"mvs_{name}.mvs"), *floor[1]]
+            runs = {label: [] for label in commands}
+            loads = []
             for _ in range(args.reps):
-                seconds, rss = measure(mvs_command, env)
-                mvs_times.append(seconds); mvs_rss.append(rss)
-                seconds, rss = measure(peer_command, env)
-                peer_times.append(seconds); peer_rss.append(rss)
-            m, p = statistics.median(mvs_times), statistics.median(peer_times)
-            print(f"{title:32} {m:8.3f} {p:8.3f} {m / p:6.2f} {max(mvs_rss):8.0f} {max(peer_rss):8.0f}", flush=True)
+                for label, command in commands.items():  # alternating: mvs, each peer, the floor, mvs, …
+                    loads.append(os.getloadavg()[0])
+                    runs[label].append(measure(command, env))
+            median = lambda label, key: statistics.median(r[key] if r[key] is not None else r["wall"] for r in runs[label])
+            peer_times = {label: median(label, "work") for label in peers}
+            best = min(peer_times, key=peer_times.get)
+            m = median("mvs", "wall")
+            floor_seconds, floor_label = None, ""
+            if floor and floor[0] == "svd":
+                floor_seconds, floor_label = median("sgesdd floor", "wall"), "sgesdd values-only"
+            elif floor and floor[0] == "flops":
+                floor_seconds = floor[1] / (floors["sgemm_gflops"] * 1e9)
+                floor_label = f"{floor[1] / 1e9:.0f} GFLOP at sgemm peak"
+            elif floor and floor[0] == "bytes":
+                floor_seconds = floor[1] / (floors["memcpy_gbs"] * 1e9)
+                floor_label = f"{floor[1] / 1e9:.2f} GB at memcpy speed"
+            row = {"job": title, "name": name, "mvs": m, "mvs_cpu": median("mvs", "cpu"), "peer": peer_times[best],
+                   "best_peer": best, "peers": peer_times, "ratio": m / peer_times[best], "floor": floor_seconds,
+                   "floor_what": floor_label, "mvs_mib": max(r["rss"] for r in runs["mvs"]),
+                   "peer_mib": max(r["rss"] for r in runs[best]), "load": statistics.median(loads)}
+            results.append(row)
+            floor_text = f"{floor_seconds:7.3f}" if floor_seconds is not None else f"{'':7}"
+            print(f"{title:34} {m:7.3f} {row['mvs_cpu']:7.3f} {row['peer']:7.3f} {row['ratio']:6.2f} {floor_text} "
+                  f"{row['mvs_mib']:7.0f} {row['peer_mib']:8.0f} {row['load']:5.1f}  {best}"
+                  + (f" / {floor_label}" if floor_label else ""), flush=True)
+            others = {label: t for label, t in peer_times.items() if label != best}
+            if others:
+                print(f"{'':34} other peers: " + ", ".join(f"{label} {t:.3f} s" for label, t in others.items()), flush=True)
             if name == "gguf_dequant":
-                # Gemma 3 270M: 268,098,176 float32 values written, start-up and header included in the time.
                 gigabytes = 268_098_176 * 4 / 1e9
-                print(f"{'  float32 written, GB/s':32} {gigabytes / m:8.2f} {gigabytes / p:8.2f}", flush=True)
+                print(f"{'  float32 written, GB/s':34} {gigabytes / m:7.2f} (memcpy {floors['memcpy_gbs']:.1f})", flush=True)
+    if args.json:
+        with open(args.json, "w") as f:
+            json.dump({"floors": floors, "rows": results}, f, indent=1)
 
 
 if __name__ == "__main__":

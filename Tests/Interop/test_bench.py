@@ -1,4 +1,5 @@
 """Keeps scripts/bench working: the runner on tiny inputs with the debug binary (nothing is timed here)."""
+import json
 import os
 import subprocess
 import sys
@@ -7,15 +8,23 @@ from conftest import MVS, REPO
 
 
 def test_bench_runner_completes_every_job_on_tiny_inputs_without_checking_results(tmp_path):
-    # A runner test: job names and the ratio column are checked; the numbers themselves are not (docs/bench.md).
+    # A runner test: job names, peers, floors and the ratio are checked; the numbers themselves are not (docs/bench.md).
     env = dict(os.environ, MVS_CACHE=str(tmp_path))
-    result = subprocess.run([sys.executable, str(REPO / "bench" / "run.py"), MVS, sys.executable, "--tiny", "--reps", "1"],
-                            capture_output=True, text=True, env=env, timeout=600)
+    out = tmp_path / "bench.json"
+    result = subprocess.run([sys.executable, str(REPO / "bench" / "run.py"), MVS, sys.executable, "--tiny", "--reps", "1",
+                             "--json", str(out)], capture_output=True, text=True, env=env, timeout=600)
     assert result.returncode == 0, result.stderr
-    rows = [line for line in result.stdout.splitlines()[1:] if line.strip()]
-    jobs = ["load", "delta", "rank", "rank", "ww", "ww", "project", "vectorize+cluster", "export", "export,", "lora", "lora", "start-up"]
-    assert [row.split()[0] for row in rows] == jobs
+    report = json.loads(out.read_text())
+    assert report["floors"]["sgemm_gflops"] > 0 and report["floors"]["memcpy_gbs"] > 0
+    rows = report["rows"]
+    assert [row["name"] for row in rows] == ["load", "delta", "rank", "rank", "ww", "ww", "project", "zoo", "export",
+                                             "export", "lora", "lora", "startup"]
     for row in rows:
-        mvs_seconds, peer_seconds, ratio = (float(x) for x in row.split()[-5:-2])
-        assert mvs_seconds > 0 and peer_seconds > 0
-        assert abs(ratio - mvs_seconds / peer_seconds) <= 0.01 + 0.01 * ratio
+        assert row["mvs"] > 0 and row["mvs_cpu"] > 0 and row["peer"] > 0
+        assert row["peer"] == min(row["peers"].values()) and row["best_peer"] in row["peers"]
+        assert abs(row["ratio"] - row["mvs"] / row["peer"]) <= 1e-9 * row["ratio"]
+    floors = {row["name"]: row["floor_what"] for row in rows if row["floor"] is not None}
+    assert floors["rank"] == "sgesdd values-only" and "sgemm" in floors["project"] and "memcpy" in floors["delta"]
+    assert all(line.split()[0] in {"floors:", "job"} or line.startswith(" ") or line.split()[0] in
+               {"load", "delta", "rank", "ww", "project", "vectorize+cluster", "export", "export,", "lora", "start-up"}
+               for line in result.stdout.splitlines() if line.strip())
