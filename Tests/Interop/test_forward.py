@@ -107,6 +107,12 @@ def bert_states(get, inputs, layers, heads, eps):
     t = len(inputs)
     x = inputs + get("embeddings.position_embeddings.weight")[:t] + get("embeddings.token_type_embeddings.weight")[0]
     x = layer_norm(x, get("embeddings.LayerNorm.weight"), get("embeddings.LayerNorm.bias"), eps)
+    return bert_layers(get, x, layers, heads, eps)
+
+
+def bert_layers(get, x, layers, heads, eps, causal=False):
+    """Hidden states (x first) and each layer's FF pre-activations of the encoder layers on state 0 (tokens × d);
+    `causal` hides later tokens from each query."""
     states, pre = [x], []
     for layer in range(layers):
         p = f"encoder.layer.{layer}."
@@ -118,6 +124,8 @@ def bert_states(get, inputs, layers, heads, eps):
         for h in range(heads):
             s = slice(h * hw, (h + 1) * hw)
             scores = q[:, s] @ k[:, s].T / np.sqrt(hw)
+            if causal:
+                scores = np.where(np.tril(np.ones_like(scores)) > 0, scores, -np.inf)
             scores = np.exp(scores - scores.max(1, keepdims=True))
             ctx[:, s] = (scores / scores.sum(1, keepdims=True)) @ v[:, s]
         x = layer_norm(lin(ctx, "attention.output.dense") + x, get(p + "attention.output.LayerNorm.weight"),

@@ -43,4 +43,14 @@ enum Dense {
         gemm(dy, MatrixView(stride: outer), w, MatrixView(stride: outer), transposeB: true, m: rows, n: inner, k: outer,
              into: &dx, MatrixView(stride: inner), beta: accumulate ? 1 : 0)
     }
+
+    /// The gradient of an activation's input through the layer after it: (dy[rows×outer] · wᵀ) ⊙ f′(pre), where
+    /// `pre` (rows × inner) is what the activation f was applied to — one FF block's backward up to its first matrix.
+    static func activationBackward(_ dy: [Float], rows: Int, _ w: [Float], inner: Int, outer: Int, preActivation: [Float],
+                                   derivative: (Float) -> Float) -> [Float] {
+        var gradient = [Float](repeating: 0, count: rows * inner)
+        linearBackward(dy, rows: rows, w, inner: inner, outer: outer, into: &gradient, accumulate: false)
+        for index in gradient.indices { gradient[index] *= derivative(preActivation[index]) }
+        return gradient
+    }
 }

@@ -13,9 +13,13 @@ enum ForwardBuiltins {
             try table.append("id", .int(pieces.map(\.id)))
             return .table(table)
         },
-        Builtin(name: "hidden", parameters: [.required("model"), .required("text")], group: "forward",
-                summary: "hidden states for a text (or a list of token ids): a (layers+1) × tokens × d tensor; passes exist for \(DifferentiableWeights.families)",
+        Builtin(name: "hidden", parameters: [.required("model"), .required("text"), .optional("stack", "none"), .optional("causal", "false")],
+                group: "forward",
+                summary: "hidden states for a text (or a list of token ids), or for a picture of a DINOv2 ViT (its stem feeding stack=, causal=): a (layers+1) × tokens × d tensor; passes exist for \(DifferentiableWeights.families)",
                 example: "h = hidden(m, \"The cat sat.\")") { arguments in
+            if case .tensor? = arguments.value("text") {
+                return .tensor(try VisionBuiltins.visionModel(arguments).hiddenStates(try ImageBuiltins.picture(arguments, "text")))
+            }
             let model = try arguments.model("model")
             let ids: [Int]
             if case .list? = arguments.value("text") {

@@ -43,6 +43,19 @@ enum ImageBuiltins {
                                          padding: try arguments.int("padding", default: 2))
             return .tensor(try grid.tensor)
         },
+        Builtin(name: "heat_map", parameters: [.required("values"), .optional("cell", "14"), .optional("maximum", "none")],
+                group: "images",
+                summary: "a rows × columns tensor as a picture of cell × cell blocks coloured by viridis from its smallest value to its largest (or maximum=)",
+                example: "write_image(\"change.png\", heat_map(v.change_map))") { arguments in
+            let values = try arguments.tensor("values")
+            guard values.ndim == 2 else {
+                throw ArgumentError("heat_map(): 'values' must be a rows × columns tensor, got \(Shape.describe(values.shape))")
+            }
+            let maximum = arguments.has("maximum") ? try arguments.number("maximum") : nil
+            let picture = try RGBImage.heatMap(values.values.map(Double.init), rows: values.shape[0], columns: values.shape[1],
+                                               cell: try arguments.int("cell", default: 14), maximum: maximum)
+            return .tensor(try picture.tensor)
+        },
         Builtin(name: "export_images", parameters: [.required("path"), .optional("overwrite", "false")], openKeywords: true,
                 group: "images",
                 summary: "write pictures to an HDF5 file as HDF5 Images (8-bit, CLASS=IMAGE, IMAGE_TRUECOLOR, INTERLACE_PIXEL), each under /name, atomically",

@@ -27,9 +27,8 @@ extension BERTWeights: InputDifferentiable {
     /// One layer: from the gradient of its output to the gradient of its input.
     func backward(_ w: BERTLayerWeights, cache: LayerCache, tokens t: Int, output: [Float]) -> [Float] {
         let beforeNorm = BERTWeights.layerNormBackward(output, cache: cache.outputNorm, weight: w.outputNormWeight, rows: t, width: width)
-        var activation = [Float](repeating: 0, count: t * feedForward)
-        Dense.linearBackward(beforeNorm, rows: t, w.ff2, inner: feedForward, outer: width, into: &activation, accumulate: false)
-        for index in activation.indices { activation[index] *= BERTWeights.geluDerivative(cache.preActivation[index]) }
+        let activation = Dense.activationBackward(beforeNorm, rows: t, w.ff2, inner: feedForward, outer: width,
+                                                  preActivation: cache.preActivation, derivative: BERTWeights.geluDerivative)
         return backwardFromFeedForward(w, cache: cache, tokens: t, preActivation: activation, residual: beforeNorm)
     }
 

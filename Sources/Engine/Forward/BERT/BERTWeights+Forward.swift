@@ -63,15 +63,16 @@ extension BERTWeights {
         return EncoderPass(states: states, embeddingNorm: embeddingNorm, layers: caches, tokens: tokens)
     }
 
-    /// One post-norm layer: LN(x + Attention(x)), then LN(h + W2·GELU(W1·h)).
-    func forward(_ w: BERTLayerWeights, embedded x: [Float], tokens t: Int, mask: [Bool]?) -> ([Float], LayerCache) {
+    /// One post-norm layer: LN(x + Attention(x)), then LN(h + W2·GELU(W1·h)); `causal` hides later tokens (the
+    /// vision hybrid's stand-in for a decoder).
+    func forward(_ w: BERTLayerWeights, embedded x: [Float], tokens t: Int, mask: [Bool]?, causal: Bool = false) -> ([Float], LayerCache) {
         let d = width, headWidth = width / heads
         let q = Dense.linear(x, rows: t, w.query, inner: d, outer: d, bias: w.queryBias)
         let k = Dense.linear(x, rows: t, w.key, inner: d, outer: d, bias: w.keyBias)
         let v = Dense.linear(x, rows: t, w.value, inner: d, outer: d, bias: w.valueBias)
         let columns = HeadLayout(stride: d) { $0 * headWidth }
         let (context, probabilities) = Attention.heads(query: q, columns, key: k, columns, value: v, columns, heads: heads,
-                                                       headWidth: headWidth, tokens: t, causal: false, mask: mask)
+                                                       headWidth: headWidth, tokens: t, causal: causal, mask: mask)
         var attended = Dense.linear(context, rows: t, w.output, inner: d, outer: d, bias: w.outputBias)
         for index in attended.indices { attended[index] += x[index] }
         let (h, attentionNorm) = BERTWeights.layerNorm(attended, rows: t, width: d, weight: w.attentionNormWeight,

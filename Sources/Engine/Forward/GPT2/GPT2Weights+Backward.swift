@@ -23,10 +23,8 @@ extension GPT2Weights: InputDifferentiable {
 
     /// One block: out = h + MLP(LN₂(h)), h = x + Attn(LN₁(x)); from the gradient of out to that of x.
     func backward(_ w: GPT2BlockWeights, cache: GPT2BlockCache, tokens t: Int, output: [Float]) -> [Float] {
-        var activation = [Float](repeating: 0, count: t * feedForward)
-        Dense.linearBackward(output, rows: t, w.ff2, inner: feedForward, outer: width, into: &activation, accumulate: false)
-        let derivative = tanhGELU ? GPT2Weights.tanhGELUDerivative : BERTWeights.geluDerivative
-        for index in activation.indices { activation[index] *= derivative(cache.preActivation[index]) }
+        let activation = Dense.activationBackward(output, rows: t, w.ff2, inner: feedForward, outer: width, preActivation: cache.preActivation,
+                                                  derivative: tanhGELU ? GPT2Weights.tanhGELUDerivative : BERTWeights.geluDerivative)
         return backwardFromFeedForward(w, cache: cache, tokens: t, preActivation: activation, residual: output)
     }
 
