@@ -34,40 +34,19 @@ public struct ViTWeights {
     /// Blocks in the model.
     public var layerCount: Int { blocks.count }
 
-    /// Whether `model` has the canonical vision embeddings (`patch`, `cls`) and DINOv2's LayerScale blocks.
-    public static func matches(_ model: Model) -> Bool {
-        model.architecture.entries.contains { $0.name == "patch" } && model.architecture.entries.contains { $0.name == "cls" }
-    }
-
-    /// Reads every weight of `model`; throws naming the tensor when one is missing or misshapen.
+    /// Reads every weight of `model` (Hugging Face's `Dinov2Model` names, bare or under a prefix, with the canonical
+    /// `patch`, `cls`, `pos` or `pos_cls` + `pos_patch`, and `layer.L.*`); throws naming a missing or misshapen tensor.
     public init(model: Model) throws {
-        guard ViTWeights.matches(model),
-              let probe = model.parameters.first(where: { $0.name.hasSuffix("encoder.layer.0.norm1.weight") })?.name else {
-            throw EngineError.unsupported("\(model.name): not a DINOv2-style vision transformer (no canonical 'patch' and 'cls', or no encoder.layer.0.norm1)")
+        guard let reader = WeightReader(model: model, layout: DINOv2Family.layout), reader.has("encoder.layer.0.norm1.weight") else {
+            throw EngineError.unsupported("\(model.name): not a DINOv2-style vision transformer (no embeddings.patch_embeddings and encoder.layer.0.norm1; family '\(model.architecture.family)')")
         }
-        let prefix = String(probe.dropLast("encoder.layer.0.norm1.weight".count))
         let architecture = model.architecture
         let d = architecture.width, heads = architecture.heads, ff = architecture.feedForward
         guard d > 0, heads > 0, d % heads == 0, ff > 0, architecture.layers > 0 else {
             throw EngineError.unsupported("\(model.name): width \(d), \(heads) heads and FF width \(ff) do not make a vision transformer")
         }
-        func raw(_ key: String, count: Int) throws -> [Float] {
-            guard model.parameters.contains(where: { $0.name == prefix + key }) else {
-                throw EngineError.unknownName(prefix + key, context: "parameter in \(model.name) (needed by the vision forward pass)", suggestion: nil)
-            }
-            let values = try model.tensor(prefix + key).values
-            guard values.count == count else {
-                throw EngineError.malformed(path: model.source, message: "\(prefix + key) has \(values.count) elements, the forward pass expects \(count)")
-            }
-            return values
-        }
-        func canonical(_ name: String, _ shape: [Int]) throws -> [Float] {
-            let tensor = try model.tensor(name)
-            guard tensor.shape == shape else {
-                throw EngineError.shapeMismatch(operation: "the vision forward pass", lhs: tensor.shape, rhs: shape, name: name)
-            }
-            return tensor.values
-        }
+        func raw(_ key: String, count: Int) throws -> [Float] { try reader.raw(key, count: count) }
+        func canonical(_ name: String, _ shape: [Int]) throws -> [Float] { try reader.canonical(name, shape) }
         let patchTensor = try model.tensor("patch")
         guard patchTensor.ndim == 4, patchTensor.shape[0] == d, patchTensor.shape[1] == 3,
               patchTensor.shape[2] == patchTensor.shape[3], patchTensor.shape[2] > 0 else {
