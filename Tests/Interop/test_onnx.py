@@ -152,3 +152,27 @@ def test_paraphrase_minilm_paired_with_minilms_vocabulary_runs_as_onnxruntime_do
         hidden = f["h"][()]
     assert hidden.shape == (4, ids.shape[1], 384)
     np.testing.assert_allclose(hidden[-1], expected[0], rtol=1e-4, atol=1e-4)
+
+
+def test_export_keeps_node_named_weights_readable_in_h5py(tmp_path):
+    """Raw names that are node names (`/model/…/pooler/Add:1`) export under the model group without the
+    graph's leading `/`, their raw name kept as an attribute; canonical matrices under their canonical names."""
+    import json
+    import sys
+
+    import h5py
+    from conftest import REPO
+    fixtures = REPO / "Tests" / "Fixtures" / "models"
+    expected = json.loads(subprocess.run([sys.executable, str(fixtures / "onnx_models.py"), str(tmp_path)], check=True,
+                                         capture_output=True, text=True, cwd=fixtures).stdout)["bert.onnx"]
+    out = tmp_path / "bert.h5"
+    run_mvs("-c", f'export("{out}", model=load("{tmp_path / "bert.onnx"}"))')
+    with h5py.File(out) as f:
+        pooler = f["model/model/model.0/auto_model/pooler/Add:1"]
+        assert pooler.attrs["raw_name"] == "/model/model.0/auto_model/pooler/Add:1"
+        want = expected["tensors"]["/model/model.0/auto_model/pooler/Add:1"]
+        np.testing.assert_array_equal(pooler[()], np.array(want["values"], dtype=np.float32).reshape(want["shape"]))
+        q = f["model/layer.1.q"]
+        assert q.attrs["raw_name"] == "/model/model.0/auto_model/encoder/layer.1/attention/self/query/MatMul"
+        want = expected["canonical"]["layer.1.q"]
+        np.testing.assert_array_equal(q[()], np.array(want["values"], dtype=np.float32).reshape(want["shape"]))

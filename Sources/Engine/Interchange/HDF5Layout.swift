@@ -295,8 +295,10 @@ struct HDF5Layout {
             }
             for parameter in raw {
                 try Interruption.check()
-                try HDF5Layout.validateParameterName(parameter.name)
-                let dataset = "\(path)/\(parameter.name)"
+                // ONNX names anonymous weights by their node (`/model/…/Add:1`): the leading `/` is the graph's root.
+                let relative = parameter.name.hasPrefix("/") ? String(parameter.name.dropFirst()) : parameter.name
+                try HDF5Layout.validateParameterName(relative)
+                let dataset = "\(path)/\(relative)"
                 try writeTensor(try parameter.load(), at: dataset)
                 try writer.setAttribute("raw_name", .string(parameter.name), on: dataset)
                 try writer.setAttribute("orig_dtype", .string(parameter.dtype.displayName), on: dataset)
