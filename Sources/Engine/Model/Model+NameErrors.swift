@@ -29,6 +29,10 @@ extension Model {
                                         + Suggest.hint(for: parsed.component, in: components))
             }
         }
+        if name.hasPrefix("onnx::") {
+            return .invalidArgument("\(name) is an ONNX exporter's anonymous name: mvs names such a weight after the node that "
+                                    + "consumes it (`/…/query/MatMul`, or `node:input` for other nodes); see names(m) and schema(m)")
+        }
         let candidates = names + architecture.entries.map(\.name)
         return .unknownName(name, context: "parameter in \(self.name)", suggestion: Suggest.closest(to: name, in: candidates))
     }

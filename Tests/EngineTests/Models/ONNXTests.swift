@@ -61,6 +61,10 @@ import Testing
         let entry = try #require(model.architecture.entry(canonical: "layer.1.ff2"))
         #expect(entry.rawName == "/model/model.0/auto_model/encoder/layer.1/output/dense/MatMul")
         #expect(entry.transform == .identity)
+        // The exporter's own name is not a key; asking for it says what mvs calls such weights.
+        #expect {
+            _ = try model.tensor("onnx::MatMul_400")
+        } throws: { error in "\(error)".contains("mvs names such a weight after the node that consumes it") }
         // The forward pass's raw lookups find biases under the sentence-transformers prefix.
         let names = ParameterNames(config: model.config, parameters: model.parameters)
         #expect(BERTFamily.layout.prefix(in: names) == "model.0.auto_model.")
