@@ -102,7 +102,8 @@ def file_bytes(path):
 
 def jobs(inputs, scratch, python):
     """(title, job name, arguments, peers {label: command}, floor) rows; floor is ("svd", args) for a measured
-    sgesdd run, or (kind, amount) with kind "flops" or "bytes" for a figure from the measured peaks."""
+    sgesdd run, ("flops", n) or ("bytes", n) for a figure from the measured peaks, or ("files", paths): their
+    bytes (read when the job runs: the inputs may be written only then)."""
     mvs_script = lambda name: os.path.join(HERE, f"mvs_{name}.mvs")
     py = lambda script, *rest: [python, os.path.join(HERE, script), *rest]
     torch = has_module(python, "torch")
@@ -134,7 +135,7 @@ def jobs(inputs, scratch, python):
         ("load (bert-base size)", "load", [large], {"numpy": py("peer_load.py", large)}, None),
         ("delta (MiniLM)", "delta", [inputs["ft"], small],
          {"numpy": py("peer_delta.py", inputs["ft"], small), **with_torch("delta", inputs["ft"], small)},
-         ("bytes", file_bytes(inputs["ft"]) + file_bytes(small))),
+         ("files", [inputs["ft"], small])),
         ("rank (MiniLM, 36 matrices)", "rank", [small, "auto"],
          {"numpy": py("peer_rank.py", small), **with_torch("rank", small)}, ("svd", [small, "svd"])),
         ("rank (bert-base size, 72)", "rank", [large, "auto"],
@@ -198,18 +199,21 @@ def main():
             peer_times = {label: median(label, "work") for label in peers}
             best = min(peer_times, key=peer_times.get)
             m = median("mvs", "wall")
-            floor_seconds, floor_label = None, ""
+            floor_seconds, floor_label, floor_cpu = None, "", None
             if floor and floor[0] == "svd":
                 floor_seconds, floor_label = median("sgesdd floor", "wall"), "sgesdd values-only"
+                floor_cpu = median("sgesdd floor", "cpu")
+                floor_label += f" (CPU {floor_cpu:.3f} s: mvs/floor {median('mvs', 'cpu') / floor_cpu:.2f} by CPU)"
             elif floor and floor[0] == "flops":
                 floor_seconds = floor[1] / (floors["sgemm_gflops"] * 1e9)
                 floor_label = f"{floor[1] / 1e9:.0f} GFLOP at sgemm peak"
-            elif floor and floor[0] == "bytes":
-                floor_seconds = floor[1] / (floors["memcpy_gbs"] * 1e9)
-                floor_label = f"{floor[1] / 1e9:.2f} GB at memcpy speed"
+            elif floor and floor[0] in ("bytes", "files"):
+                size = floor[1] if floor[0] == "bytes" else sum(file_bytes(path) for path in floor[1])
+                floor_seconds = size / (floors["memcpy_gbs"] * 1e9)
+                floor_label = f"{size / 1e9:.2f} GB at memcpy speed"
             row = {"job": title, "name": name, "mvs": m, "mvs_cpu": median("mvs", "cpu"), "peer": peer_times[best],
                    "best_peer": best, "peers": peer_times, "ratio": m / peer_times[best], "floor": floor_seconds,
-                   "floor_what": floor_label, "mvs_mib": max(r["rss"] for r in runs["mvs"]),
+                   "floor_what": floor_label, "floor_cpu": floor_cpu, "mvs_mib": max(r["rss"] for r in runs["mvs"]),
                    "peer_mib": max(r["rss"] for r in runs[best]), "load": statistics.median(loads)}
             results.append(row)
             floor_text = f"{floor_seconds:7.3f}" if floor_seconds is not None else f"{'':7}"
