@@ -48,8 +48,8 @@ import Testing
     @Test func miniLMAgainstItselfIsTheIdentity() throws {
         let model = try miniLM()
         let alignment = try Align.layers(model, model, component: "o")
-        #expect(alignment.similarity.shape == [6, 6])
-        let values = alignment.similarity.values
+        #expect(alignment.matrix.values.shape == [6, 6])
+        let values = alignment.matrix.values.values
         for row in 0..<6 {
             #expect(abs(values[row * 6 + row] - 1) < 1e-4)
             for column in 0..<6 where column != row { #expect(values[row * 6 + column] < values[row * 6 + row] - 0.05) }
@@ -100,8 +100,8 @@ import Testing
         let other = try Fixtures.bert(layers: 3, width: 16, feedForward: 32, vocab: 300, seed: 2)
         let noise = try Fixtures.bert(layers: 3, width: 16, feedForward: 32, vocab: 300, seed: 3)
         let tuned = try ModelArithmetic.apply(.add, base, ModelArithmetic.apply(.multiply, noise, scalar: 0.05, scalarOnLeft: false))
-        let selfAligned = try Align.layers(base, tuned, component: "ff2").similarity.values
-        let unrelated = try Align.layers(base, other, component: "ff2").similarity.values
+        let selfAligned = try Align.layers(base, tuned, component: "ff2").matrix.values.values
+        let unrelated = try Align.layers(base, other, component: "ff2").matrix.values.values
         for layer in 0..<3 {
             #expect(selfAligned[layer * 3 + layer] > 0.95)
             #expect(unrelated[layer * 3 + layer] < 0.8)

@@ -28,4 +28,14 @@ import Testing
         #expect(throws: EngineError.self) { try Linalg.matmul(a, a) }
         #expect(throws: EngineError.self) { try Linalg.matmul(a, a, transposeA: true, transposeB: true) }
     }
+
+    @Test func rowMeanAndCentringByRankOneUpdate() throws {
+        let a = try a()  // rows (1, 2, 3), (4, 5, 6)
+        #expect(try Linalg.rowMean(a).values == [2.5, 3.5, 4.5])
+        // aᵀa/2 − mean·meanᵀ is the population covariance of the columns: every entry (4−1)²/4 = 2.25.
+        let covariance = try Linalg.scaledMinusOuter(try Linalg.matmul(a, a, transposeA: true), scale: 0.5,
+                                                     try Linalg.rowMean(a), try Linalg.rowMean(a))
+        #expect(covariance.values.allSatisfy { abs($0 - 2.25) < 1e-5 })
+        #expect(throws: EngineError.self) { try Linalg.scaledMinusOuter(a, scale: 1, try Linalg.rowMean(a), try Linalg.rowMean(a)) }
+    }
 }

@@ -43,16 +43,17 @@ enum AnalysisBuiltins {
         },
         Builtin(name: "align", parameters: [
             .required("a"), .required("b"), .optional("component", "\"ff2\""), .optional("pair", "none"),
-            .optional("embedding", "\"input\""),
+            .optional("embedding", "\"input\""), .optional("measure", "\"cosine\""), .optional("heads", "false"),
+            .optional("vocab_limit", "none"),
         ], group: "analysis",
-        summary: "compare two models sharing a vocabulary in embedding space: layer × layer similarity, Hungarian matching for pair=[la, lb]",
+        summary: "compare two models sharing a vocabulary in embedding space (cosine, or measure=\"correlation\" as in Dar et al.): layer × layer (or head × head) similarity, Hungarian matching for pair=[la, lb]",
         example: "align(base, ft, component=\"ff2\", pair=[3, 3])") { arguments in
             try align(arguments)
         },
     ]
 
-    /// Without `pair`: the layer × layer similarity as a table (`layer` of a, then one column `bN` per layer
-    /// N of b) carrying the matrix `similarity`. With `pair=[la, lb]`: the Hungarian matching of those two
+    /// Without `pair`: the layer × layer (with `heads`, head × head) similarity as a table (`layer` of a, then
+    /// one column `bN` per layer N of b) carrying the matrix `similarity`. With `pair=[la, lb]`: the Hungarian matching of those two
     /// layers (`index_a`, `index_b`, `score`) carrying the matrices `scores` (every pair's score) and `similarity`.
     private static func align(_ arguments: Arguments) throws -> Value {
         let a = try arguments.model("a"), b = try arguments.model("b")
@@ -63,11 +64,17 @@ enum AnalysisBuiltins {
             pair = try ints(arguments, "pair")
             guard pair?.count == 2 else { throw ArgumentError("align(): 'pair' must be [layer_a, layer_b], got \(pair?.count ?? 0) numbers") }
         }
-        let images = try Align.Images(a, b, embedding: choice)
-        let alignment = try Align.layers(a, b, component: component, images: images)
+        let measureName = try arguments.string("measure", default: AlignMeasure.cosine.rawValue)
+        guard let measure = AlignMeasure(rawValue: measureName) else {
+            throw ArgumentError("align(): 'measure' must be \"cosine\" or \"correlation\", got \"\(measureName)\"")
+        }
+        var filter = TokenFilter()
+        if arguments.has("vocab_limit") { filter.limit = try arguments.int("vocab_limit") }
+        let images = try Align.Images(a, b, embedding: choice, measure: measure, filter: filter)
+        let alignment = try Align.layers(a, b, component: component, images: images, heads: try arguments.bool("heads", default: false))
         guard let pair else { return .table(try alignment.table()) }
         var matching = try Align.match(a, b, component: component, layerA: pair[0], layerB: pair[1], images: images)
-        matching.matrices["similarity"] = try alignment.matrix()
+        matching.matrices["similarity"] = alignment.matrix
         return .table(matching)
     }
 
