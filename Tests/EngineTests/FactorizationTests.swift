@@ -15,6 +15,17 @@ import Testing
         #expect(column.shape == [1, 1] && abs(abs(column.values[0]) - 7) < 1e-5)
     }
 
+    @Test func pseudoInverseOfHandMatrices() throws {
+        // diag(2, 4) stacked on a zero row: the pseudo-inverse is [[1/2, 0, 0], [0, 1/4, 0]].
+        let tall = try Linalg.pseudoInverse(Tensor(shape: [3, 2], values: [2, 0, 0, 4, 0, 0]))
+        #expect(tall.shape == [2, 3])
+        #expect(zip(tall.values, [0.5, 0, 0, 0, 0.25, 0] as [Float]).allSatisfy { abs($0 - $1) < 1e-6 })
+        // A rank-1 matrix [[1, 2], [2, 4]] = v·vᵀ with v = (1, 2): its pseudo-inverse is v·vᵀ / ‖v‖⁴ = A / 25, and the
+        // zero singular value is dropped instead of inverted.
+        let rankOne = try Linalg.pseudoInverse(Tensor(shape: [2, 2], values: [1, 2, 2, 4]))
+        #expect(zip(rankOne.values, [1, 2, 2, 4].map { Float($0) / 25 }).allSatisfy { abs($0 - $1) < 1e-6 })
+    }
+
     @Test func thinSVDReconstructsAndHasHandSingularValues() throws {
         // [[3, 0], [0, 2], [0, 0]]: σ = 3, 2 with u, v the unit axes (up to sign).
         let a = try Tensor(shape: [3, 2], values: [3, 0, 0, 2, 0, 0])

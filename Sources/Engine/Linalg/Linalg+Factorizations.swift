@@ -82,3 +82,25 @@ extension Linalg {
         }
     }
 }
+
+extension Linalg {
+    /// The Moore–Penrose pseudo-inverse (n × m) of an m × n matrix from its thin SVD (`sgesdd`): V·diag(1/σ)·Uᵀ,
+    /// singular values at or below σmax·max(m, n)·ε(float32) — numpy's `matrix_rank` tolerance — treated as zero.
+    public static func pseudoInverse(_ tensor: Tensor, name: String? = nil) throws -> Tensor {
+        let svd = try thinSVD(tensor, name: name)
+        guard let (rows, columns) = tensor.matrixShape else {
+            throw EngineError.invalidArgument("a pseudo-inverse needs a matrix, got \(Shape.describe(tensor.shape))")
+        }
+        let k = svd.s.count
+        let tolerance = (svd.s.first ?? 0) * Float(max(rows, columns)) * Float.ulpOfOne
+        // diag(1/σ)·Uᵀ (k × m), then Vᵀᵀ times it: one sgemm.
+        let u = svd.u.storage.pointer
+        let scaledUT = try Tensor.build(shape: [k, rows]) { out in
+            for i in 0..<k {
+                let inverse = svd.s[i] > tolerance ? 1 / svd.s[i] : 0
+                for row in 0..<rows { out[i * rows + row] = u[row * k + i] * inverse }
+            }
+        }
+        return try matmul(svd.vt, scaledUT, transposeA: true)
+    }
+}

@@ -70,6 +70,8 @@ public final class Model: Sendable {
     public let derived = DerivedValues()
     /// The key/value metadata of a GGUF file (tokenizer, hyper-parameters), nil for other formats.
     public let gguf: GGUFMetadata?
+    /// For a stitched model (`stitch`): which blocks of which model run, and the translation between them.
+    public let stitch: Stitch?
 
     private let index: [String: Int]
 
@@ -77,7 +79,7 @@ public final class Model: Sendable {
     public init(name: String, source: String, format: String? = nil, kind: ModelKind = .weights, config: JSONValue?,
                 parameters: [Parameter], architecture: Architecture? = nil,
                 vocabulary: VocabularySource? = nil, gguf: GGUFMetadata? = nil,
-                onlyInLeft: [String] = [], onlyInRight: [String] = [], report: Table? = nil) {
+                onlyInLeft: [String] = [], onlyInRight: [String] = [], report: Table? = nil, stitch: Stitch? = nil) {
         self.name = name
         self.source = source
         self.format = format
@@ -89,6 +91,7 @@ public final class Model: Sendable {
         self.onlyInLeft = onlyInLeft
         self.onlyInRight = onlyInRight
         self.report = report
+        self.stitch = stitch
         var index: [String: Int] = [:]
         for (position, parameter) in parameters.enumerated() { index[parameter.name] = position }
         self.index = index

@@ -15,7 +15,7 @@ enum ForwardBuiltins {
         },
         Builtin(name: "hidden", parameters: [.required("model"), .required("text"), .optional("stack", "none"), .optional("causal", "false")],
                 group: "forward",
-                summary: "hidden states for a text (or a list of token ids), or for a picture of a DINOv2 ViT (its stem feeding stack=, causal=): a (layers+1) × tokens × d tensor; passes exist for \(DifferentiableWeights.families)",
+                summary: "hidden states for a text (or a list of token ids), or for a picture of a DINOv2 ViT (its stem feeding stack=, causal=): a (layers+1) × tokens × d tensor; passes exist for \(DifferentiableWeights.families) and stitched models",
                 example: "h = hidden(m, \"The cat sat.\")") { arguments in
             if case .tensor? = arguments.value("text") {
                 return .tensor(try VisionBuiltins.visionModel(arguments).hiddenStates(try ImageBuiltins.picture(arguments, "text")))
@@ -25,9 +25,19 @@ enum ForwardBuiltins {
             if case .list? = arguments.value("text") {
                 ids = try AnalysisBuiltins.ints(arguments, "text")
             } else {
-                ids = try Tokenizer.of(model).encode(arguments.string("text")).map(\.id)
+                // A stitched model reads text with its first model's tokenizer (the two share a vocabulary).
+                ids = try Tokenizer.of(model.stitch?.first ?? model).encode(arguments.string("text")).map(\.id)
             }
+            if let stitch = model.stitch { return .tensor(try stitch.hiddenStates(ids: ids)) }
             return .tensor(try DifferentiableWeights(model: model).hiddenStates(ids: ids))
+        },
+        Builtin(name: "stitch", parameters: [.required("first"), .required("rest"), .required("k"), .optional("resume", "k")],
+                group: "forward",
+                summary: "zero-shot stitching (Dar et al.): blocks 0..<k of `first`, hidden states mapped by h·E₁ᵀ(E₂⁺)ᵀ, then blocks resume… of `rest`; a model for hidden()",
+                example: "s = stitch(small, big, 2, resume=4)") { arguments in
+            let first = try arguments.model("first"), rest = try arguments.model("rest")
+            let blocks = try arguments.int("k")
+            return .model(try Stitch.model(first: first, rest: rest, blocks: blocks, resume: try arguments.int("resume", default: blocks)))
         },
         Builtin(name: "reconstruct", parameters: [
             .required("model"), .required("text"), .optional("layer", "0"), .optional("layers", "none"),
