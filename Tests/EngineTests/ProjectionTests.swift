@@ -27,6 +27,10 @@ import Testing
         #expect(wordPiece.isAlphabetic(1) && wordPiece.isAlphabetic(3))
         #expect(!wordPiece.isAlphabetic(0) && !wordPiece.isAlphabetic(4))
         #expect(!wordPiece.isASCII(3) && wordPiece.isASCII(0))
+        // SentencePiece byte-fallback tokens (GGUF vocabularies): <0x8D> is half of a UTF-8 character, <0x0A> a newline.
+        let pieces = TokenText(raw: ["<0x8D>", "<0xE2>", "<0x0A>", "<0x41>", "<0xZZ>", "<0x8D>x"])
+        #expect(!pieces.isASCII(0) && !pieces.isASCII(1))
+        #expect(pieces.isASCII(2) && pieces.isASCII(3) && pieces.isASCII(4) && pieces.isASCII(5))
     }
 
     @Test func filtersKeepOnlyTheAllowedTokens() throws {

@@ -137,7 +137,6 @@ def bert_layers(get, x, layers, heads, eps, causal=False):
     return np.stack(states), pre
 
 
-
 def quote(text):
     return json.dumps(str(text), ensure_ascii=False)
 

@@ -21,9 +21,18 @@ public struct TokenText: Sendable {
         id >= 0 && id < tokens.count ? tokens[id] : "[id \(id)]"
     }
 
-    /// Whether the token is ASCII only.
+    /// Whether the token is ASCII only. A SentencePiece byte-fallback token `<0x8D>` is ASCII text standing for one
+    /// byte of a multi-byte UTF-8 character, so a byte of 0x80 or more counts as not ASCII (`<0x0A>` still does).
     public func isASCII(_ id: Int) -> Bool {
-        text(id).unicodeScalars.allSatisfy(\.isASCII)
+        let token = text(id)
+        if let byte = TokenText.fallbackByte(token) { return byte < 0x80 }
+        return token.unicodeScalars.allSatisfy(\.isASCII)
+    }
+
+    /// The byte of a SentencePiece byte-fallback token (`<0xHH>`, exactly two hex digits), nil for other tokens.
+    static func fallbackByte(_ token: String) -> UInt8? {
+        guard token.utf8.count == 6, token.hasPrefix("<0x"), token.hasSuffix(">") else { return nil }
+        return UInt8(token.dropFirst(3).dropLast(), radix: 16)
     }
 
     /// Whether the token, without a WordPiece `##` or leading spaces, is one or more letters only.
