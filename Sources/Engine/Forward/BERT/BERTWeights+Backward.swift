@@ -35,21 +35,24 @@ extension BERTWeights: InputDifferentiable {
     /// From the gradient of the FF pre-activation (plus the residual's, when coming from the output) to the layer input.
     func backwardFromFeedForward(_ w: BERTLayerWeights, cache: LayerCache, tokens t: Int,
                                  preActivation: [Float], residual: [Float]?) -> [Float] {
-        let d = width, headWidth = width / heads
+        let d = width
         var normed = residual ?? [Float](repeating: 0, count: t * d)
         Dense.linearBackward(preActivation, rows: t, w.ff1, inner: d, outer: feedForward, into: &normed, accumulate: true)
         let attended = BERTWeights.layerNormBackward(normed, cache: cache.attentionNorm, weight: w.attentionNormWeight, rows: t, width: d)
-        var context = [Float](repeating: 0, count: t * d)
-        Dense.linearBackward(attended, rows: t, w.output, inner: d, outer: d, into: &context, accumulate: false)
-        let columns = HeadLayout(stride: d) { $0 * headWidth }
-        let (dq, dk, dv) = Attention.backward(context: context, query: cache.query, columns, key: cache.key, columns,
-                                              value: cache.value, columns, probabilities: cache.probabilities,
-                                              heads: heads, headWidth: headWidth, tokens: t)
         var input = attended
-        Dense.linearBackward(dq, rows: t, w.query, inner: d, outer: d, into: &input, accumulate: true)
-        Dense.linearBackward(dk, rows: t, w.key, inner: d, outer: d, into: &input, accumulate: true)
-        Dense.linearBackward(dv, rows: t, w.value, inner: d, outer: d, into: &input, accumulate: true)
+        w.selfAttentionBackward(attended, cache: cache.attention, tokens: t, width: d, heads: heads, into: &input)
         return input
+    }
+
+    /// Back through a pre-norm branch's entry, y = LN(x)·W: from the gradient of y to that of x, plus `residual`
+    /// (the skip path's gradient) when given. GPT-2's and the ViT's blocks enter their FF branch this way.
+    static func preNormBranchBackward(_ dy: [Float], rows t: Int, _ weight: [Float], inner: Int, outer: Int,
+                                      norm: NormCache, normWeight: [Float], residual: [Float]?) -> [Float] {
+        var normed = [Float](repeating: 0, count: t * inner)
+        Dense.linearBackward(dy, rows: t, weight, inner: inner, outer: outer, into: &normed, accumulate: false)
+        var dx = layerNormBackward(normed, cache: norm, weight: normWeight, rows: t, width: inner)
+        if let residual { for index in dx.indices { dx[index] += residual[index] } }
+        return dx
     }
 
     /// LayerNorm backward: dx = σ⁻¹ (ĝ − mean(ĝ) − x̂ · mean(ĝ ⊙ x̂)), ĝ = dy ⊙ γ.

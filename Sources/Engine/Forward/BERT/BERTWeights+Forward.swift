@@ -9,7 +9,7 @@ struct NormCache {
 
 /// What one encoder layer keeps for its backward pass.
 struct LayerCache {
-    let query, key, value, probabilities: [Float]
+    let attention: SelfAttentionCache
     let attentionNorm: NormCache
     let preActivation: [Float]
     let outputNorm: NormCache
@@ -66,14 +66,8 @@ extension BERTWeights {
     /// One post-norm layer: LN(x + Attention(x)), then LN(h + W2·GELU(W1·h)); `causal` hides later tokens (the
     /// vision hybrid's stand-in for a decoder).
     func forward(_ w: BERTLayerWeights, embedded x: [Float], tokens t: Int, mask: [Bool]?, causal: Bool = false) -> ([Float], LayerCache) {
-        let d = width, headWidth = width / heads
-        let q = Dense.linear(x, rows: t, w.query, inner: d, outer: d, bias: w.queryBias)
-        let k = Dense.linear(x, rows: t, w.key, inner: d, outer: d, bias: w.keyBias)
-        let v = Dense.linear(x, rows: t, w.value, inner: d, outer: d, bias: w.valueBias)
-        let columns = HeadLayout(stride: d) { $0 * headWidth }
-        let (context, probabilities) = Attention.heads(query: q, columns, key: k, columns, value: v, columns, heads: heads,
-                                                       headWidth: headWidth, tokens: t, causal: causal, mask: mask)
-        var attended = Dense.linear(context, rows: t, w.output, inner: d, outer: d, bias: w.outputBias)
+        let d = width
+        var (attended, attention) = w.selfAttention(x, tokens: t, width: d, heads: heads, causal: causal, mask: mask)
         for index in attended.indices { attended[index] += x[index] }
         let (h, attentionNorm) = BERTWeights.layerNorm(attended, rows: t, width: d, weight: w.attentionNormWeight,
                                                        bias: w.attentionNormBias, epsilon: epsilon)
@@ -83,7 +77,7 @@ extension BERTWeights {
         for index in f.indices { f[index] += h[index] }
         let (out, outputNorm) = BERTWeights.layerNorm(f, rows: t, width: d, weight: w.outputNormWeight,
                                                       bias: w.outputNormBias, epsilon: epsilon)
-        return (out, LayerCache(query: q, key: k, value: v, probabilities: probabilities, attentionNorm: attentionNorm,
+        return (out, LayerCache(attention: attention, attentionNorm: attentionNorm,
                                 preActivation: u, outputNorm: outputNorm))
     }
 

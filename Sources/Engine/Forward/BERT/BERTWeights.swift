@@ -2,7 +2,7 @@
 import Foundation
 
 /// One encoder layer's weights; matrices in x·W orientation (d_in × d_out, row-major).
-struct BERTLayerWeights {
+struct BERTLayerWeights: SeparateProjectionAttention {
     let query, queryBias, key, keyBias, value, valueBias: [Float]
     let output, outputBias, attentionNormWeight, attentionNormBias: [Float]
     let ff1, ff1Bias, ff2, ff2Bias, outputNormWeight, outputNormBias: [Float]

@@ -33,10 +33,8 @@ extension GPT2Weights: InputDifferentiable {
     func backwardFromFeedForward(_ w: GPT2BlockWeights, cache: GPT2BlockCache, tokens t: Int,
                                  preActivation: [Float], residual: [Float]?) -> [Float] {
         let d = width, headWidth = width / heads
-        var normed2 = [Float](repeating: 0, count: t * d)
-        Dense.linearBackward(preActivation, rows: t, w.ff1, inner: d, outer: feedForward, into: &normed2, accumulate: false)
-        var h = BERTWeights.layerNormBackward(normed2, cache: cache.norm2, weight: w.norm2Weight, rows: t, width: d)
-        if let residual { for index in h.indices { h[index] += residual[index] } }
+        let h = BERTWeights.preNormBranchBackward(preActivation, rows: t, w.ff1, inner: d, outer: feedForward,
+                                                  norm: cache.norm2, normWeight: w.norm2Weight, residual: residual)
         var context = [Float](repeating: 0, count: t * d)
         Dense.linearBackward(h, rows: t, w.projection, inner: d, outer: d, into: &context, accumulate: false)
         let (dq, dk, dv) = Attention.backward(context: context, query: cache.qkv, queryLayout, key: cache.qkv, keyLayout,

@@ -16,23 +16,13 @@ extension ViTWeights {
     /// the block input.
     func backwardFromFeedForward(_ w: ViTBlockWeights, cache: ViTBlockCache, tokens t: Int,
                                  preActivation: [Float], residual: [Float]?) -> [Float] {
-        let d = width, headWidth = width / heads
-        var normed2 = [Float](repeating: 0, count: t * d)
-        Dense.linearBackward(preActivation, rows: t, w.ff1, inner: d, outer: feedForward, into: &normed2, accumulate: false)
-        var h = BERTWeights.layerNormBackward(normed2, cache: cache.norm2, weight: w.norm2Weight, rows: t, width: d)
-        if let residual { for index in h.indices { h[index] += residual[index] } }
+        let d = width
+        let h = BERTWeights.preNormBranchBackward(preActivation, rows: t, w.ff1, inner: d, outer: feedForward,
+                                                  norm: cache.norm2, normWeight: w.norm2Weight, residual: residual)
         var attended = h
         for index in attended.indices { attended[index] *= w.scale1[index % d] }
-        var context = [Float](repeating: 0, count: t * d)
-        Dense.linearBackward(attended, rows: t, w.output, inner: d, outer: d, into: &context, accumulate: false)
-        let columns = HeadLayout(stride: d) { $0 * headWidth }
-        let (dq, dk, dv) = Attention.backward(context: context, query: cache.query, columns, key: cache.key, columns,
-                                              value: cache.value, columns, probabilities: cache.probabilities,
-                                              heads: heads, headWidth: headWidth, tokens: t)
         var normed1 = [Float](repeating: 0, count: t * d)
-        Dense.linearBackward(dq, rows: t, w.query, inner: d, outer: d, into: &normed1, accumulate: false)
-        Dense.linearBackward(dk, rows: t, w.key, inner: d, outer: d, into: &normed1, accumulate: true)
-        Dense.linearBackward(dv, rows: t, w.value, inner: d, outer: d, into: &normed1, accumulate: true)
+        w.selfAttentionBackward(attended, cache: cache.attention, tokens: t, width: d, heads: heads, into: &normed1)
         var input = BERTWeights.layerNormBackward(normed1, cache: cache.norm1, weight: w.norm1Weight, rows: t, width: d)
         for index in input.indices { input[index] += h[index] }
         return input

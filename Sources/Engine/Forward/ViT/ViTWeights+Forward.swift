@@ -4,7 +4,7 @@ import Foundation
 /// What one ViT block keeps for its backward pass.
 struct ViTBlockCache {
     let norm1: NormCache
-    let query, key, value, probabilities: [Float]
+    let attention: SelfAttentionCache
     let norm2: NormCache
     let preActivation: [Float]
 }
@@ -83,15 +83,9 @@ extension ViTWeights {
 
     /// x + λ₁ ⊙ Attention(LN₁(x)), then + λ₂ ⊙ MLP(LN₂(·)) with the exact GELU; `causal` hides later tokens.
     func forward(_ w: ViTBlockWeights, _ x: [Float], tokens t: Int, causal: Bool) -> ([Float], ViTBlockCache) {
-        let d = width, headWidth = width / heads
+        let d = width
         let (normed, norm1) = BERTWeights.layerNorm(x, rows: t, width: d, weight: w.norm1Weight, bias: w.norm1Bias, epsilon: epsilon)
-        let q = Dense.linear(normed, rows: t, w.query, inner: d, outer: d, bias: w.queryBias)
-        let k = Dense.linear(normed, rows: t, w.key, inner: d, outer: d, bias: w.keyBias)
-        let v = Dense.linear(normed, rows: t, w.value, inner: d, outer: d, bias: w.valueBias)
-        let columns = HeadLayout(stride: d) { $0 * headWidth }
-        let (context, probabilities) = Attention.heads(query: q, columns, key: k, columns, value: v, columns, heads: heads,
-                                                       headWidth: headWidth, tokens: t, causal: causal, mask: nil)
-        let attended = Dense.linear(context, rows: t, w.output, inner: d, outer: d, bias: w.outputBias)
+        let (attended, attention) = w.selfAttention(normed, tokens: t, width: d, heads: heads, causal: causal, mask: nil)
         var h = x
         for index in h.indices { h[index] += w.scale1[index % d] * attended[index] }
         let (normed2, norm2) = BERTWeights.layerNorm(h, rows: t, width: d, weight: w.norm2Weight, bias: w.norm2Bias, epsilon: epsilon)
@@ -99,7 +93,7 @@ extension ViTWeights {
         let mlp = Dense.linear(u.map(BERTWeights.gelu), rows: t, w.ff2, inner: feedForward, outer: d, bias: w.ff2Bias)
         var out = h
         for index in out.indices { out[index] += w.scale2[index % d] * mlp[index] }
-        return (out, ViTBlockCache(norm1: norm1, query: q, key: k, value: v, probabilities: probabilities, norm2: norm2, preActivation: u))
+        return (out, ViTBlockCache(norm1: norm1, attention: attention, norm2: norm2, preActivation: u))
     }
 
     /// The final LayerNorm.

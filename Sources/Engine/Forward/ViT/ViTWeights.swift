@@ -2,7 +2,7 @@
 import Foundation
 
 /// One pre-norm block's weights; matrices in x·W orientation (d_in × d_out, row-major).
-struct ViTBlockWeights {
+struct ViTBlockWeights: SeparateProjectionAttention {
     let norm1Weight, norm1Bias, query, queryBias, key, keyBias, value, valueBias, output, outputBias, scale1: [Float]
     let norm2Weight, norm2Bias, ff1, ff1Bias, ff2, ff2Bias, scale2: [Float]
 }
