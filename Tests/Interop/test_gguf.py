@@ -212,6 +212,14 @@ def test_delta_of_two_gguf_files_matches_numpy(tmp_path):
         gate = ft["blk.1.ffn_gate.weight"] - base["blk.1.ffn_gate.weight"]
         np.testing.assert_array_equal(f.get_tensor("blk.1.ffn_gate.weight"), gate)
         np.testing.assert_array_equal(f.get_tensor("token_embd.weight"), ft["token_embd.weight"] - base["token_embd.weight"])
+    # Canonical names: matrices as d_in × d_out (the HF weight transposed), vectors such as the final norm kept.
+    canonical = tmp_path / "delta-canonical.safetensors"
+    run_mvs("-c", f'save("{canonical}", load("{tmp_path / "ft.gguf"}") - load("{tmp_path / "base.gguf"}"), names="canonical")')
+    with safe_open(str(canonical), "numpy") as f:
+        np.testing.assert_array_equal(f.get_tensor("layer.0.k"), k.T)
+        np.testing.assert_array_equal(f.get_tensor("layer.1.ff1g"), gate.T)
+        np.testing.assert_array_equal(f.get_tensor("final_norm"), ft["output_norm.weight"] - base["output_norm.weight"])
+        np.testing.assert_array_equal(f.get_tensor("blk.1.ffn_norm.weight"), ft["blk.1.ffn_norm.weight"] - base["blk.1.ffn_norm.weight"])
 
 
 def table(group):

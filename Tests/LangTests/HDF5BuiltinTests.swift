@@ -50,7 +50,7 @@ private func temporaryDirectory() throws -> String {
     }
     #expect(t.values == [1, 2, 3, 4] && t.shape == [2, 2])
     #expect(readTable == table)
-    guard case let .number(k)? = meta["k"], case let .list(tags)? = meta["tags"] else { Issue.record("record fields"); return }
+    guard case let .number(k, _)? = meta["k"], case let .list(tags)? = meta["tags"] else { Issue.record("record fields"); return }
     #expect(k == 4 && tags.count == 2)
 
     guard case let .table(listing) = try call("h5ls", [.string(path)]) else { Issue.record("h5ls must give a table"); return }

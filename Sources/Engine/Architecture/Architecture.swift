@@ -35,8 +35,10 @@ public enum CanonicalTransform: Sendable, Equatable {
         }
     }
 
-    /// The canonical shape made from a stored matrix shape (nil when the stored tensor is not a matrix).
+    /// The canonical shape made from a stored shape (nil when a transform that needs a matrix meets something
+    /// else; the identity keeps vectors such as norm weights as they are).
     public func shape(fromStored stored: [Int]) -> [Int]? {
+        if case .identity = self { return stored }
         guard stored.count == 2 else { return nil }
         switch self {
         case .identity: return stored

@@ -228,7 +228,7 @@ enum AnalysisBuiltins {
     static func ints(_ arguments: Arguments, _ name: String) throws -> [Int] {
         if case .number? = arguments.value(name) { return [try arguments.int(name)] }
         return try arguments.list(name).map { item in
-            guard case let .number(number) = item, number.rounded() == number, abs(number) < 1e15 else {
+            guard case let .number(number, _) = item, number.rounded() == number, abs(number) < 1e15 else {
                 throw ArgumentError("\(arguments.callee)(): '\(name)' must be a list of whole numbers, found \(item.shortDisplay)")
             }
             return Int(number)

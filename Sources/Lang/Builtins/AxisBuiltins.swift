@@ -45,7 +45,7 @@ enum AxisBuiltins {
     /// Variadic builtins (`max(3, 1, 2)`) take the axis by keyword only, so a second number is not read as one.
     static func along(_ arguments: Arguments, _ reduction: Reduction, input: String, keywordOnly: Bool = false) throws -> Value? {
         guard let axisValue = keywordOnly ? arguments.keywords["axis"] : arguments.value("axis"), !axisValue.isNone else { return nil }
-        guard case let .number(axis) = axisValue, axis.rounded() == axis, Swift.abs(axis) < 1e9 else {
+        guard case let .number(axis, _) = axisValue, axis.rounded() == axis, Swift.abs(axis) < 1e9 else {
             throw ArgumentError("\(arguments.callee)(): 'axis' must be a whole number, got \(axisValue.shortDisplay)")
         }
         let reduced = try vector(arguments.value(input) ?? .none, arguments.callee).reduced(reduction, axis: Int(axis))

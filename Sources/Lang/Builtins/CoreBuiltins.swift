@@ -53,7 +53,7 @@ enum CoreBuiltins {
         Builtin(name: "num", parameters: [.required("value")], group: "core",
                 summary: "a string or bool as a number", example: "num(\"2.5\")") { arguments in
             switch arguments.value("value") ?? .none {
-            case let .number(number): return .number(number)
+            case let .number(number, _): return .number(number)
             case let .bool(bool): return .number(bool ? 1 : 0)
             case let .string(text):
                 guard let number = Double(text.trimmingCharacters(in: .whitespaces).replacingOccurrences(of: "_", with: "")) else {

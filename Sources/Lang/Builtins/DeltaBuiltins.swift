@@ -39,7 +39,7 @@ enum DeltaBuiltins {
         var options = MergeOptions(method: method)
         if arguments.has("weights") {
             options.weights = try arguments.list("weights").map { value in
-                guard case let .number(number) = value else { throw ArgumentError("merge(): weights must be numbers, found \(value.typeName)") }
+                guard case let .number(number, _) = value else { throw ArgumentError("merge(): weights must be numbers, found \(value.typeName)") }
                 return number
             }
         }

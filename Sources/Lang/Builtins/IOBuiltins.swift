@@ -99,7 +99,7 @@ enum IOBuiltins {
     /// A language value as export sees it; functions cannot be written.
     static func exportValue(_ value: Value, name: String) throws -> ExportValue {
         switch value {
-        case let .number(number): return .number(number)
+        case let .number(number, _): return .number(number)
         case let .bool(flag): return .bool(flag)
         case let .string(text): return .string(text)
         case .none: return .none

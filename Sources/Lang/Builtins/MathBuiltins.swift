@@ -1,4 +1,4 @@
-// Numeric builtins over numbers, lists and tensors: sum, mean, min, max, abs, sqrt, log, exp, round.
+// Numeric builtins over numbers, lists and tensors: sum, mean, min, max, all, any, abs, sqrt, log, exp, round.
 import Engine
 import Foundation
 
@@ -23,14 +23,18 @@ enum MathBuiltins {
             guard (-15...15).contains(digits) else { throw ArgumentError("round(): 'digits' must be between -15 and 15") }
             let scale = Foundation.pow(10.0, Double(digits))
             let round = { (x: Double) in (x * scale).rounded() / scale }
+            let decimals = digits > 0 ? digits : nil  // what the display shows: round(193.0, 1) prints 193.0
             switch arguments.value("x") ?? .none {
             case let .column(column):
                 guard let numbers = column.values.doubles else { throw ArgumentError("round(): needs numbers, got a \(column.values.kindName) column") }
                 return .column(ColumnValue(name: column.name, values: .double(numbers.map(round))))
-            case let .list(items): return .list(try numbers(.list(items), "round").map { .number(round($0)) })
-            default: return .number(round(try arguments.number("x")))
+            case let .list(items): return .list(try numbers(.list(items), "round").map { .number(round($0), decimals: decimals) })
+            default: return .number(round(try arguments.number("x")), decimals: decimals)
             }
         },
+        truth("all", summary: "true when every entry of a mask, list of bools or tensor is true (non-zero); all(a == b) asks whether two tensors are equal",
+              example: "all(t == u)") { $0.allSatisfy { $0 } },
+        truth("any", summary: "true when some entry of a mask, list of bools or tensor is true (non-zero)", example: "any(r.erank > 300)") { $0.contains(true) },
         Builtin(name: "pow", parameters: [.required("x"), .required("y")], group: "math",
                 summary: "x to the power y", example: "pow(2, 10)") { arguments in
             .number(Foundation.pow(try arguments.number("x"), try arguments.number("y")))
@@ -42,11 +46,11 @@ enum MathBuiltins {
         switch value {
         case let .list(items):
             return try items.map { item in
-                guard case let .number(number) = item else { throw ArgumentError("\(callee)(): the list holds \(item.typeName), not only numbers") }
+                guard case let .number(number, _) = item else { throw ArgumentError("\(callee)(): the list holds \(item.typeName), not only numbers") }
                 return number
             }
         case let .tensor(tensor): return tensor.buffer.map(Double.init)
-        case let .number(number): return [number]
+        case let .number(number, _): return [number]
         case let .column(column):
             if case let .bool(flags) = column.values { return flags.map { $0 ? 1 : 0 } }
             guard let numbers = column.values.doubles else { throw ArgumentError("\(callee)() needs numbers, got a text column") }
@@ -60,6 +64,18 @@ enum MathBuiltins {
             if let reduction = Reduction(rawValue: name), let reduced = try AxisBuiltins.along(arguments, reduction, input: "values") { return reduced }
             if case let .tensor(tensor)? = arguments.value("values"), name == "sum" { return .number(TensorMath.sum(tensor)) }
             return .number(reduce(try numbers(arguments.value("values") ?? .none, name)))
+        }
+    }
+
+    /// `all`/`any`: a mask, a list of bools or numbers, or a tensor read as truths (non-zero is true).
+    private static func truth(_ name: String, summary: String, example: String, _ combine: @escaping ([Bool]) -> Bool) -> Builtin {
+        Builtin(name: name, parameters: [.required("values")], group: "math", summary: summary, example: example) { arguments in
+            let values = arguments.value("values") ?? .none
+            if case let .list(items) = values, items.allSatisfy({ if case .bool = $0 { true } else { false } }) {
+                return .bool(combine(items.map { if case let .bool(flag) = $0 { flag } else { false } }))
+            }
+            if case .bool = values { throw ArgumentError("\(name)() needs a mask, list or tensor, got a single bool") }
+            return .bool(combine(try numbers(values, name).map { $0 != 0 }))
         }
     }
 
@@ -81,7 +97,7 @@ enum MathBuiltins {
                                     domainText: String = "", _ f: @escaping (Double) -> Double) -> Builtin {
         Builtin(name: name, parameters: [.required("x")], group: "math", summary: summary, example: example) { arguments in
             switch arguments.value("x") ?? .none {
-            case let .number(x):
+            case let .number(x, _):
                 guard domain(x) else { throw ArgumentError("\(name)() of a \(domainText) number (\(Value.format(x)))") }
                 return .number(f(x))
             case let .tensor(tensor):

@@ -57,7 +57,7 @@ enum ModelBuiltins {
         }
         let tokens = try source.tokens()
         func token(_ value: Value) throws -> Value {
-            guard case let .number(number) = value, number.rounded() == number, number >= 0, number < Double(tokens.count) else {
+            guard case let .number(number, _) = value, number.rounded() == number, number >= 0, number < Double(tokens.count) else {
                 throw ArgumentError("vocab(): token id must be a whole number in 0..<\(tokens.count), got \(value.shortDisplay)")
             }
             return .string(tokens[Int(number)])

@@ -51,7 +51,7 @@ enum TensorBuiltins {
                     }
                 }
                 return .number(squares.squareRoot())
-            case let .number(number): return .number(Swift.abs(number))
+            case let .number(number, _): return .number(Swift.abs(number))
             case let other: throw ArgumentError("norm(): 'x' must be a tensor or a model, got \(other.typeName)")
             }
         },
@@ -89,7 +89,7 @@ enum TensorBuiltins {
         default: throw ArgumentError("\(arguments.callee)(): 'shape' must be a list of whole numbers, got \(value.typeName)")
         }
         let shape = try dims.map { dim in
-            guard case let .number(n) = dim, n.rounded() == n, n >= 0, n < 1e12 else {
+            guard case let .number(n, _) = dim, n.rounded() == n, n >= 0, n < 1e12 else {
                 throw ArgumentError("\(arguments.callee)(): 'shape' must hold whole non-negative numbers, got \(dim.shortDisplay)")
             }
             return Int(n)
@@ -109,7 +109,7 @@ enum TensorBuiltins {
 
     private static func fill(_ value: Value, shape: ArraySlice<Int>, into flat: inout [Float]) throws {
         switch value {
-        case let .number(number) where shape.isEmpty:
+        case let .number(number, _) where shape.isEmpty:
             flat.append(Float(number))
         case let .list(items) where shape.first == items.count:
             for item in items { try fill(item, shape: shape.dropFirst(), into: &flat) }

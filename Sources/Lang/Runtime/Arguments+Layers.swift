@@ -14,7 +14,7 @@ extension Arguments {
             given = [try int(name)]
         } else {
             given = try list(name).map { item in
-                guard case let .number(number) = item, number.rounded() == number, Swift.abs(number) < 1e15 else {
+                guard case let .number(number, _) = item, number.rounded() == number, Swift.abs(number) < 1e15 else {
                     throw ArgumentError("\(callee)(): '\(name)' must be a whole number or a list of them, found \(item.shortDisplay)")
                 }
                 return Int(number)

@@ -103,7 +103,7 @@ public struct Arguments {
 
     /// A required number.
     public func number(_ name: String) throws -> Double {
-        try required(name, "a number") { if case let .number(number) = $0 { number } else { nil } }
+        try required(name, "a number") { if case let .number(number, _) = $0 { number } else { nil } }
     }
 
     /// An optional number with a default.

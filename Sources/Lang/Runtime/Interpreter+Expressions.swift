@@ -83,7 +83,7 @@ extension Interpreter {
 
     private func sliceBound(_ expression: Expr, in scope: Environment) throws -> Double {
         let value = try evaluate(expression, in: scope)
-        guard case let .number(number) = value else {
+        guard case let .number(number, _) = value else {
             throw RuntimeError("slice bound must be a number, got \(value.typeName)", at: expression.range)
         }
         return number

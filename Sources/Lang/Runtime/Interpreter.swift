@@ -149,7 +149,9 @@ public final class Interpreter: CallContext {
     private func truth(_ expression: Expr, in scope: Environment, what: String) throws -> Bool {
         let value = try evaluate(expression, in: scope)
         guard case let .bool(bool) = value else {
-            throw RuntimeError("\(what) must be true or false, got \(value.typeName)", at: expression.range)
+            // A mask has one truth per row: say how to make it one.
+            let hint = value.typeName == "mask" ? "; use all(…) or any(…) for one answer" : ""
+            throw RuntimeError("\(what) must be true or false, got \(value.typeName)\(hint)", at: expression.range)
         }
         return bool
     }

@@ -40,7 +40,7 @@ extension Column {
             return .bool(items.compactMap { if case let .bool(flag) = $0 { flag } else { nil } })
         }
         let numbers = try items.map { item -> Double in
-            guard case let .number(number) = item else {
+            guard case let .number(number, _) = item else {
                 throw RuntimeError("\(what) must hold numbers, strings or bools, all of one kind; found \(item.typeName) among them")
             }
             return number
@@ -77,10 +77,11 @@ extension Value {
         }
     }
 
-    /// `t > 0.5`, `a <= b` on tensors: a mask over the elements (one per row of a 1-D tensor), for `t[mask]`,
-    /// `sum(mask)` and `and`/`or`. `==` and `!=` keep comparing whole tensors, as for every other value.
+    /// `t > 0.5`, `a == b` on tensors: a mask over the elements (one per row of a 1-D tensor), for `t[mask]`,
+    /// `sum(mask)`, `all(mask)` and `and`/`or`. `==` is elementwise too, as in numpy, so that `t == 2` is never
+    /// a silent `false`; `all(a == b)` is whole-tensor equality.
     private static func tensorMask(_ op: BinaryOperator, _ a: Value, _ b: Value) throws -> Value? {
-        guard let comparison = ComparisonOperator(rawValue: op.rawValue), op != .equal, op != .notEqual else { return nil }
+        guard let comparison = ComparisonOperator(rawValue: op.rawValue) else { return nil }
         switch (a, b) {
         case let (.tensor(x), .tensor(y)):
             guard x.shape == y.shape else { throw RuntimeError("cannot compare tensors of shapes \(Shape.describe(x.shape)) and \(Shape.describe(y.shape))") }
@@ -90,7 +91,7 @@ extension Value {
         func elements(_ value: Value) -> Column {
             switch value {
             case let .tensor(tensor): return .double(tensor.buffer.map(Double.init))
-            case let .number(number): return .double([number])
+            case let .number(number, _): return .double([number])
             default: return .double([])
             }
         }
@@ -101,7 +102,7 @@ extension Value {
     private static func columnOperand(_ value: Value) throws -> (Column, String) {
         switch value {
         case let .column(column): return (column.values, column.name)
-        case let .number(number):
+        case let .number(number, _):
             // A whole number keeps a whole-number column whole (`r.layer + 1`).
             return (number.rounded() == number && Swift.abs(number) < 9e15 ? .int([Int(number)]) : .double([number]), "")
         case let .string(text): return (.string([text]), "")
@@ -156,7 +157,7 @@ extension Value {
     /// `c[i]`, `c[mask]` on a column.
     static func subscripted(_ column: ColumnValue, by index: Value) throws -> Value {
         switch index {
-        case let .number(n):
+        case let .number(n, _):
             return column.items[try position(n, count: column.values.count, of: "column")]
         case let .column(mask):
             guard case let .bool(flags) = mask.values else { throw RuntimeError("a column is indexed by a number or a mask, got a \(mask.values.kindName) column") }
@@ -181,7 +182,7 @@ extension Value {
             return .table(try table.selecting(columns: items.map(\.plainText)))
         case let .list(items):
             let positions = try items.map { item -> Int in
-                guard case let .number(n) = item else {
+                guard case let .number(n, _) = item else {
                     throw RuntimeError("a table takes a list of column names or of row numbers, found \(item.typeName) in the list")
                 }
                 return try position(n, count: table.rowCount, of: "table")

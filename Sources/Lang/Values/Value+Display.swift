@@ -11,7 +11,7 @@ extension Value {
     /// One-line display, used by the REPL echo and inside lists.
     public var shortDisplay: String {
         switch self {
-        case let .number(number): return Value.format(number)
+        case let .number(number, decimals): return Value.format(number, decimals: decimals)
         case let .bool(bool): return bool ? "true" : "false"
         case let .string(string): return "\"\(string)\""
         case .none: return "none"
@@ -47,14 +47,16 @@ extension Value {
     /// it (297.17314755646106 → 297.2), without trailing zeros; everything else as its short display. The
     /// value keeps full precision, and `print(x)` of the number itself shows all of it.
     var itemDisplay: String {
-        guard case let .number(number) = self, number.isFinite, number.rounded() != number else { return shortDisplay }
+        guard case let .number(number, nil) = self, number.isFinite, number.rounded() != number else { return shortDisplay }
         return NumberStyle([number]).trimmed(number)
     }
 
-    /// Numbers print like a person writes them: integers without a decimal point.
-    public static func format(_ number: Double) -> String {
+    /// Numbers print like a person writes them: integers without a decimal point, unless `round(x, digits)`
+    /// asked for a number of decimals, which then all show (193.0 rounded to one decimal is `193.0`).
+    public static func format(_ number: Double, decimals: Int? = nil) -> String {
         if number.isNaN { return "nan" }
         if number.isInfinite { return number < 0 ? "-inf" : "inf" }
+        if let decimals, decimals > 0, abs(number) < 1e15 { return String(format: "%.\(decimals)f", number) }
         if number.rounded() == number, abs(number) < 1e15 { return String(Int64(number)) }
         return "\(number)"
     }

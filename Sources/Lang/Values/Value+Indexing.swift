@@ -5,12 +5,12 @@ extension Value {
     /// `self[index]`.
     func subscripted(by index: Value) throws -> Value {
         switch (self, index) {
-        case let (.list(items), .number(n)):
+        case let (.list(items), .number(n, _)):
             return items[try Value.position(n, count: items.count, of: "list")]
-        case let (.string(text), .number(n)):
+        case let (.string(text), .number(n, _)):
             let characters = Array(text)
             return .string(String(characters[try Value.position(n, count: characters.count, of: "string")]))
-        case let (.tensor(tensor), .number(n)):
+        case let (.tensor(tensor), .number(n, _)):
             guard let first = tensor.shape.first else { throw RuntimeError("cannot index a scalar tensor") }
             let row = try Value.position(n, count: first, of: "tensor of shape \(Shape.describe(tensor.shape))")
             let result = try Linalg.rows(tensor, row..<row + 1, keepAxis: false)
@@ -25,7 +25,7 @@ extension Value {
             return .tensor(try model.tensor(name))
         case let (.table(table), .string(name)):
             return .column(ColumnValue(name: name, values: try table.column(name)))
-        case let (.table(table), .number(n)):
+        case let (.table(table), .number(n, _)):
             let row = try Value.position(n, count: table.rowCount, of: "table")
             return .record(Value.row(row, of: table))
         case let (.column(column), _):
@@ -36,14 +36,14 @@ extension Value {
         case let (.table(table), _):
             if let selected = try Value.subscripted(table, by: index) { return selected }
             throw RuntimeError("a table is indexed by a column name, a row number, a mask or a list of names or rows; got \(index.typeName)")
-        case let (.zoo(zoo), .number(n)):
+        case let (.zoo(zoo), .number(n, _)):
             return .model(try zoo.model(at: try Value.position(n, count: zoo.entries.count, of: "zoo")))
         case let (.zoo(zoo), .string(name)):
             guard let position = zoo.entries.firstIndex(where: { $0.name == name }) else {
                 throw RuntimeError(Value.unknown("model", name, in: zoo.entries.map(\.name), of: "zoo"))
             }
             return .model(try zoo.model(at: position))
-        case let (.vectors(vectors), .number(n)):
+        case let (.vectors(vectors), .number(n, _)):
             let row = try Value.position(n, count: vectors.count, of: "vectors")
             return .tensor(try Linalg.rows(vectors.matrix, row..<row + 1, keepAxis: false))
         case (.list, _), (.string, _), (.tensor, _):
@@ -86,7 +86,7 @@ extension Value {
     /// A copy of `self` with `self[index] = newValue` (lists and records are values).
     func replacing(at index: Value, with newValue: Value) throws -> Value {
         switch (self, index) {
-        case let (.list(items), .number(n)):
+        case let (.list(items), .number(n, _)):
             var copy = items
             copy[try Value.position(n, count: items.count, of: "list")] = newValue
             return .list(copy)
@@ -168,9 +168,9 @@ extension Value {
                 ("names", { .list(clustering.names.map(Value.string)) }), ("k", { .number(Double(clustering.clusterCount)) }),
                 ("sizes", { .list(clustering.sizes.map { .number(Double($0)) }) }), ("method", { .string(clustering.method) }),
                 ("silhouette", { .number(clustering.silhouette) }), ("inertia", { .number(clustering.inertia) }),
-                ("ari", { clustering.adjustedRand.map(Value.number) ?? .none }),
-                ("nmi", { clustering.mutualInformation.map(Value.number) ?? .none }),
-                ("purity", { clustering.purity.map(Value.number) ?? .none }),
+                ("ari", { clustering.adjustedRand.map { Value.number($0) } ?? .none }),
+                ("nmi", { clustering.mutualInformation.map { Value.number($0) } ?? .none }),
+                ("purity", { clustering.purity.map { Value.number($0) } ?? .none }),
                 ("centroids", { .tensor(try Tensor(shape: [clustering.clusterCount, clustering.centroids.first?.count ?? 0],
                                                    values: clustering.centroids.joined().map(Float.init))) }),
             ]
@@ -246,7 +246,7 @@ extension Value {
         switch self {
         case .none: return .null
         case let .bool(value): return .bool(value)
-        case let .number(value): return .number(value)
+        case let .number(value, _): return .number(value)
         case let .string(value): return .string(value)
         case let .list(items): return .array(try items.map { try $0.json() })
         case let .record(record): return try record.json()

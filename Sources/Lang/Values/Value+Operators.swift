@@ -16,7 +16,7 @@ extension Value {
 
     private static func arithmetic(_ op: BinaryOperator, _ a: Value, _ b: Value) throws -> Value {
         switch (a, b) {
-        case let (.number(x), .number(y)):
+        case let (.number(x, _), .number(y, _)):
             switch op {
             case .add: return .number(x + y)
             case .subtract: return .number(x - y)
@@ -33,7 +33,7 @@ extension Value {
         case let (.string(x), .string(y)) where op == .add:
             try Value.checkStringSize(x.utf8.count + y.utf8.count)
             return .string(x + y)
-        case let (.string(x), .number(n)) where op == .multiply, let (.number(n), .string(x)) where op == .multiply:
+        case let (.string(x), .number(n, _)) where op == .multiply, let (.number(n, _), .string(x)) where op == .multiply:
             guard let count = Value.exactInt(n), count >= 0 else {
                 throw RuntimeError("a string can only be repeated a whole, non-negative number of times")
             }
@@ -45,15 +45,15 @@ extension Value {
             return .list(x + y)
         case let (.tensor(x), .tensor(y)):
             return .tensor(try TensorMath.apply(tensorOperator(op, a, b), x, y))
-        case let (.tensor(x), .number(y)):
+        case let (.tensor(x), .number(y, _)):
             return .tensor(try TensorMath.apply(tensorOperator(op, a, b), x, scalar: Float(y)))
-        case let (.number(x), .tensor(y)):
+        case let (.number(x, _), .tensor(y)):
             return .tensor(try TensorMath.apply(tensorOperator(op, a, b), y, scalar: Float(x), scalarOnLeft: true))
         case let (.model(x), .model(y)):
             return .model(try ModelArithmetic.apply(tensorOperator(op, a, b), x, y))
-        case let (.model(x), .number(y)):
+        case let (.model(x), .number(y, _)):
             return .model(try ModelArithmetic.apply(tensorOperator(op, a, b), x, scalar: y, scalarOnLeft: false))
-        case let (.number(x), .model(y)):
+        case let (.number(x, _), .model(y)):
             return .model(try ModelArithmetic.apply(tensorOperator(op, a, b), y, scalar: x, scalarOnLeft: true))
         default:
             var message = "cannot \(verb(op)) \(a.typeName) and \(b.typeName) with '\(op.rawValue)'"
@@ -86,7 +86,7 @@ extension Value {
     /// `-x`.
     static func negate(_ value: Value) throws -> Value {
         switch value {
-        case let .number(x): return .number(-x)
+        case let .number(x, _): return .number(-x)
         case let .tensor(t): return .tensor(try TensorMath.negate(t))
         case let .column(column): return .column(ColumnValue(name: column.name, values: try Column.arithmetic(.multiply, column.values, .int([-1]))))
         case let .model(m): return .model(try ModelArithmetic.apply(.multiply, m, scalar: -1, scalarOnLeft: false))
@@ -97,7 +97,7 @@ extension Value {
     private static func compare(_ op: BinaryOperator, _ a: Value, _ b: Value) throws -> Bool {
         let order: Int
         switch (a, b) {
-        case let (.number(x), .number(y)):
+        case let (.number(x, _), .number(y, _)):
             if x.isNaN || y.isNaN { return false }
             order = x < y ? -1 : (x > y ? 1 : 0)
         case let (.string(x), .string(y)): order = x < y ? -1 : (x > y ? 1 : 0)
@@ -131,7 +131,7 @@ extension Value {
     /// Structural equality for data; identity for models and functions; values of different types are unequal.
     func isEqual(to other: Value) -> Bool {
         switch (self, other) {
-        case let (.number(x), .number(y)): return x == y
+        case let (.number(x, _), .number(y, _)): return x == y
         case let (.bool(x), .bool(y)): return x == y
         case let (.string(x), .string(y)): return x == y
         case (.none, .none): return true

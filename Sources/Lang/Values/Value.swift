@@ -3,7 +3,9 @@ import Engine
 
 /// A value in mvs.
 public indirect enum Value: @unchecked Sendable {  // unchecked: functions (see Function) are the one case that is not Sendable
-    case number(Double)
+    /// A number; `decimals` is set only by `round(x, digits)` and makes its display show exactly that many
+    /// decimals (193.0 rounded to one shows `193.0`). Arithmetic drops it: it is display, not value.
+    case number(Double, decimals: Int? = nil)
     case bool(Bool)
     case string(String)
     case none

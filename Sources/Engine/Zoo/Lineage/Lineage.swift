@@ -106,7 +106,7 @@ public enum Lineage {
         let selected = try Rank.selectEntries(model, components: components, layers: nil)
         let square = selected.compactMap { entry -> (name: String, shape: [Int])? in
             guard let stored = model.parameter(raw: entry.rawName)?.shape,
-                  let shape = entry.transform.shape(fromStored: stored) else { return nil }
+                  let shape = entry.transform.shape(fromStored: stored), shape.count == 2 else { return nil }
             return shape[0] == shape[1] ? (entry.name, shape) : nil
         }
         guard !square.isEmpty else {
