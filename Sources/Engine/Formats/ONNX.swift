@@ -135,7 +135,7 @@ public struct ONNXFile: Sendable {
     /// bounds-checked, every initializer's data matches its dims and type.
     public init(file: MappedFile) throws {
         self.file = file
-        var cursor = ProtobufCursor(file: file, range: 0..<file.size, context: "")
+        var cursor = ProtobufCursor(file: file, range: 0..<file.size, context: "", fieldNames: ONNXFile.modelFields)
         var irVersion = 0, opset = 0
         var producerName = "", producerVersion = ""
         var graph: ProtobufField?
@@ -168,7 +168,7 @@ public struct ONNXFile: Sendable {
         producer = [producerName, producerVersion].filter { !$0.isEmpty }.joined(separator: " ")
         var nodes: [ONNXNode] = []
         var initializers: [ONNXInitializer] = []
-        try ONNXFile.readGraph(cursor.nested(graph, context: "graph"), depth: 0, nodes: &nodes, initializers: &initializers)
+        try ONNXFile.readGraph(cursor.nested(graph, context: "graph", fieldNames: ONNXFile.graphFields), depth: 0, nodes: &nodes, initializers: &initializers)
         var seen = Set<String>()
         for initializer in initializers where !seen.insert(initializer.name).inserted {
             throw EngineError.malformed(path: file.path, message: "graph: two initializers are named '\(initializer.name)'")
@@ -188,6 +188,14 @@ public struct ONNXFile: Sendable {
         }
         return domain.isEmpty || domain == "ai.onnx" ? version : nil
     }
+
+    /// ModelProto's fields by number (onnx.proto), for messages about a broken one.
+    static let modelFields = [1: "ir_version", 2: "producer_name", 3: "producer_version", 4: "domain", 5: "model_version",
+                              6: "doc_string", 7: "graph", 8: "opset_import", 14: "metadata_props", 20: "training_info",
+                              25: "functions"]
+    /// GraphProto's fields by number (onnx.proto).
+    static let graphFields = [1: "node", 2: "name", 5: "initializer", 10: "doc_string", 11: "input", 12: "output",
+                              13: "value_info", 14: "quantization_annotation", 15: "sparse_initializer"]
 
     /// Reads a `GraphProto`: nodes and initializers of the main graph (depth 0); a nested graph is only walked,
     /// to validate it and bound its depth.
@@ -252,7 +260,8 @@ public struct ONNXFile: Sendable {
                 try inner.expect(field, .lengthDelimited, name: field.number == 6 ? "g" : "graphs")
                 var ignoredNodes: [ONNXNode] = [], ignoredInitializers: [ONNXInitializer] = []
                 // Named by node and depth only: a path through every level would grow with the nesting.
-                try readGraph(inner.nested(field, context: "graph nested \(depth + 1) deep (in node '\(name)')"), depth: depth + 1,
+                try readGraph(inner.nested(field, context: "graph nested \(depth + 1) deep (in node '\(name)')",
+                                                fieldNames: graphFields), depth: depth + 1,
                               nodes: &ignoredNodes, initializers: &ignoredInitializers)
             }
         }

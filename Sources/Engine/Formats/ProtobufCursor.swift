@@ -24,13 +24,16 @@ struct ProtobufCursor {
     let end: Int
     /// What the message is (`graph.initializer 3 'w'`), for messages.
     let context: String
+    /// The schema's names of this message's fields, so that a broken field is called `graph (field 7)`.
+    let fieldNames: [Int: String]
 
     /// A cursor over `range` of `file` (which must lie inside the file; callers pass ranges this type produced).
-    init(file: MappedFile, range: Range<Int>, context: String) {
+    init(file: MappedFile, range: Range<Int>, context: String, fieldNames: [Int: String] = [:]) {
         self.file = file
         position = range.lowerBound
         end = range.upperBound
         self.context = context
+        self.fieldNames = fieldNames
     }
 
     func malformed(_ message: String) -> EngineError {
@@ -70,7 +73,7 @@ struct ProtobufCursor {
         guard let wireType = ProtobufWireType(rawValue: Int(tag & 7)) else {
             throw malformed("field \(number) at offset \(offset) has wire type \(tag & 7), which is \(tag & 7 == 3 || tag & 7 == 4 ? "a (deprecated) group, not read" : "not a protobuf wire type")")
         }
-        let field = "field \(number)"
+        let field = fieldNames[Int(number)].map { "\($0) (field \(number))" } ?? "field \(number)"
         switch wireType {
         case .varint:
             return ProtobufField(number: Int(number), wireType: wireType, scalar: try varint(field: field), payload: 0..<0)
@@ -114,7 +117,7 @@ struct ProtobufCursor {
     }
 
     /// A cursor over the payload of a length-delimited field.
-    func nested(_ field: ProtobufField, context: String) -> ProtobufCursor {
-        ProtobufCursor(file: file, range: field.payload, context: context)
+    func nested(_ field: ProtobufField, context: String, fieldNames: [Int: String] = [:]) -> ProtobufCursor {
+        ProtobufCursor(file: file, range: field.payload, context: context, fieldNames: fieldNames)
     }
 }

@@ -298,11 +298,11 @@ def onnx_case(name, data, error, names=None):
 
 W = ptensor("w", [2, 3], raw=b"\0" * 24)
 good = pmodel([W])
-onnx_case("onnx/truncated-varint.onnx", good[:1] + b"\x88", "field 1: truncated varint at offset 1: the message ends at offset 2")
-onnx_case("onnx/varint-overflow.onnx", pvarint(1 << 3) + b"\xff" * 9 + b"\x7f", "field 1: varint at offset 1 overflows 64 bits")
+onnx_case("onnx/truncated-varint.onnx", good[:1] + b"\x88", "ir_version (field 1): truncated varint at offset 1: the message ends at offset 2")
+onnx_case("onnx/varint-overflow.onnx", pvarint(1 << 3) + b"\xff" * 9 + b"\x7f", "ir_version (field 1): varint at offset 1 overflows 64 bits")
 onnx_case("onnx/length-past-end.onnx", pfield(1, 8) + pvarint(7 << 3 | 2) + pvarint(1000) + b"\0" * 10,
-          "field 7: length 1000 at offset 5 runs past the end of the message (10 bytes left)")
-onnx_case("onnx/truncated-data.onnx", good[:-5], "field 7: length")
+          "graph (field 7): length 1000 at offset 5 runs past the end of the message (10 bytes left)")
+onnx_case("onnx/truncated-data.onnx", good[:-5], "graph (field 7): length")
 onnx_case("onnx/no-graph.onnx", pfield(1, 8) + pfield(2, "pytorch"), "not an ONNX model: no graph (field 7)")
 onnx_case("onnx/group-wire-type.onnx", pfield(1, 8) + pvarint(4 << 3 | 3), "field 4 at offset 2 has wire type 3, which is a (deprecated) group")
 onnx_case("onnx/raw-size-mismatch.onnx", pmodel([ptensor("w", [2, 3], raw=b"\0" * 20)]),
