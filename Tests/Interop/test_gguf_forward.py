@@ -130,3 +130,19 @@ def test_logit_lens_matches_numpy_on_smollm2(run):
             assert list(lens["id"][rows]) == list(expected), f"layer {layer} position {position}"
             assert list(lens["rank"][rows]) == [1, 2, 3]
             assert np.allclose(lens["probability"][rows], probabilities[position, expected], rtol=1e-3, atol=1e-6)
+
+
+def test_lens_inputs_read_as_hugging_face_decodes_them(tmp_path):
+    """lens on text shows each input token as text (" France"), as Hugging Face's decoder gives it, not as the
+    byte-level piece ("ĠFrance")."""
+    from conftest import run_mvs
+    text, out = "The capital of France is", tmp_path / "lens.h5"
+    run_mvs("-c", f'export({json.dumps(str(out))}, l=lens(load({json.dumps(str(FILES["smollm2"]))}), "{text}", top=1))')
+    backend, _ = hugging_face_tokenizer(FILES["smollm2"])
+    ids = backend.encode(text, add_special_tokens=False).ids
+    with h5py.File(out, "r") as f:
+        layer, position = f["l"]["layer"][()], f["l"]["position"][()]
+        inputs = [value.decode() for value in f["l"]["input"][()][layer == 0]]
+        assert list(position[layer == 0]) == list(range(len(ids)))
+    assert inputs == [backend.decode([i]) for i in ids]
+    assert " France" in inputs

@@ -57,8 +57,9 @@ enum ForwardBuiltins {
         example: "visualize(m, layer=3, neuron=17, length=4)") { arguments in
             try visualize(arguments)
         },
-        Builtin(name: "lens", parameters: [.required("model"), .required("text"), .optional("top", "5")], group: "forward",
-                summary: "the logit lens of a decoder: each hidden state (0 = embeddings) through the final norm and the unembedding; a table of the top next tokens per layer and position",
+        Builtin(name: "lens", parameters: [.required("model"), .required("text"), .optional("top", "5"),
+                                           .optional("layer", "all"), .optional("layers", "all")], group: "forward",
+                summary: "the logit lens of a decoder: each hidden state (0 = embeddings, or those of layer=/layers=) through the final norm and the unembedding; a table of the top next tokens per layer and position",
                 example: "lens(m, \"The cat sat on the\", top=3)") { arguments in
             try lens(arguments)
         },
@@ -68,12 +69,15 @@ enum ForwardBuiltins {
         let top = try arguments.int("top", default: 5)
         guard top >= 1 else { throw ArgumentError("lens(): 'top' must be at least 1, got \(top)") }
         let (weights, pieces) = try encoded(arguments)
-        let entries = try LogitLens.run(weights, ids: pieces.map(\.id), top: top)
+        let states = try arguments.layers(count: weights.layerCount + 1, of: try arguments.model("model").name,
+                                          note: ", hidden state 0 being the embeddings")
+        let entries = try LogitLens.run(weights, ids: pieces.map(\.id), top: top, states: states)
         let vocabulary = try arguments.model("model").vocabulary?.tokens() ?? []
         var table = Table()
         try table.append("layer", .int(entries.map(\.layer)))
         try table.append("position", .int(entries.map(\.position)))
-        try table.append("input", .string(entries.map { pieces[$0.position].piece }))
+        // The input as the vocabulary shows it (" France"), like the token column, not the tokenizer's raw piece ("ĠFrance").
+        try table.append("input", .string(entries.map { piece(pieces[$0.position].id, in: vocabulary) }))
         try table.append("rank", .int(entries.map(\.rank)))
         try table.append("token", .string(entries.map { piece($0.id, in: vocabulary) }))
         try table.append("id", .int(entries.map(\.id)))

@@ -21,22 +21,26 @@ public enum LogitLens {
     /// Rows of positions whose logits are computed together: bounds memory at rows × vocabulary floats.
     static let block = 16
 
-    /// The `top` most likely next tokens at every position of every hidden state 0…L (state L, already after the
-    /// final norm as `hidden` reports it, is not normed twice), best first.
-    public static func run(_ weights: DifferentiableWeights, ids: [Int], top: Int) throws -> [LensEntry] {
+    /// The `top` most likely next tokens at every position of every hidden state 0…L, or of the `states` chosen
+    /// (state L, already after the final norm as `hidden` reports it, is not normed twice), best first.
+    public static func run(_ weights: DifferentiableWeights, ids: [Int], top: Int, states chosen: [Int]? = nil) throws -> [LensEntry] {
         guard let model = weights.model as? any LensReadable else {
             throw EngineError.unsupported("lens needs a decoder with an unembedding (GPT-2, Llama, Gemma 3); this model is an encoder")
         }
         guard top >= 1 else { throw EngineError.invalidArgument("lens: top must be at least 1, got \(top)") }
-        return try entries(model, ids: ids, top: min(top, model.vocabularySize))
+        if let chosen, let outside = chosen.first(where: { !(0...model.layerCount).contains($0) }) {
+            throw EngineError.invalidArgument("lens: hidden state \(outside) is outside 0…\(model.layerCount)")
+        }
+        return try entries(model, ids: ids, top: min(top, model.vocabularySize), states: chosen.map(Set.init))
     }
 
-    private static func entries(_ model: some LensReadable, ids: [Int], top: Int) throws -> [LensEntry] {
+    private static func entries(_ model: some LensReadable, ids: [Int], top: Int, states chosen: Set<Int>?) throws -> [LensEntry] {
         let t = ids.count, d = model.width, vocabulary = model.vocabularySize
-        let pass = try model.run(inputs: model.embeddings(of: ids), tokens: t, through: model.layerCount)
+        // The pass stops at the deepest state asked for; only the chosen states meet the (large) unembedding.
+        let pass = try model.run(inputs: model.embeddings(of: ids), tokens: t, through: chosen?.max() ?? model.layerCount)
         let unembedding = model.unembedding
         var out: [LensEntry] = []
-        for (layer, state) in pass.states.enumerated() {
+        for (layer, state) in pass.states.enumerated() where chosen?.contains(layer) ?? true {
             try Interruption.check()
             let normed = layer == model.layerCount ? state : model.finalNormed(state, tokens: t)
             for start in stride(from: 0, to: t, by: block) {
