@@ -13,23 +13,12 @@ enum ForwardBuiltins {
             try table.append("id", .int(pieces.map(\.id)))
             return .table(table)
         },
-        Builtin(name: "hidden", parameters: [.required("model"), .required("text"), .optional("stack", "none"), .optional("causal", "false")],
+        Builtin(name: "hidden", parameters: [.required("model"), .required("text"), .optional("stack", "none"), .optional("causal", "false"),
+                                             .optional("layer", "all"), .optional("layers", "all")],
                 group: "forward",
-                summary: "hidden states for a text (or a list of token ids), or for a picture of a DINOv2 ViT (its stem feeding stack=, causal=): a (layers+1) × tokens × d tensor; passes exist for \(DifferentiableWeights.families) and stitched models",
+                summary: "hidden states for a text (or a list of token ids), or for a picture of a DINOv2 ViT (its stem feeding stack=, causal=): a (layers+1) × tokens × d tensor (layer=n: that state, tokens × d; layers=[…]: those states); passes exist for \(DifferentiableWeights.families) and stitched models",
                 example: "h = hidden(m, \"The cat sat.\")") { arguments in
-            if case .tensor? = arguments.value("text") {
-                return .tensor(try VisionBuiltins.visionModel(arguments).hiddenStates(try ImageBuiltins.picture(arguments, "text")))
-            }
-            let model = try arguments.model("model")
-            let ids: [Int]
-            if case .list? = arguments.value("text") {
-                ids = try AnalysisBuiltins.ints(arguments, "text")
-            } else {
-                // A stitched model reads text with its first model's tokenizer (the two share a vocabulary).
-                ids = try Tokenizer.of(model.stitch?.first ?? model).encode(arguments.string("text")).map(\.id)
-            }
-            if let stitch = model.stitch { return .tensor(try stitch.hiddenStates(ids: ids)) }
-            return .tensor(try DifferentiableWeights(model: model).hiddenStates(ids: ids))
+            try chosenStates(of: try allHiddenStates(arguments), arguments)
         },
         Builtin(name: "stitch", parameters: [.required("first"), .required("rest"), .required("k"), .optional("resume", "k")],
                 group: "forward",
@@ -64,6 +53,36 @@ enum ForwardBuiltins {
             try lens(arguments)
         },
     ]
+
+    /// Every hidden state of `hidden`'s input: state 0 (the embeddings) to the output, states × tokens × d.
+    private static func allHiddenStates(_ arguments: Arguments) throws -> Tensor {
+        if case .tensor? = arguments.value("text") {
+            return try VisionBuiltins.visionModel(arguments).hiddenStates(try ImageBuiltins.picture(arguments, "text"))
+        }
+        let model = try arguments.model("model")
+        let ids: [Int]
+        if case .list? = arguments.value("text") {
+            ids = try AnalysisBuiltins.ints(arguments, "text")
+        } else {
+            // A stitched model reads text with its first model's tokenizer (the two share a vocabulary).
+            ids = try Tokenizer.of(model.stitch?.first ?? model).encode(arguments.string("text")).map(\.id)
+        }
+        if let stitch = model.stitch { return try stitch.hiddenStates(ids: ids) }
+        return try DifferentiableWeights(model: model).hiddenStates(ids: ids)
+    }
+
+    /// The states `layer=` / `layers=` choose (all when neither is given): one number gives that state alone
+    /// (tokens × d), a list those states in order of depth.
+    private static func chosenStates(of states: Tensor, _ arguments: Arguments) throws -> Value {
+        let count = states.shape.first ?? 0
+        guard let chosen = try arguments.layers(count: count, of: try arguments.model("model").name,
+                                                note: ", hidden state 0 being the embeddings") else { return .tensor(states) }
+        let picked = try states.selecting((0..<count).map(chosen.contains))
+        if case .number? = arguments.value(arguments.has("layer") ? "layer" : "layers") {
+            return .tensor(try picked.reshaped(Array(states.shape.dropFirst())))
+        }
+        return .tensor(picked)
+    }
 
     private static func lens(_ arguments: Arguments) throws -> Value {
         let top = try arguments.int("top", default: 5)
