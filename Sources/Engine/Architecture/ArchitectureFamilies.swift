@@ -27,24 +27,6 @@ enum ArchitectureFamilies {
         (stack.map { "\($0)." } ?? "") + "layer.\(layer).\(component)"
     }
 
-    /// Entries for `layers` layers: each (component, raw suffix) pair found becomes `layer.L.component`.
-    static func layerEntries(_ names: ParameterNames, stack: String? = nil, layers: Int,
-                             components: [(component: String, suffix: String)],
-                             transform: CanonicalTransform = .transpose,
-                             key: (_ layer: Int, _ suffix: String) -> String) -> [CanonicalEntry] {
-        var entries: [CanonicalEntry] = []
-        for layer in 0..<layers {
-            for (component, suffix) in components {
-                let name = canonicalName(stack: stack, layer: layer, component: component)
-                if let entry = names.entry(name, stack: stack, layer: layer, component: component,
-                                           key: key(layer, suffix), transform: transform) {
-                    entries.append(entry)
-                }
-            }
-        }
-        return entries
-    }
-
     /// Canonical components in schema order.
     static let componentOrder = ["q", "k", "v", "o", "xq", "xk", "xv", "xo", "ff1", "ff1g", "ff2"]
 

@@ -5,11 +5,6 @@ enum BARTFamily {
     static func recognise(_ names: ParameterNames) -> Architecture? {
         guard let prefix = names.prefix(among: ["model.", ""], having: "encoder.layers.0.self_attn.q_proj.weight"),
               names.has("\(prefix)decoder.layers.0.self_attn.q_proj.weight") else { return nil }
-        let encoderLayers = names.layerCount { "\(prefix)encoder.layers.\($0).self_attn.q_proj.weight" }
-        let decoderLayers = names.layerCount { "\(prefix)decoder.layers.\($0).self_attn.q_proj.weight" }
-        var entries = ArchitectureFamilies.modelEntries(
-            names, embed: ["\(prefix)shared.weight", "\(prefix)encoder.embed_tokens.weight"],
-            unembed: ["lm_head.weight"], finalNorm: [])
         let attention: [(component: String, suffix: String)] = [
             ("q", "self_attn.q_proj"), ("k", "self_attn.k_proj"), ("v", "self_attn.v_proj"), ("o", "self_attn.out_proj"),
         ]
@@ -17,15 +12,9 @@ enum BARTFamily {
             ("xq", "encoder_attn.q_proj"), ("xk", "encoder_attn.k_proj"), ("xv", "encoder_attn.v_proj"), ("xo", "encoder_attn.out_proj"),
         ]
         let feedForward: [(component: String, suffix: String)] = [("ff1", "fc1"), ("ff2", "fc2")]
-        entries += ArchitectureFamilies.layerEntries(names, stack: "enc", layers: encoderLayers, components: attention + feedForward) {
-            "\(prefix)encoder.layers.\($0).\($1).weight"
-        }
-        entries += ArchitectureFamilies.layerEntries(names, stack: "dec", layers: decoderLayers, components: attention + cross + feedForward) {
-            "\(prefix)decoder.layers.\($0).\($1).weight"
-        }
-        return Architecture(family: names.modelType ?? "bart", layers: encoderLayers,
-                            width: names.shape("\(prefix)encoder.layers.0.self_attn.q_proj.weight")?.last ?? 0,
-                            feedForward: names.shape("\(prefix)encoder.layers.0.fc1.weight")?.first ?? 0,
-                            heads: ArchitectureFamilies.heads(names), entries: entries)
+        let encoder = LayerStack(path: "\(prefix)encoder.layers", components: attention + feedForward, stack: "enc")
+        let decoder = LayerStack(path: "\(prefix)decoder.layers", components: attention + cross + feedForward, stack: "dec")
+        return encoder.architecture(names, family: "bart", embed: ["\(prefix)shared.weight", "\(prefix)encoder.embed_tokens.weight"],
+                                    unembed: ["lm_head.weight"], finalNorm: [], others: [decoder])
     }
 }

@@ -14,25 +14,14 @@ enum BERTFamily {
     static let feedForward: [(component: String, suffix: String)] = [("ff1", "intermediate.dense"), ("ff2", "output.dense")]
 
     static func recognise(_ names: ParameterNames) -> Architecture? {
-        guard let prefix = layout.prefix(in: names) else { return nil }
-        func query(_ attention: [(component: String, suffix: String)], _ layer: Int) -> String {
-            "\(prefix)encoder.layer.\(layer).\(attention[0].suffix).weight"
-        }
-        guard let attention = attentionVariants.first(where: { names.has(query($0, 0)) }) else { return nil }
-        let layers = names.layerCount { query(attention, $0) }
-        let embed = "\(prefix)embeddings.word_embeddings.weight"
-        var entries = ArchitectureFamilies.modelEntries(
-            names, embed: [embed],
+        guard let prefix = layout.prefix(in: names),
+              let stack = attentionVariants.lazy.map({ LayerStack(path: "\(prefix)encoder.layer", components: $0 + feedForward) })
+                .first(where: { names.has($0.probe) }) else { return nil }
+        // ELECTRA projects a narrower embedding up to the model width: d is the layers' width (the default).
+        return stack.architecture(
+            names, family: "bert", embed: ["\(prefix)embeddings.word_embeddings.weight"],
             // MLM heads: BERT, RoBERTa/XLM-R/MPNet, ELECTRA generator (absent when tied and not saved).
             unembed: ["cls.predictions.decoder.weight", "lm_head.decoder.weight", "generator_lm_head.weight"],
             finalNorm: [])
-        entries += ArchitectureFamilies.layerEntries(names, layers: layers, components: attention + feedForward) { layer, suffix in
-            "\(prefix)encoder.layer.\(layer).\(suffix).weight"
-        }
-        // ELECTRA projects a narrower embedding up to the model width: d is the layers' width.
-        let width = names.shape(query(attention, 0))?.last ?? names.shape(embed)?.last ?? 0
-        let feedForward = names.shape("\(prefix)encoder.layer.0.intermediate.dense.weight")?.first ?? 0
-        return Architecture(family: names.modelType ?? "bert", layers: layers, width: width, feedForward: feedForward,
-                            heads: ArchitectureFamilies.heads(names), entries: entries)
     }
 }

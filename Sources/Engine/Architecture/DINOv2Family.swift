@@ -41,9 +41,7 @@ enum DINOv2Family {
             if entries.contains(where: { $0.name == name }) { continue }
             if let entry = names.entry(name, component: name, key: full, transform: .identity) { entries.append(entry) }
         }
-        entries += ArchitectureFamilies.layerEntries(names, layers: layers, components: components) { layer, suffix in
-            "\(prefix)encoder.layer.\(layer).\(suffix).weight"
-        }
+        entries += LayerStack(path: "\(prefix)encoder.layer", components: components).entries(names, layers: layers)
         let configured = ArchitectureFamilies.heads(names)
         return Architecture(family: names.modelType ?? "dinov2", layers: layers, width: width,
                             feedForward: names.shape("\(prefix)encoder.layer.0.mlp.fc1.weight")?.first ?? 0,

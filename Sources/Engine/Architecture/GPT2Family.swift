@@ -24,10 +24,9 @@ enum GPT2Family {
                 }
             }
         }
-        let components: [(component: String, suffix: String)] = [("o", "attn.c_proj"), ("ff1", "mlp.c_fc"), ("ff2", "mlp.c_proj")]
-        perLayer += ArchitectureFamilies.layerEntries(names, layers: layers, components: components, transform: .identity) { layer, suffix in
-            "\(prefix)h.\(layer).\(suffix).weight"
-        }
+        let stack = LayerStack(path: "\(prefix)h", components: [("o", "attn.c_proj"), ("ff1", "mlp.c_fc"), ("ff2", "mlp.c_proj")],
+                               transform: .identity)
+        perLayer += stack.entries(names, layers: layers)
         entries += ArchitectureFamilies.ordered(perLayer)
         return Architecture(family: names.modelType ?? "gpt2", layers: layers, width: width,
                             feedForward: names.shape("\(prefix)h.0.mlp.c_fc.weight")?.last ?? 0,

@@ -5,20 +5,12 @@ enum OPTFamily {
     static func recognise(_ names: ParameterNames) -> Architecture? {
         guard let prefix = names.prefix(among: ["model.decoder.", "decoder."], having: "layers.0.self_attn.q_proj.weight"),
               names.has("\(prefix)embed_tokens.weight") else { return nil }
-        let layers = names.layerCount { "\(prefix)layers.\($0).self_attn.q_proj.weight" }
-        var entries = ArchitectureFamilies.modelEntries(names, embed: ["\(prefix)embed_tokens.weight"],
-                                                        unembed: ["lm_head.weight"], finalNorm: ["\(prefix)final_layer_norm.weight"])
-        let components: [(component: String, suffix: String)] = [
+        let stack = LayerStack(path: "\(prefix)layers", components: [
             ("q", "self_attn.q_proj"), ("k", "self_attn.k_proj"), ("v", "self_attn.v_proj"), ("o", "self_attn.out_proj"),
             ("ff1", "fc1"), ("ff2", "fc2"),
-        ]
-        entries += ArchitectureFamilies.layerEntries(names, layers: layers, components: components) { layer, suffix in
-            "\(prefix)layers.\(layer).\(suffix).weight"
-        }
-        // OPT-350m projects a narrower embedding up to the model width: d is the layers' width.
-        return Architecture(family: names.modelType ?? "opt", layers: layers,
-                            width: names.shape("\(prefix)layers.0.self_attn.q_proj.weight")?.last ?? 0,
-                            feedForward: names.shape("\(prefix)layers.0.fc1.weight")?.first ?? 0,
-                            heads: ArchitectureFamilies.heads(names), entries: entries)
+        ])
+        // OPT-350m projects a narrower embedding up to the model width: d is the layers' width (the default).
+        return stack.architecture(names, family: "opt", embed: ["\(prefix)embed_tokens.weight"],
+                                  unembed: ["lm_head.weight"], finalNorm: ["\(prefix)final_layer_norm.weight"])
     }
 }

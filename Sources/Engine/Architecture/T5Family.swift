@@ -4,10 +4,6 @@ import Foundation
 enum T5Family {
     static func recognise(_ names: ParameterNames) -> Architecture? {
         guard names.has("encoder.block.0.layer.0.SelfAttention.q.weight") else { return nil }
-        let encoderLayers = names.layerCount { "encoder.block.\($0).layer.0.SelfAttention.q.weight" }
-        let decoderLayers = names.layerCount { "decoder.block.\($0).layer.0.SelfAttention.q.weight" }
-        var entries = ArchitectureFamilies.modelEntries(names, embed: ["shared.weight", "encoder.embed_tokens.weight"],
-                                                        unembed: ["lm_head.weight"], finalNorm: ["decoder.final_layer_norm.weight"])
         let attention: [(component: String, suffix: String)] = [
             ("q", "layer.0.SelfAttention.q"), ("k", "layer.0.SelfAttention.k"),
             ("v", "layer.0.SelfAttention.v"), ("o", "layer.0.SelfAttention.o"),
@@ -21,16 +17,9 @@ enum T5Family {
             ("xq", "layer.1.EncDecAttention.q"), ("xk", "layer.1.EncDecAttention.k"),
             ("xv", "layer.1.EncDecAttention.v"), ("xo", "layer.1.EncDecAttention.o"),
         ]
-        entries += ArchitectureFamilies.layerEntries(names, stack: "enc", layers: encoderLayers, components: attention + feedForward(1)) {
-            "encoder.block.\($0).\($1).weight"
-        }
-        entries += ArchitectureFamilies.layerEntries(names, stack: "dec", layers: decoderLayers, components: attention + cross + feedForward(2)) {
-            "decoder.block.\($0).\($1).weight"
-        }
-        let ff1 = names.shape("encoder.block.0.layer.1.DenseReluDense.wi.weight") ?? names.shape("encoder.block.0.layer.1.DenseReluDense.wi_1.weight")
-        return Architecture(family: names.modelType ?? "t5", layers: encoderLayers,
-                            width: names.shape("encoder.block.0.layer.0.SelfAttention.q.weight")?.last ?? 0,
-                            feedForward: ff1?.first ?? 0, heads: ArchitectureFamilies.heads(names),
-                            entries: entries)
+        let encoder = LayerStack(path: "encoder.block", components: attention + feedForward(1), stack: "enc")
+        let decoder = LayerStack(path: "decoder.block", components: attention + cross + feedForward(2), stack: "dec")
+        return encoder.architecture(names, family: "t5", embed: ["shared.weight", "encoder.embed_tokens.weight"],
+                                    unembed: ["lm_head.weight"], finalNorm: ["decoder.final_layer_norm.weight"], others: [decoder])
     }
 }
