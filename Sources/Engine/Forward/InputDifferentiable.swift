@@ -1,9 +1,13 @@
 // What reconstruct and visualize need of a model: a forward pass on input embeddings and its backward pass to them.
 import Foundation
 
-/// A forward pass over one sequence: its hidden states, 0 = input to the first layer, l = output of layer l − 1.
+/// A forward pass over one sequence: its hidden states, 0 = input to the first layer, l = output of layer l − 1,
+/// and what each layer kept for the backward pass.
 protocol ForwardPass {
+    associatedtype LayerCache
     var states: [[Float]] { get }
+    var layers: [LayerCache] { get }
+    var tokens: Int { get }
 }
 
 /// A decoder's forward pass (GPT-2, Llama), with everything its backward pass needs.
@@ -42,9 +46,9 @@ extension DecoderPass {
 
 /// A model whose hidden states and FF pre-activations can be differentiated with respect to its input word
 /// embeddings (BERT-family encoders, GPT-2 and Llama-family decoders).
-protocol InputDifferentiable {
+protocol InputDifferentiable: LayerBackward {
     /// A forward pass with everything its backward pass needs.
-    associatedtype Pass: ForwardPass
+    associatedtype Pass: ForwardPass where Pass.LayerCache == LayerCache
     var width: Int { get }
     var feedForward: Int { get }
     var layerCount: Int { get }
@@ -57,10 +61,6 @@ protocol InputDifferentiable {
     func run(inputs: [Float], tokens: Int, through: Int) throws -> Pass
     /// The FF pre-activation (tokens × ff) of layer `layer`, for a pass run through `layer + 1`.
     func preActivation(_ pass: Pass, layer: Int) -> [Float]
-    /// One layer of the pass: from the gradient of its output to that of its input.
-    func backwardLayer(_ pass: Pass, _ layer: Int, output: [Float]) -> [Float]
-    /// From the gradient of layer `layer`'s FF pre-activation to that of the layer's input.
-    func backwardLayer(_ pass: Pass, _ layer: Int, preActivation: [Float]) -> [Float]
     /// Through the final norm that the last state has after the last layer (decoders), else the identity.
     func backwardFinalNorm(_ pass: Pass, gradient: [Float]) -> [Float]
     /// From the gradient of state 0 to that of the input word embeddings (the identity when positions are added
@@ -122,14 +122,18 @@ extension InputDifferentiable {
     /// The gradient with respect to the input embeddings of ⟨gradient, state(pass, state)⟩.
     func backward(_ pass: Pass, state: Int, gradient: [Float]) -> [Float] {
         var upstream = state == layerCount ? backwardFinalNorm(pass, gradient: gradient) : gradient
-        for layer in (0..<state).reversed() { upstream = backwardLayer(pass, layer, output: upstream) }
+        for layer in (0..<state).reversed() {
+            upstream = backward(layer: layer, cache: pass.layers[layer], tokens: pass.tokens, output: upstream)
+        }
         return backwardEmbedding(pass, gradient: upstream)
     }
 
     /// The gradient with respect to the input embeddings of ⟨gradient, preActivation(pass, layer)⟩.
     func backward(_ pass: Pass, layer: Int, preActivation gradient: [Float]) -> [Float] {
-        var upstream = backwardLayer(pass, layer, preActivation: gradient)
-        for below in (0..<layer).reversed() { upstream = backwardLayer(pass, below, output: upstream) }
+        var upstream = backward(layer: layer, cache: pass.layers[layer], tokens: pass.tokens, preActivation: gradient)
+        for below in (0..<layer).reversed() {
+            upstream = backward(layer: below, cache: pass.layers[below], tokens: pass.tokens, output: upstream)
+        }
         return backwardEmbedding(pass, gradient: upstream)
     }
 

@@ -18,7 +18,7 @@ struct GPT2BackwardTests {
         let weights = try GPT2Weights(model: F.gpt2())
         let tokens = 5
         let x = F.normal(tokens * weights.width, seed: 131), r = F.normal(tokens * weights.width, seed: 132)
-        let block = weights.blocks[0]
+        let block = weights.layers[0]
         let (_, cache) = weights.forward(block, x, tokens: tokens)
         let gradient = weights.backward(block, cache: cache, tokens: tokens, output: r)
         GradientChecks.expectGradient(gradient, of: { weights.forward(block, $0, tokens: tokens).0 },

@@ -11,14 +11,6 @@ extension BERTWeights: InputDifferentiable {
 
     func preActivation(_ pass: EncoderPass, layer: Int) -> [Float] { pass.layers[layer].preActivation }
 
-    func backwardLayer(_ pass: EncoderPass, _ layer: Int, output: [Float]) -> [Float] {
-        backward(layers[layer], cache: pass.layers[layer], tokens: pass.tokens, output: output)
-    }
-
-    func backwardLayer(_ pass: EncoderPass, _ layer: Int, preActivation: [Float]) -> [Float] {
-        backwardFromFeedForward(layers[layer], cache: pass.layers[layer], tokens: pass.tokens, preActivation: preActivation, residual: nil)
-    }
-
     /// Through the embedding LayerNorm; positions and token types are constants.
     func backwardEmbedding(_ pass: EncoderPass, gradient: [Float]) -> [Float] {
         BERTWeights.layerNormBackward(gradient, cache: pass.embeddingNorm, weight: embeddingNormWeight, rows: pass.tokens, width: width)

@@ -13,14 +13,6 @@ extension GPT2Weights: InputDifferentiable {
         return BERTWeights.layerNormBackward(gradient, cache: finalNorm, weight: finalNormWeight, rows: pass.tokens, width: width)
     }
 
-    func backwardLayer(_ pass: GPT2Pass, _ layer: Int, output: [Float]) -> [Float] {
-        backward(blocks[layer], cache: pass.layers[layer], tokens: pass.tokens, output: output)
-    }
-
-    func backwardLayer(_ pass: GPT2Pass, _ layer: Int, preActivation: [Float]) -> [Float] {
-        backwardFromFeedForward(blocks[layer], cache: pass.layers[layer], tokens: pass.tokens, preActivation: preActivation, residual: nil)
-    }
-
     /// One block: out = h + MLP(LN₂(h)), h = x + Attn(LN₁(x)); from the gradient of out to that of x.
     func backward(_ w: GPT2BlockWeights, cache: GPT2BlockCache, tokens t: Int, output: [Float]) -> [Float] {
         let activation = Dense.activationBackward(output, rows: t, w.ff2, inner: feedForward, outer: width, preActivation: cache.preActivation,

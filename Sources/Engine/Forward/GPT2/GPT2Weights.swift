@@ -25,7 +25,7 @@ public struct GPT2Weights {
     let width, heads, feedForward, vocabularySize, maximumPositions: Int
     /// Token (word) and learned position embeddings, vocabulary × d and positions × d.
     let word, position: [Float]
-    let blocks: [GPT2BlockWeights]
+    let layers: [GPT2BlockWeights]
     let finalNormWeight, finalNormBias: [Float]
     let epsilon: Float
     /// `gelu_new` / `gelu_pytorch_tanh` (tanh form, GPT-2's default) or `gelu` (erf form).
@@ -66,7 +66,7 @@ public struct GPT2Weights {
         epsilon = Float(model.config?["layer_norm_epsilon"]?.doubleValue ?? 1e-5)
         finalNormWeight = try reader.raw("ln_f.weight", count: d)
         finalNormBias = try reader.raw("ln_f.bias", count: d, zeroIfMissing: true)
-        blocks = try (0..<architecture.layers).map { layer in
+        layers = try (0..<architecture.layers).map { layer in
             let base = "h.\(layer)."
             return GPT2BlockWeights(
                 norm1Weight: try reader.raw(base + "ln_1.weight", count: d), norm1Bias: try reader.raw(base + "ln_1.bias", count: d, zeroIfMissing: true),
@@ -81,7 +81,7 @@ public struct GPT2Weights {
     }
 
     /// Blocks in the model.
-    var layerCount: Int { blocks.count }
+    var layerCount: Int { layers.count }
 
     /// Runs input word embeddings (tokens × d) plus positions through the first `through` blocks; when that is
     /// every block, the last state is after `ln_f`, as Hugging Face reports it.
@@ -94,7 +94,7 @@ public struct GPT2Weights {
         }
         var x = inputs
         for index in x.indices { x[index] += position[index] }
-        return try GPT2Pass(input: x, tokens: t, layers: blocks.prefix(through), complete: through == layerCount,
+        return try GPT2Pass(input: x, tokens: t, layers: layers.prefix(through), complete: through == layerCount,
                             forward: { forward($0, $1, tokens: t) },
                             finalNorm: { BERTWeights.layerNorm($0, rows: t, width: d, weight: finalNormWeight, bias: finalNormBias, epsilon: epsilon) })
     }

@@ -14,14 +14,6 @@ extension LlamaWeights: InputDifferentiable {
         return LlamaWeights.rmsNormBackward(gradient, cache: norm, weight: finalNorm, rows: pass.tokens, width: width)
     }
 
-    func backwardLayer(_ pass: LlamaPass, _ layer: Int, output: [Float]) -> [Float] {
-        backward(layers[layer], cache: pass.layers[layer], tokens: pass.tokens, output: output)
-    }
-
-    func backwardLayer(_ pass: LlamaPass, _ layer: Int, preActivation: [Float]) -> [Float] {
-        backwardFromFeedForward(layers[layer], cache: pass.layers[layer], tokens: pass.tokens, gate: preActivation, up: nil, residual: nil)
-    }
-
     /// Gemma scales the token embeddings by √d before the first layer.
     func backwardEmbedding(_ pass: LlamaPass, gradient: [Float]) -> [Float] {
         embeddingScale == 1 ? gradient : gradient.map { $0 * embeddingScale }
@@ -48,6 +40,12 @@ extension LlamaWeights: InputDifferentiable {
             }
         }
         return backwardFromFeedForward(w, cache: cache, tokens: t, gate: gate, up: up, residual: output)
+    }
+
+    /// From the gradient of the gate's pre-activation alone (the FF's pre-activation, as SwiGLU has it).
+    func backwardFromFeedForward(_ w: LlamaLayerWeights, cache: LlamaLayerCache, tokens t: Int,
+                                 preActivation: [Float], residual: [Float]?) -> [Float] {
+        backwardFromFeedForward(w, cache: cache, tokens: t, gate: preActivation, up: nil, residual: residual)
     }
 
     /// From the gradients of the gate's and up projection's outputs (plus the residual stream's, when coming from

@@ -1,7 +1,7 @@
 // Reverse-mode gradients of a ViT block with respect to its input (no weight gradients), for pixel optimisation.
 import Foundation
 
-extension ViTWeights {
+extension ViTWeights: LayerBackward {
     /// One block: out = h + λ₂ ⊙ MLP(LN₂(h)), h = x + λ₁ ⊙ Attn(LN₁(x)); from the gradient of out to that of x.
     func backward(_ w: ViTBlockWeights, cache: ViTBlockCache, tokens t: Int, output: [Float]) -> [Float] {
         let d = width

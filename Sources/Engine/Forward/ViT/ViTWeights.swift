@@ -26,13 +26,13 @@ public struct ViTWeights {
     let cls: [Float]
     /// The cls token's position embedding (d) and the patch grid's (grid × grid × d, row by row).
     let clsPosition, gridPositions: [Float]
-    let blocks: [ViTBlockWeights]
+    let layers: [ViTBlockWeights]
     let finalNormWeight, finalNormBias: [Float]
     /// LayerNorm epsilon (`layer_norm_eps`, DINOv2's 1e-6 when no config says).
     let epsilon: Float
 
     /// Blocks in the model.
-    public var layerCount: Int { blocks.count }
+    public var layerCount: Int { layers.count }
 
     /// Reads every weight of `model` (Hugging Face's `Dinov2Model` names, bare or under a prefix, with the canonical
     /// `patch`, `cls`, `pos` or `pos_cls` + `pos_patch`, and `layer.L.*`); throws naming a missing or misshapen tensor.
@@ -77,7 +77,7 @@ public struct ViTWeights {
         finalNormWeight = try raw("layernorm.weight", count: d)
         finalNormBias = try raw("layernorm.bias", count: d)
         epsilon = Float(model.config?["layer_norm_eps"]?.doubleValue ?? 1e-6)
-        blocks = try (0..<architecture.layers).map { layer in
+        layers = try (0..<architecture.layers).map { layer in
             let base = "encoder.layer.\(layer)."
             return ViTBlockWeights(
                 norm1Weight: try raw(base + "norm1.weight", count: d), norm1Bias: try raw(base + "norm1.bias", count: d),

@@ -111,7 +111,7 @@ public struct VisionModel {
             try Interruption.check()
             switch stack {
             case .vit:
-                let (out, cache) = vit.forward(vit.blocks[layer], x, tokens: t, causal: causal)
+                let (out, cache) = vit.forward(vit.layers[layer], x, tokens: t, causal: causal)
                 (x, caches) = (out, caches + [.block(cache)])
             case let .encoder(encoder):
                 let (out, cache) = encoder.forward(encoder.layers[layer], embedded: x, tokens: t, mask: nil, causal: causal)
@@ -140,9 +140,9 @@ public struct VisionModel {
     private func backwardLayer(_ pass: VisionPass, _ layer: Int, output: [Float]) -> [Float] {
         switch pass.layers[layer] {
         case let .encoder(encoder, cache):
-            return encoder.backward(encoder.layers[layer], cache: cache, tokens: pass.tokens, output: output)
+            return encoder.backward(layer: layer, cache: cache, tokens: pass.tokens, output: output)
         case let .block(cache):
-            return vit.backward(vit.blocks[layer], cache: cache, tokens: pass.tokens, output: output)
+            return vit.backward(layer: layer, cache: cache, tokens: pass.tokens, output: output)
         }
     }
 
@@ -170,9 +170,9 @@ public struct VisionModel {
         var upstream: [Float]
         switch pass.layers[layer] {
         case let .encoder(encoder, cache):
-            upstream = encoder.backwardFromFeedForward(encoder.layers[layer], cache: cache, tokens: pass.tokens, preActivation: gradient, residual: nil)
+            upstream = encoder.backward(layer: layer, cache: cache, tokens: pass.tokens, preActivation: gradient)
         case let .block(cache):
-            upstream = vit.backwardFromFeedForward(vit.blocks[layer], cache: cache, tokens: pass.tokens, preActivation: gradient, residual: nil)
+            upstream = vit.backward(layer: layer, cache: cache, tokens: pass.tokens, preActivation: gradient)
         }
         for below in (0..<layer).reversed() { upstream = backwardLayer(pass, below, output: upstream) }
         return backwardStem(pass, geometry, gradient: upstream)
