@@ -1,7 +1,8 @@
 // The syntax tree: expressions and statements, each with the source range it came from.
 
-/// An expression node.
-final class Expr: Sendable {
+/// A node of the tree: what it is and the source range it came from. A class, so that the recursive kinds
+/// hold their children by reference.
+final class Node<Kind: Sendable>: Sendable {
     let kind: Kind
     let range: SourceRange
 
@@ -9,25 +10,29 @@ final class Expr: Sendable {
         self.kind = kind
         self.range = range
     }
+}
 
-    enum Kind {
-        case number(Double)
-        case string(String)
-        case bool(Bool)
-        case none
-        case name(String)
-        case list([Expr])
-        case record([(key: String, value: Expr)])
-        case unary(UnaryOperator, Expr)
-        case binary(BinaryOperator, Expr, Expr)
-        case and(Expr, Expr)
-        case or(Expr, Expr)
-        case call(Expr, [CallArgument])
-        case index(Expr, [Expr])
-        case slice(Expr, Expr?, Expr?)
-        case attribute(Expr, String)
-        case lambda(FunctionDefinition)
-    }
+/// An expression node.
+typealias Expr = Node<ExpressionKind>
+
+/// What an expression is.
+enum ExpressionKind: Sendable {
+    case number(Double)
+    case string(String)
+    case bool(Bool)
+    case none
+    case name(String)
+    case list([Expr])
+    case record([(key: String, value: Expr)])
+    case unary(UnaryOperator, Expr)
+    case binary(BinaryOperator, Expr, Expr)
+    case and(Expr, Expr)
+    case or(Expr, Expr)
+    case call(Expr, [CallArgument])
+    case index(Expr, [Expr])
+    case slice(Expr, Expr?, Expr?)
+    case attribute(Expr, String)
+    case lambda(FunctionDefinition)
 }
 
 /// One argument of a call: positional when `label` is nil.
@@ -57,46 +62,32 @@ struct FunctionParameter {
 }
 
 /// `fn name(params) = expr` or `fn name(params) { … }`; `name` is nil for a lambda.
-final class FunctionDefinition: Sendable {
+struct FunctionDefinition: Sendable {
     let name: String?
     let parameters: [FunctionParameter]
     let body: Body
     let range: SourceRange
 
-    enum Body {
+    enum Body: Sendable {
         case expression(Expr)
         case block([Stmt])
-    }
-
-    init(name: String?, parameters: [FunctionParameter], body: Body, range: SourceRange) {
-        self.name = name
-        self.parameters = parameters
-        self.body = body
-        self.range = range
     }
 }
 
 /// A statement node.
-final class Stmt: Sendable {
-    let kind: Kind
-    let range: SourceRange
+typealias Stmt = Node<StatementKind>
 
-    init(_ kind: Kind, _ range: SourceRange) {
-        self.kind = kind
-        self.range = range
-    }
-
-    enum Kind {
-        /// An expression; `echo` is false when a `;` followed it.
-        case expression(Expr, echo: Bool)
-        /// `target = value`, or `target op= value` when `op` is given.
-        case assign(target: Expr, op: BinaryOperator?, value: Expr)
-        case ifElse(condition: Expr, then: [Stmt], otherwise: [Stmt]?)
-        case forIn(name: String, iterable: Expr, body: [Stmt])
-        case whileLoop(condition: Expr, body: [Stmt])
-        case breakLoop
-        case continueLoop
-        case returnValue(Expr?)
-        case function(FunctionDefinition)
-    }
+/// What a statement is.
+enum StatementKind: Sendable {
+    /// An expression; `echo` is false when a `;` followed it.
+    case expression(Expr, echo: Bool)
+    /// `target = value`, or `target op= value` when `op` is given.
+    case assign(target: Expr, op: BinaryOperator?, value: Expr)
+    case ifElse(condition: Expr, then: [Stmt], otherwise: [Stmt]?)
+    case forIn(name: String, iterable: Expr, body: [Stmt])
+    case whileLoop(condition: Expr, body: [Stmt])
+    case breakLoop
+    case continueLoop
+    case returnValue(Expr?)
+    case function(FunctionDefinition)
 }

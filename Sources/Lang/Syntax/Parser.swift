@@ -427,7 +427,7 @@ struct Parser {
 
     /// One left-associative level: operands from `operand`, joined while `join` recognises an operator.
     private mutating func leftAssociative(_ operand: (inout Parser) throws -> Expr,
-                                          _ join: (inout Parser) -> ((Expr, Expr) -> Expr.Kind)?) throws -> Expr {
+                                          _ join: (inout Parser) -> ((Expr, Expr) -> ExpressionKind)?) throws -> Expr {
         var left = try operand(&self)
         while let make = join(&self) {
             advance()
