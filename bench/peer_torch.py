@@ -1,6 +1,6 @@
 """Peers in PyTorch (CPU, its bundled MKL/OpenMP, all cores): what a researcher runs in a notebook.
 
-Usage: peer_torch.py JOB ARGS...   with JOB one of rank MODEL, project MODEL, delta FT BASE, gguf_rank FILE,
+Usage: peer_torch.py JOB ARGS...   with JOB one of rank MODEL, project MODEL, norm MODEL, delta FT BASE, gguf_rank FILE,
 gguf_project FILE (the same work as bench/mvs_JOB.mvs). Runs in the benchmark environment ($MVS_CACHE/bench-venv),
 never the test environment. Prints `work_seconds=S` last: the time after `import torch` (≈1–2 s), which the
 harness reports beside the whole process, as a notebook user pays the import once.
@@ -64,6 +64,8 @@ elif job == "project":
     tensors = safetensors(args[0])
     E = tensors["embeddings.word_embeddings.weight"]
     print(sum(top_tokens(E, w.T).shape[1] for _, c, w in canonical(tensors) if c == "ff2"))
+elif job == "norm":
+    print(sum(float(torch.linalg.vector_norm(v)) ** 2 for v in safetensors(args[0]).values() if v.is_floating_point()) ** 0.5)
 elif job == "delta":
     ft, base = safetensors(args[0]), safetensors(args[1])
     total = sum(float(((ft[n] - v).double() ** 2).sum()) for n, v in base.items() if n in ft and v.is_floating_point())

@@ -4,12 +4,15 @@ Usage: run.py MVS_BINARY PYTHON [--reps N] [--tiny] [--only JOB,...] [--json OUT
 PYTHON runs the peers: the benchmark environment ($MVS_CACHE/bench-venv: numpy, torch, weightwatcher, gguf)
 when scripts/bench made it; peers whose package PYTHON lacks (torch, weightwatcher) are left out.
 Inputs are prepared once under $MVS_CACHE/bench (real MiniLM, a synthetic bert-base-shaped model, a zoo
-of MiniLM fine-tunes) plus the real Gemma 3 270M GGUF from scripts/fetch-models; --tiny uses a 2-layer
-synthetic model and a 6-model zoo (to keep the script working) and skips the GGUF jobs.
+of 200 MiniLM fine-tunes, a synthetic 1B-parameter Llama) plus the real Gemma 3 270M GGUF from
+scripts/fetch-models; --tiny uses a 2-layer synthetic model and a 6-model zoo (to keep the script working)
+and skips the GGUF and Llama jobs. After the rows, `zoo_growth` (bench/zoo_growth.py) times the zoo's
+vectorisation at 10, 50 and 200 models from a cold and a warm page cache.
 
 Every row: mvs's median wall and CPU (user + sys) seconds, the best peer's median and which it was, the ratio
 mvs/best peer, the floor where one exists (sgesdd values-only through mvs's own schedule; sgemm FLOPs at the
-peak measured on the spot; the same bytes at the measured memcpy bandwidth), peak RSS, and the load average.
+peak measured on the spot; the same bytes at the measured memcpy bandwidth) and mvs/floor, peak RSS, the load
+average, and for byte floors every run's GB/s beside memcpy's.
 A torch peer is timed from after `import torch` (it prints work_seconds), as a notebook pays the import once.
 """
 import argparse
@@ -20,6 +23,8 @@ import subprocess
 import sys
 import tempfile
 import time
+
+from zoo_growth import growth, subset
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(HERE)
@@ -69,25 +74,35 @@ def prepare(cache, python, tiny, only):
                                    "--out", zoo, "--tasks", "2", "--per-task", "3"], stdout=subprocess.DEVNULL)
         base = os.path.join(zoo, "base")
         return {"small": base, "large": base, "ft": os.path.join(zoo, "sentiment-0"),
-                "large_ft": os.path.join(zoo, "sentiment-0"), "zoo": os.path.join(zoo, "manifest.csv"), "k": "2"}
+                "large_ft": os.path.join(zoo, "sentiment-0"), "zoo": os.path.join(zoo, "manifest.csv"), "zoo_dir": zoo,
+                "k": "2"}
     large = os.path.join(bench, "bertbase")
     if not os.path.exists(large):
         print("bench: writing the synthetic bert-base-shaped model", file=sys.stderr)
         subprocess.check_call([python, os.path.join(HERE, "make_bertbase.py"), large, minilm])
-    zoo = os.path.join(bench, "minilm-zoo50")
-    # The zoo is ≈4.5 GB: written only when a job that reads it is selected.
-    if (not only or {"delta", "zoo"} & set(only)) and not os.path.exists(os.path.join(zoo, "manifest.csv")):
-        print("bench: writing a zoo of 50 MiniLM fine-tunes (≈4.5 GB)", file=sys.stderr)
+    zoo = os.path.join(bench, "minilm-zoo200")
+    # The zoo is ≈18 GB: written only when a job that reads it is selected; `zoo` vectorises its first 50.
+    if (not only or {"delta", "zoo", "zoo_growth"} & set(only)) and not os.path.exists(os.path.join(zoo, "manifest.csv")):
+        print("bench: writing a zoo of 200 MiniLM fine-tunes (≈18 GB)", file=sys.stderr)
         subprocess.check_call([python, os.path.join(REPO, "scripts", "make-zoo"), "--base", minilm, "--out", zoo,
-                               "--tasks", "5", "--per-task", "10"], stdout=subprocess.DEVNULL)
+                               "--tasks", "5", "--per-task", "40"], stdout=subprocess.DEVNULL)
+    llama = os.path.join(bench, "llama1b")
+    if (not only or "rank_llama" in only) and not os.path.exists(llama):
+        print("bench: writing the synthetic 1B-parameter Llama (≈2.1 GB)", file=sys.stderr)
+        subprocess.check_call([python, os.path.join(HERE, "make_llama1b.py"), llama], stdout=subprocess.DEVNULL)
     large_zoo = os.path.join(bench, "bertbase-ft")
     if (not only or "lora" in only) and not os.path.exists(os.path.join(large_zoo, "manifest.csv")):
         print("bench: writing one fine-tune of the bert-base-shaped model", file=sys.stderr)
         subprocess.check_call([python, os.path.join(REPO, "scripts", "make-zoo"), "--base", large, "--out", large_zoo,
                                "--tasks", "1", "--per-task", "1"], stdout=subprocess.DEVNULL)
+    zoo_manifest = subset(zoo, 50)[0] if os.path.exists(os.path.join(zoo, "manifest.csv")) else None
     return {"small": minilm, "large": large, "ft": os.path.join(zoo, "sentiment-0"),
-            "large_ft": os.path.join(large_zoo, "sentiment-0"), "zoo": os.path.join(zoo, "manifest.csv"), "k": "5",
-            "gguf": gemma, **onnx_files}
+            "large_ft": os.path.join(large_zoo, "sentiment-0"), "zoo": zoo_manifest, "zoo_dir": zoo, "k": "5",
+            "llama": llama, "gguf": gemma, **onnx_files}
+
+
+# Jobs that run another job's mvs script with other inputs.
+SCRIPT = {"rank_llama": "rank"}
 
 
 def project_flops(path):
@@ -133,6 +148,8 @@ def jobs(inputs, scratch, python):
                              **({"weightwatcher": py("peer_weightwatcher.py", path)} if watcher else {})}
     return [
         ("load (bert-base size)", "load", [large], {"numpy": py("peer_load.py", large)}, None),
+        ("norm (bert-base size)", "norm", [large],
+         {"numpy": py("peer_norm.py", large), **with_torch("norm", large)}, ("files", [large])),
         ("delta (MiniLM)", "delta", [inputs["ft"], small],
          {"numpy": py("peer_delta.py", inputs["ft"], small), **with_torch("delta", inputs["ft"], small)},
          ("files", [inputs["ft"], small])),
@@ -140,6 +157,9 @@ def jobs(inputs, scratch, python):
          {"numpy": py("peer_rank.py", small), **with_torch("rank", small)}, ("svd", [small, "svd"])),
         ("rank (bert-base size, 72)", "rank", [large, "auto"],
          {"numpy": py("peer_rank.py", large), **with_torch("rank", large)}, ("svd", [large, "svd"])),
+        *([("rank (1B Llama, layers 0-1: 14)", "rank_llama", [inputs["llama"], "auto", "2"], {},
+            ("svd", [inputs["llama"], "svd", "2"])),
+           ("rank (1B Llama, all 112)", "rank_llama", [inputs["llama"], "auto"], {}, None)] if "llama" in inputs else []),
         ("ww (MiniLM, 39 matrices)", "ww", [small], ww_peers(small), None),
         ("ww (bert-base size, 74)", "ww", [large], ww_peers(large), None),
         ("project ff2 top-10 (MiniLM)", "project", [small],
@@ -180,15 +200,16 @@ def main():
         table = jobs(inputs, scratch, args.python)
         if args.tiny:
             table = [(title.split(" (")[0] + " (tiny)", *rest) for title, *rest in table]
-        print(f"{'job':34} {'mvs s':>7} {'cpu s':>7} {'peer s':>7} {'ratio':>6} {'floor s':>7} {'mvs MiB':>7} "
+        print(f"{'job':34} {'mvs s':>7} {'cpu s':>7} {'peer s':>7} {'ratio':>6} {'floor s':>7} {'/floor':>6} {'mvs MiB':>7} "
               f"{'peer MiB':>8} {'load':>5}  best peer / floor")
         for title, name, job_args, peers, floor in table:
             if only and name not in only:
                 continue
-            mvs_command = [args.mvs, "-c", "1"] if name == "startup" else [args.mvs, os.path.join(HERE, f"mvs_{name}.mvs"), *job_args]
+            script = os.path.join(HERE, f"mvs_{SCRIPT.get(name, name)}.mvs")
+            mvs_command = [args.mvs, "-c", "1"] if name == "startup" else [args.mvs, script, *job_args]
             commands = {"mvs": mvs_command, **peers}
             if floor and floor[0] == "svd":
-                commands["sgesdd floor"] = [args.mvs, os.path.join(HERE, f"mvs_{name}.mvs"), *floor[1]]
+                commands["sgesdd floor"] = [args.mvs, script, *floor[1]]
             runs = {label: [] for label in commands}
             loads = []
             for _ in range(args.reps):
@@ -197,7 +218,7 @@ def main():
                     runs[label].append(measure(command, env))
             median = lambda label, key: statistics.median(r[key] if r[key] is not None else r["wall"] for r in runs[label])
             peer_times = {label: median(label, "work") for label in peers}
-            best = min(peer_times, key=peer_times.get)
+            best = min(peer_times, key=peer_times.get) if peer_times else None
             m = median("mvs", "wall")
             floor_seconds, floor_label, floor_cpu = None, "", None
             if floor and floor[0] == "svd":
@@ -211,21 +232,30 @@ def main():
                 size = floor[1] if floor[0] == "bytes" else sum(file_bytes(path) for path in floor[1])
                 floor_seconds = size / (floors["memcpy_gbs"] * 1e9)
                 floor_label = f"{size / 1e9:.2f} GB at memcpy speed"
-            row = {"job": title, "name": name, "mvs": m, "mvs_cpu": median("mvs", "cpu"), "peer": peer_times[best],
-                   "best_peer": best, "peers": peer_times, "ratio": m / peer_times[best], "floor": floor_seconds,
+                gigabytes = size / 1e9
+            row = {"job": title, "name": name, "mvs": m, "mvs_cpu": median("mvs", "cpu"),
+                   "peer": peer_times[best] if best else None, "best_peer": best, "peers": peer_times,
+                   "ratio": m / peer_times[best] if best else None, "floor": floor_seconds,
+                   "floor_ratio": m / floor_seconds if floor_seconds else None,
                    "floor_what": floor_label, "floor_cpu": floor_cpu, "mvs_mib": max(r["rss"] for r in runs["mvs"]),
-                   "peer_mib": max(r["rss"] for r in runs[best]), "load": statistics.median(loads)}
+                   "peer_mib": max(r["rss"] for r in runs[best]) if best else None, "load": statistics.median(loads),
+                   "reps": {label: [{k: v for k, v in r.items()} for r in rs] for label, rs in runs.items()}}
             results.append(row)
-            floor_text = f"{floor_seconds:7.3f}" if floor_seconds is not None else f"{'':7}"
-            print(f"{title:34} {m:7.3f} {row['mvs_cpu']:7.3f} {row['peer']:7.3f} {row['ratio']:6.2f} {floor_text} "
-                  f"{row['mvs_mib']:7.0f} {row['peer_mib']:8.0f} {row['load']:5.1f}  {best}"
+            number = lambda value, width, digits: f"{value:{width}.{digits}f}" if value is not None else f"{'—':>{width}}"
+            print(f"{title:34} {m:7.3f} {row['mvs_cpu']:7.3f} {number(row['peer'], 7, 3)} {number(row['ratio'], 6, 2)} "
+                  f"{number(floor_seconds, 7, 3)} {number(row['floor_ratio'], 6, 2)} {row['mvs_mib']:7.0f} "
+                  f"{number(row['peer_mib'], 8, 0)} {row['load']:5.1f}  {best or 'no peer'}"
                   + (f" / {floor_label}" if floor_label else ""), flush=True)
             others = {label: t for label, t in peer_times.items() if label != best}
             if others:
                 print(f"{'':34} other peers: " + ", ".join(f"{label} {t:.3f} s" for label, t in others.items()), flush=True)
-            if name == "gguf_dequant":
-                gigabytes = 268_098_176 * 4 / 1e9
-                print(f"{'  float32 written, GB/s':34} {gigabytes / m:7.2f} (memcpy {floors['memcpy_gbs']:.1f})", flush=True)
+            if floor and floor[0] in ("bytes", "files"):
+                row["gbs"] = {label: gigabytes / (median(label, "work") if label in peers else m) for label in commands}
+                print(f"{'':34} GB/s: " + ", ".join(f"{label} {v:.2f}" for label, v in row["gbs"].items())
+                      + f", memcpy {floors['memcpy_gbs']:.2f}", flush=True)
+        if (not only or "zoo_growth" in only) and "zoo_dir" in inputs:
+            growth(args.mvs, args.python, inputs["zoo_dir"], inputs["small"], "2,6" if args.tiny else "10,50,200",
+                   args.reps, floors.get("disk_gbs"), env, results)
     if args.json:
         with open(args.json, "w") as f:
             json.dump({"floors": floors, "rows": results}, f, indent=1)

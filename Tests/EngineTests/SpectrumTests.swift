@@ -95,11 +95,14 @@ import Testing
         for (value, expected) in zip(got, want) { #expect(abs(Double(value) - expected) <= 1e-6 * expected) }
     }
 
-    @Test func autoTakesTheGramRouteFromHalfAsLongAgainAsWide() {
+    @Test func autoTakesTheGramRouteFromHalfAsLongAgainAsWideOrFrom1024() {
         #expect(SpectrumMethod.auto.usesGram(rows: 576, columns: 384))
         #expect(SpectrumMethod.auto.usesGram(rows: 384, columns: 30522))
         #expect(!SpectrumMethod.auto.usesGram(rows: 575, columns: 384))
         #expect(!SpectrumMethod.auto.usesGram(rows: 768, columns: 768))
+        #expect(!SpectrumMethod.auto.usesGram(rows: 1023, columns: 1100))
+        #expect(SpectrumMethod.auto.usesGram(rows: 1024, columns: 1024))
+        #expect(SpectrumMethod.auto.usesGram(rows: 2048, columns: 2048))
         #expect(!SpectrumMethod.auto.usesGram(rows: 0, columns: 5))
         #expect(SpectrumMethod.gram.usesGram(rows: 10, columns: 10))
         #expect(!SpectrumMethod.svd.usesGram(rows: 1000, columns: 1))

@@ -17,14 +17,17 @@ def test_bench_runner_completes_every_job_on_tiny_inputs_without_checking_result
     report = json.loads(out.read_text())
     assert report["floors"]["sgemm_gflops"] > 0 and report["floors"]["memcpy_gbs"] > 0
     rows = report["rows"]
-    assert [row["name"] for row in rows] == ["load", "delta", "rank", "rank", "ww", "ww", "project", "zoo", "export",
-                                             "export", "lora", "lora", "startup"]
+    assert [row["name"] for row in rows] == ["load", "norm", "delta", "rank", "rank", "ww", "ww", "project", "zoo", "export",
+                                             "export", "lora", "lora", "startup", "zoo_growth", "zoo_growth"]
     for row in rows:
         assert row["mvs"] > 0 and row["mvs_cpu"] > 0 and row["peer"] > 0
         assert row["peer"] == min(row["peers"].values()) and row["best_peer"] in row["peers"]
         assert abs(row["ratio"] - row["mvs"] / row["peer"]) <= 1e-9 * row["ratio"]
     floors = {row["name"]: row["floor_what"] for row in rows if row["floor"] is not None}
     assert floors["rank"].startswith("sgesdd values-only (CPU") and "sgemm" in floors["project"] and "memcpy" in floors["delta"]
+    assert all(set(row["gbs"]) == {"mvs", *row["peers"]} for row in rows if row["name"] in ("norm", "delta"))
+    assert [row["models"] for row in rows if row["name"] == "zoo_growth"] == [2, 6]
     assert all(line.split()[0] in {"floors:", "job"} or line.startswith(" ") or line.split()[0] in
-               {"load", "delta", "rank", "ww", "project", "vectorize+cluster", "export", "export,", "lora", "start-up"}
+               {"load", "norm", "delta", "rank", "ww", "project", "vectorize+cluster", "export", "export,", "lora", "start-up",
+                "zoo"}
                for line in result.stdout.splitlines() if line.strip())

@@ -48,6 +48,19 @@ public final class MappedFile: @unchecked Sendable {  // unchecked: the mapping 
         if ownsCopy { UnsafeMutableRawPointer(mutating: base).deallocate() } else { munmap(UnsafeMutableRawPointer(mutating: base), size) }
     }
 
+    /// Unmaps the pages wholly inside `range` from this process (`madvise(MADV_DONTNEED)`) without touching the
+    /// file or the page cache: the map is read-only, so a later read faults the same bytes back in. A sweep over
+    /// a model (every matrix's `rank`) calls it after each tensor so that its resident memory stays a few
+    /// matrices, not the whole file; a no-op for in-memory copies (`init(bytes:name:)`), whose bytes it would lose.
+    public func releasePages(_ range: Range<Int>) {
+        guard let base, !ownsCopy, range.lowerBound >= 0, range.upperBound <= size else { return }
+        let page = Int(sysconf(Int32(_SC_PAGESIZE)))
+        // The map starts on a page boundary: whole pages inside the range only, so neighbours keep theirs.
+        let start = (range.lowerBound + page - 1) / page * page, end = range.upperBound / page * page
+        guard end > start else { return }
+        _ = madvise(UnsafeMutableRawPointer(mutating: base + start), end - start, MADV_DONTNEED)
+    }
+
     /// The bytes in `range`, copied (for headers and small reads).
     public func bytes(_ range: Range<Int>) -> [UInt8] {
         guard let base, range.lowerBound >= 0, range.upperBound <= size else { return [] }

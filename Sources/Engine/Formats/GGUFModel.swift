@@ -46,14 +46,16 @@ enum GGUFModel {
                 heads = (file.metadata.value(arch: "attention.head_count_kv") ?? file.metadata.value(arch: "attention.head_count"))?.intValue
             }
         }
+        let release: @Sendable () -> Void = { file.file.releasePages(info.range) }
         guard let heads else {
-            return Parameter(name: info.name, shape: info.shape, dtype: dtype, quantization: quantization) { try file.tensor(info) }
+            return Parameter(name: info.name, shape: info.shape, dtype: dtype, quantization: quantization,
+                             releasePages: release) { try file.tensor(info) }
         }
         let rows = info.shape[0]
         guard heads > 0, rows % heads == 0, (rows / heads) % 2 == 0 else {
             throw EngineError.malformed(path: file.path, message: "tensor '\(info.name)': \(rows) rows cannot be split into \(heads) heads of even width")
         }
-        return Parameter(name: info.name, shape: info.shape, dtype: dtype, quantization: quantization) {
+        return Parameter(name: info.name, shape: info.shape, dtype: dtype, quantization: quantization, releasePages: release) {
             try unpermuteRows(file.tensor(info), heads: heads)
         }
     }

@@ -24,7 +24,8 @@ public enum Safetensors {
     public static func parameters(file: MappedFile) throws -> [Parameter] {
         let (entries, dataStart) = try header(of: file)
         return entries.map { entry in
-            Parameter(name: entry.name, shape: entry.shape, dtype: entry.dtype) {
+            let bytes = dataStart + entry.range.lowerBound ..< dataStart + entry.range.upperBound
+            return Parameter(name: entry.name, shape: entry.shape, dtype: entry.dtype, releasePages: { file.releasePages(bytes) }) {
                 // The map outlives every tensor viewing it: TensorStorage keeps `file` alive.
                 guard let base = file.base else { return try Tensor(shape: entry.shape, values: []) }
                 return try DType.tensor(shape: entry.shape, dtype: entry.dtype,

@@ -16,16 +16,22 @@ public struct Parameter: Sendable {
     public let load: @Sendable () throws -> Tensor
     /// For a low-rank update (a LoRA delta): its factors in stored orientation, so spectra need no dense SVD.
     public let factors: (@Sendable () throws -> LowRankFactors)?
+    /// Drops the memory-mapped pages that `load` reads from this process (see `MappedFile.releasePages`);
+    /// nil when the parameter is not read from a map.
+    public let releasePages: (@Sendable () -> Void)?
 
-    /// A parameter whose tensor comes from `load` (and, for a low-rank update, whose factors come from `factors`).
+    /// A parameter whose tensor comes from `load` (and, for a low-rank update, whose factors come from `factors`;
+    /// for one read from a memory map, whose pages `releasePages` drops).
     public init(name: String, shape: [Int], dtype: DType, quantization: String? = nil,
                 factors: (@Sendable () throws -> LowRankFactors)? = nil,
+                releasePages: (@Sendable () -> Void)? = nil,
                 load: @escaping @Sendable () throws -> Tensor) {
         self.name = name
         self.shape = shape
         self.dtype = dtype
         self.quantization = quantization
         self.factors = factors
+        self.releasePages = releasePages
         self.load = load
     }
 
@@ -135,6 +141,12 @@ public final class Model: Sendable {
         case let .columns(range): return try factors.columns(range, name: name)
         case let .rowsTransposed(range): return try factors.rows(range, name: name).transposed(name: name)
         }
+    }
+
+    /// Drops the mapped pages a canonical matrix was read from, once a sweep is done with it (a no-op for
+    /// parameters not read from a map); reading it again faults them back in.
+    public func releasePages(_ entry: CanonicalEntry) {
+        parameter(raw: entry.rawName)?.releasePages?()
     }
 
     /// The stored parameter a canonical entry reads.

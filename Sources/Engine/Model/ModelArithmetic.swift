@@ -23,7 +23,12 @@ public enum ModelArithmetic {
             let name = left.name
             // The closure captures the two parameters (cheap loaders over mapped files), never tensors:
             // each access computes one tensor, so a delta of two large models never holds three copies.
-            parameters.append(Parameter(name: name, shape: left.shape, dtype: .f32) {
+            let (leftRelease, rightRelease) = (left.releasePages, right.releasePages)
+            let release: (@Sendable () -> Void)? = leftRelease == nil && rightRelease == nil ? nil : { @Sendable in
+                leftRelease?()
+                rightRelease?()
+            }
+            parameters.append(Parameter(name: name, shape: left.shape, dtype: .f32, releasePages: release) {
                 try TensorMath.apply(op, left.load(), right.load(), name: name)
             })
         }

@@ -88,6 +88,8 @@ public enum Rank {
         try Progress.run("rank", total: entries.count) { step in
             try schedule.run(count: entries.count, done: step) { index in
                 slots[index] = try spectrum(model, entries[index], method: method)
+                // Done with this matrix: its mapped pages leave the process, so memory stays a few matrices.
+                model.releasePages(entries[index])
             }
         }
         return try slots.values()
