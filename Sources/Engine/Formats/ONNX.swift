@@ -138,24 +138,24 @@ public struct ONNXFile: Sendable {
         var cursor = ProtobufCursor(file: file, range: 0..<file.size, context: "", fieldNames: ONNXFile.modelFields)
         var irVersion = 0, opset = 0
         var producerName = "", producerVersion = ""
-        var graph: ProtobufField?
+        var graph: ProtobufCursor?
         while !cursor.atEnd {
             let field = try cursor.next()
             switch field.number {
             case 1:
-                try cursor.expect(field, .varint, name: "ir_version")
-                irVersion = Int(truncatingIfNeeded: field.scalar)
+                irVersion = Int(truncatingIfNeeded: try cursor.integer(field, name: "ir_version"))
             case 2:
                 producerName = try cursor.text(field, name: "producer_name")
             case 3:
                 producerVersion = try cursor.text(field, name: "producer_version")
             case 7:
-                try cursor.expect(field, .lengthDelimited, name: "graph")
+                let message = try cursor.message(field, name: "graph", context: "graph", fieldNames: ONNXFile.graphFields)
                 guard graph == nil else { throw cursor.malformed("the model holds two graphs") }
-                graph = field
+                graph = message
             case 8:
-                try cursor.expect(field, .lengthDelimited, name: "opset_import")
-                if let version = try ONNXFile.defaultOpset(cursor.nested(field, context: "opset_import")) { opset = version }
+                if let version = try ONNXFile.defaultOpset(cursor.message(field, name: "opset_import", context: "opset_import")) {
+                    opset = version
+                }
             default:
                 break
             }
@@ -168,7 +168,7 @@ public struct ONNXFile: Sendable {
         producer = [producerName, producerVersion].filter { !$0.isEmpty }.joined(separator: " ")
         var nodes: [ONNXNode] = []
         var initializers: [ONNXInitializer] = []
-        try ONNXFile.readGraph(cursor.nested(graph, context: "graph", fieldNames: ONNXFile.graphFields), depth: 0, nodes: &nodes, initializers: &initializers)
+        try ONNXFile.readGraph(graph, depth: 0, nodes: &nodes, initializers: &initializers)
         var seen = Set<String>()
         for initializer in initializers where !seen.insert(initializer.name).inserted {
             throw EngineError.malformed(path: file.path, message: "graph: two initializers are named '\(initializer.name)'")
@@ -210,13 +210,11 @@ public struct ONNXFile: Sendable {
             let field = try cursor.next()
             switch field.number {
             case 1:
-                try cursor.expect(field, .lengthDelimited, name: "node")
-                let node = try readNode(cursor.nested(field, context: "\(message.context).node \(nodeIndex)"), depth: depth)
+                let node = try readNode(cursor.message(field, name: "node", context: "\(message.context).node \(nodeIndex)"), depth: depth)
                 if depth == 0 { nodes.append(node) }
                 nodeIndex += 1
             case 5 where depth == 0:
-                try cursor.expect(field, .lengthDelimited, name: "initializer")
-                let name = scanName(cursor.nested(field, context: ""))
+                let name = scanName(try cursor.message(field, name: "initializer", context: ""))
                 let context = "\(message.context).initializer \(initializerIndex)" + (name.map { " '\($0)'" } ?? "")
                 initializers.append(try readTensor(cursor.nested(field, context: context)))
                 initializerIndex += 1
@@ -257,11 +255,11 @@ public struct ONNXFile: Sendable {
                 let field = try inner.next()
                 // AttributeProto: g (6) is one graph, graphs (11) a list of them (If, Loop and Scan bodies).
                 guard field.number == 6 || field.number == 11 else { continue }
-                try inner.expect(field, .lengthDelimited, name: field.number == 6 ? "g" : "graphs")
                 var ignoredNodes: [ONNXNode] = [], ignoredInitializers: [ONNXInitializer] = []
                 // Named by node and depth only: a path through every level would grow with the nesting.
-                try readGraph(inner.nested(field, context: "graph nested \(depth + 1) deep (in node '\(name)')",
-                                                fieldNames: graphFields), depth: depth + 1,
+                try readGraph(inner.message(field, name: field.number == 6 ? "g" : "graphs",
+                                            context: "graph nested \(depth + 1) deep (in node '\(name)')", fieldNames: graphFields),
+                              depth: depth + 1,
                               nodes: &ignoredNodes, initializers: &ignoredInitializers)
             }
         }
@@ -296,12 +294,10 @@ public struct ONNXFile: Sendable {
                     var packed = cursor.nested(field, context: cursor.context)
                     while !packed.atEnd { shape.append(try dimension(packed.varint(field: "dims"), cursor)) }
                 } else {
-                    try cursor.expect(field, .varint, name: "dims")
-                    shape.append(try dimension(field.scalar, cursor))
+                    shape.append(try dimension(cursor.integer(field, name: "dims"), cursor))
                 }
             case 2:
-                try cursor.expect(field, .varint, name: "data_type")
-                typeCode = field.scalar
+                typeCode = try cursor.integer(field, name: "data_type")
             case 3:
                 throw cursor.malformed("segmented tensors (field 3, segment) are not supported")
             case 8:
@@ -310,12 +306,11 @@ public struct ONNXFile: Sendable {
                 try cursor.expect(field, .lengthDelimited, name: "raw_data")
                 raw = field.payload
             case 13:
-                try cursor.expect(field, .lengthDelimited, name: "external_data")
+                location = try externalLocation(cursor.message(field, name: "external_data", context: "\(cursor.context).external_data"))
+                    ?? location
                 external = true
-                location = try externalLocation(cursor.nested(field, context: "\(cursor.context).external_data")) ?? location
             case 14:
-                try cursor.expect(field, .varint, name: "data_location")
-                external = external || field.scalar == 1
+                if try cursor.integer(field, name: "data_location") == 1 { external = true }
             case 4, 5, 6, 7, 10, 11:
                 typedFields.append(field)
             default:

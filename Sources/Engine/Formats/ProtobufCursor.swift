@@ -109,6 +109,18 @@ struct ProtobufCursor {
         return string(field)
     }
 
+    /// The value of a field the schema declares an integer (a varint), after checking its wire type.
+    func integer(_ field: ProtobufField, name: String) throws -> UInt64 {
+        try expect(field, .varint, name: name)
+        return field.scalar
+    }
+
+    /// A cursor over a field the schema declares a message, after checking its wire type.
+    func message(_ field: ProtobufField, name: String, context: String, fieldNames: [Int: String] = [:]) throws -> ProtobufCursor {
+        try expect(field, .lengthDelimited, name: name)
+        return nested(field, context: context, fieldNames: fieldNames)
+    }
+
     /// Checks that a field has the wire type the schema gives it.
     func expect(_ field: ProtobufField, _ wireType: ProtobufWireType, name: String) throws {
         guard field.wireType == wireType else {
