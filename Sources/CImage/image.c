@@ -75,6 +75,20 @@ static void png_warned(png_structp png, png_const_charp text) {
     (void)text;  // warnings (odd chunks, CRC of ancillary chunks) do not stop the decode
 }
 
+/// libpng's two structs for reading or for writing; 0, with `file` closed and a message, when there is no memory
+/// for them.
+static int png_start(int writing, png_failure *failure, FILE *file, png_structp *png, png_infop *info) {
+    *png = writing ? png_create_write_struct(PNG_LIBPNG_VER_STRING, failure, png_failed, png_warned)
+                   : png_create_read_struct(PNG_LIBPNG_VER_STRING, failure, png_failed, png_warned);
+    *info = *png ? png_create_info_struct(*png) : NULL;
+    if (*info != NULL) return 1;
+    if (*png != NULL && writing) png_destroy_write_struct(png, NULL);
+    if (*png != NULL && !writing) png_destroy_read_struct(png, NULL, NULL);
+    fclose(file);
+    say(failure->message, failure->capacity, "out of memory starting libpng");
+    return 0;
+}
+
 int mvs_png_read(const char *path, mvs_image *out, long max_side, long max_pixels, char *message, size_t capacity) {
     FILE *file = start_reading(path, out, message, capacity);
     if (file == NULL) return -1;
@@ -85,14 +99,9 @@ int mvs_png_read(const char *path, mvs_image *out, long max_side, long max_pixel
         return -1;
     }
     png_failure failure = {.message = message, .capacity = capacity, .file = file};
-    png_structp png = png_create_read_struct(PNG_LIBPNG_VER_STRING, &failure, png_failed, png_warned);
-    png_infop info = png ? png_create_info_struct(png) : NULL;
-    if (png == NULL || info == NULL) {
-        if (png) png_destroy_read_struct(&png, NULL, NULL);
-        fclose(file);
-        say(message, capacity, "out of memory starting libpng");
-        return -1;
-    }
+    png_structp png;
+    png_infop info;
+    if (!png_start(0, &failure, file, &png, &info)) return -1;
     // Volatile: assigned between setjmp and a possible longjmp, read after it.
     unsigned char *volatile pixels = NULL;
     png_bytep *volatile rows = NULL;
@@ -151,14 +160,9 @@ int mvs_png_write(const char *path, int width, int height, const unsigned char *
         return -1;
     }
     png_failure failure = {.message = message, .capacity = capacity, .file = NULL};
-    png_structp png = png_create_write_struct(PNG_LIBPNG_VER_STRING, &failure, png_failed, png_warned);
-    png_infop info = png ? png_create_info_struct(png) : NULL;
-    if (png == NULL || info == NULL) {
-        if (png) png_destroy_write_struct(&png, NULL);
-        fclose(file);
-        say(message, capacity, "out of memory starting libpng");
-        return -1;
-    }
+    png_structp png;
+    png_infop info;
+    if (!png_start(1, &failure, file, &png, &info)) return -1;
     if (setjmp(failure.jump)) {
         png_destroy_write_struct(&png, &info);
         fclose(file);
