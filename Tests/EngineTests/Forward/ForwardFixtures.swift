@@ -2,31 +2,16 @@
 import Foundation
 @testable import Engine
 
-/// Seeded normal tensors, each from the next seed, so fixtures are reproducible tensor by tensor.
-struct SeededTensors {
-    var seed: UInt64
-
-    /// The next tensor: normal values of spread `scale` around `centre`.
-    mutating func callAsFunction(_ shape: [Int], scale: Float = 0.5, around centre: Float = 0) throws -> Tensor {
-        seed &+= 1
-        var generator = SeededGenerator(seed: seed)
-        let count = shape.reduce(1, *)
-        return try Tensor(shape: shape, values: (0..<count).map { _ in centre + generator.normal() * scale })
-    }
-}
-
 enum ForwardFixtures {
     /// A BERT encoder model with every tensor the forward pass reads, PyTorch names and layouts.
     static func bert(layers: Int = 2, width: Int = 8, heads: Int = 2, feedForward: Int = 12, vocab: Int = 24,
                      positions: Int = 16, seed: UInt64 = 7) throws -> Model {
         var random = SeededTensors(seed: seed)
-        var tensors: [(String, Tensor)] = [
+        var tensors: [(String, Tensor)] = try [
             ("embeddings.word_embeddings.weight", try random([vocab, width], scale: 1)),
             ("embeddings.position_embeddings.weight", try random([positions, width], scale: 0.3)),
             ("embeddings.token_type_embeddings.weight", try random([2, width], scale: 0.3)),
-            ("embeddings.LayerNorm.weight", try random([width], scale: 0.2, around: 1)),
-            ("embeddings.LayerNorm.bias", try random([width], scale: 0.1)),
-        ]
+        ] + random.layerNorm("embeddings.LayerNorm", width: width)
         for layer in 0..<layers {
             let prefix = "encoder.layer.\(layer)."
             let linears: [(String, Int, Int)] = [
@@ -34,14 +19,8 @@ enum ForwardFixtures {
                 ("attention.self.value", width, width), ("attention.output.dense", width, width),
                 ("intermediate.dense", feedForward, width), ("output.dense", width, feedForward),
             ]
-            for (name, outputs, inputs) in linears {
-                tensors.append((prefix + name + ".weight", try random([outputs, inputs], scale: 1 / Float(inputs).squareRoot())))
-                tensors.append((prefix + name + ".bias", try random([outputs], scale: 0.1)))
-            }
-            for norm in ["attention.output.LayerNorm", "output.LayerNorm"] {
-                tensors.append((prefix + norm + ".weight", try random([width], scale: 0.2, around: 1)))
-                tensors.append((prefix + norm + ".bias", try random([width], scale: 0.1)))
-            }
+            for (name, outputs, inputs) in linears { tensors += try random.linear(prefix + name, inputs: inputs, outputs: outputs) }
+            for norm in ["attention.output.LayerNorm", "output.LayerNorm"] { tensors += try random.layerNorm(prefix + norm, width: width) }
         }
         let config = JSONValue.object([
             ("model_type", .string("bert")), ("num_attention_heads", .number(Double(heads))),
@@ -54,12 +33,10 @@ enum ForwardFixtures {
     static func gpt2(layers: Int = 2, width: Int = 8, heads: Int = 2, feedForward: Int = 12, vocab: Int = 24,
                      positions: Int = 16, seed: UInt64 = 17) throws -> Model {
         var random = SeededTensors(seed: seed)
-        var tensors: [(String, Tensor)] = [
+        var tensors: [(String, Tensor)] = try [
             ("wte.weight", try random([vocab, width], scale: 1)),
             ("wpe.weight", try random([positions, width], scale: 0.3)),
-            ("ln_f.weight", try random([width], scale: 0.2, around: 1)),
-            ("ln_f.bias", try random([width], scale: 0.1)),
-        ]
+        ] + random.layerNorm("ln_f", width: width)
         for layer in 0..<layers {
             let prefix = "h.\(layer)."
             let linears: [(String, Int, Int)] = [
@@ -67,13 +44,9 @@ enum ForwardFixtures {
                 ("mlp.c_fc", width, feedForward), ("mlp.c_proj", feedForward, width),
             ]
             for (name, inputs, outputs) in linears {
-                tensors.append((prefix + name + ".weight", try random([inputs, outputs], scale: 1 / Float(inputs).squareRoot())))
-                tensors.append((prefix + name + ".bias", try random([outputs], scale: 0.1)))
+                tensors += try random.linear(prefix + name, inputs: inputs, outputs: outputs, conv1D: true)
             }
-            for norm in ["ln_1", "ln_2"] {
-                tensors.append((prefix + norm + ".weight", try random([width], scale: 0.2, around: 1)))
-                tensors.append((prefix + norm + ".bias", try random([width], scale: 0.1)))
-            }
+            for norm in ["ln_1", "ln_2"] { tensors += try random.layerNorm(prefix + norm, width: width) }
         }
         let config = JSONValue.object([
             ("model_type", .string("gpt2")), ("n_head", .number(Double(heads))), ("n_embd", .number(Double(width))),
@@ -101,8 +74,7 @@ enum ForwardFixtures {
                 ("mlp.up_proj", feedForward, width, false), ("mlp.down_proj", width, feedForward, false),
             ]
             for (name, outputs, inputs, biased) in linears {
-                tensors.append((prefix + name + ".weight", try random([outputs, inputs], scale: 1 / Float(inputs).squareRoot())))
-                if biased, !gemma { tensors.append((prefix + name + ".bias", try random([outputs], scale: 0.1))) }
+                tensors += try random.linear(prefix + name, inputs: inputs, outputs: outputs, bias: biased && !gemma)
             }
             let norms = gemma ? ["input_layernorm", "post_attention_layernorm", "pre_feedforward_layernorm", "post_feedforward_layernorm"]
                               : ["input_layernorm", "post_attention_layernorm"]

@@ -9,14 +9,12 @@ enum VisionFixtures {
     /// stem is injective), a 3 × 3 position grid (a 4 × 6 picture's 2 × 3 grid is resampled from it), LayerScale.
     static func dinov2(layers: Int = 2, width: Int = 16, heads: Int = 2, feedForward: Int = 24, seed: UInt64 = 29) throws -> Model {
         var random = SeededTensors(seed: seed)
-        var tensors: [(String, Tensor)] = [
+        var tensors: [(String, Tensor)] = try [
             ("embeddings.patch_embeddings.projection.weight", try random([width, 3, 2, 2], scale: 0.5)),
             ("embeddings.patch_embeddings.projection.bias", try random([width], scale: 0.1)),
             ("embeddings.cls_token", try random([1, 1, width], scale: 0.5)),
             ("embeddings.position_embeddings", try random([1, 10, width], scale: 0.3)),
-            ("layernorm.weight", try random([width], scale: 0.2, around: 1)),
-            ("layernorm.bias", try random([width], scale: 0.1)),
-        ]
+        ] + random.layerNorm("layernorm", width: width)
         for layer in 0..<layers {
             let prefix = "encoder.layer.\(layer)."
             let linears: [(String, Int, Int)] = [
@@ -24,14 +22,8 @@ enum VisionFixtures {
                 ("attention.attention.value", width, width), ("attention.output.dense", width, width),
                 ("mlp.fc1", feedForward, width), ("mlp.fc2", width, feedForward),
             ]
-            for (name, outputs, inputs) in linears {
-                tensors.append((prefix + name + ".weight", try random([outputs, inputs], scale: 1 / Float(inputs).squareRoot())))
-                tensors.append((prefix + name + ".bias", try random([outputs], scale: 0.1)))
-            }
-            for norm in ["norm1", "norm2"] {
-                tensors.append((prefix + norm + ".weight", try random([width], scale: 0.2, around: 1)))
-                tensors.append((prefix + norm + ".bias", try random([width], scale: 0.1)))
-            }
+            for (name, outputs, inputs) in linears { tensors += try random.linear(prefix + name, inputs: inputs, outputs: outputs) }
+            for norm in ["norm1", "norm2"] { tensors += try random.layerNorm(prefix + norm, width: width) }
             tensors.append((prefix + "layer_scale1.lambda1", try random([width], scale: 0.3, around: 0.5)))
             tensors.append((prefix + "layer_scale2.lambda1", try random([width], scale: 0.3, around: 0.5)))
         }
