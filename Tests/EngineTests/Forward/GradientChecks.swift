@@ -19,6 +19,16 @@ enum GradientChecks {
                 sourceLocation: sourceLocation)
     }
 
+    /// An activation's derivative against central differences (step 1e-2) at points on both sides of its bend.
+    static func expectDerivative(_ derivative: (Float) -> Float, of f: (Float) -> Float, _ what: String,
+                                 sourceLocation: SourceLocation = #_sourceLocation) {
+        for x: Float in [-3, -1.2, -0.3, 0, 0.4, 1.1, 2.5] {
+            let h: Float = 1e-2
+            let numeric = (Double(f(x + h)) - Double(f(x - h))) / Double(2 * h)
+            expectClose(Double(derivative(x)), numeric, "\(what) at \(x)", sourceLocation: sourceLocation)
+        }
+    }
+
     /// `gradient` is that of ⟨r, f(x)⟩ at x: checked against central differences along 3 random directions
     /// (seeds `first`, `first + 1`, `first + 2`).
     static func expectGradient(_ gradient: [Float], of f: ([Float]) throws -> [Float], at x: [Float], weights r: [Float],
