@@ -92,11 +92,7 @@ private func diagonalBERT(_ name: String, scale: Float) throws -> Model {
     }
 
     @Test func longDisplayAlignsColumnsAtOnePrecisionPerColumn() throws {
-        var table = Table()
-        try table.append("layer", .int([0, 10]))
-        try table.append("component", .string(["q", "ff1"]))
-        try table.append("erank", .double([260.84, 3.5]))
-        try table.append("fro", .double([0.000012, 0.5]))
+        let table = try DisplayFixtures.longTable()
         let expected = """
         layer  component  erank     fro
             0  q          260.8  0.0000
@@ -120,10 +116,7 @@ private func diagonalBERT(_ name: String, scale: Float) throws -> Model {
     }
 
     @Test func gridDisplayPutsLayersDownAndComponentsAcross() throws {
-        var table = Table()
-        try table.append("layer", .int([0, 0, 1, 1]))
-        try table.append("component", .string(["q", "ff1", "q", "ff1"]))
-        try table.append("erank", .double([260.8, 341.04, 255.1, 339.4]))
+        let table = try DisplayFixtures.gridTable()
         let expected = """
         erank      q    ff1
             0  260.8  341.0

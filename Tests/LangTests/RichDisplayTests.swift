@@ -24,11 +24,7 @@ private func call(_ name: String, _ positional: [Value], _ keywords: [String: Va
     // The cells of AnalysisBuiltinsTests' long display (260.84 → "260.8" at one decimal, 0.000012 → "0.0000"),
     // numbers right, text left, written out by hand as HTML.
     @Test func tableHTMLHasTheTerminalsCellsAndAlignment() throws {
-        var table = Table()
-        try table.append("layer", .int([0, 10]))
-        try table.append("component", .string(["q", "f<1"]))
-        try table.append("erank", .double([260.84, 3.5]))
-        try table.append("fro", .double([0.000012, 0.5]))
+        let table = try DisplayFixtures.longTable(component: "f<1")
         let right = "style=\"text-align: right\"", left = "style=\"text-align: left\""
         let expected = """
         <table class="mvs-table">
@@ -45,10 +41,7 @@ private func call(_ name: String, _ positional: [Value], _ keywords: [String: Va
     }
 
     @Test func gridHTMLLabelsRowsByLayer() throws {
-        var table = Table()
-        try table.append("layer", .int([0, 0, 1, 1]))
-        try table.append("component", .string(["q", "ff1", "q", "ff1"]))
-        try table.append("erank", .double([260.8, 341.04, 255.1, 339.4]))
+        let table = try DisplayFixtures.gridTable()
         let html = try #require(Display.bundle(.table(table), measure: "erank").data["text/html"])
         let right = "style=\"text-align: right\""
         #expect(html.contains("<tr><th \(right)>0</th><td \(right)>260.8</td><td \(right)>341.0</td></tr>"))
