@@ -12,15 +12,14 @@ enum ForwardFixtures {
             ("embeddings.position_embeddings.weight", try random([positions, width], scale: 0.3)),
             ("embeddings.token_type_embeddings.weight", try random([2, width], scale: 0.3)),
         ] + random.layerNorm("embeddings.LayerNorm", width: width)
+        let linears = [
+            ("attention.self.query", width, width), ("attention.self.key", width, width),
+            ("attention.self.value", width, width), ("attention.output.dense", width, width),
+            ("intermediate.dense", feedForward, width), ("output.dense", width, feedForward),
+        ]
         for layer in 0..<layers {
-            let prefix = "encoder.layer.\(layer)."
-            let linears: [(String, Int, Int)] = [
-                ("attention.self.query", width, width), ("attention.self.key", width, width),
-                ("attention.self.value", width, width), ("attention.output.dense", width, width),
-                ("intermediate.dense", feedForward, width), ("output.dense", width, feedForward),
-            ]
-            for (name, outputs, inputs) in linears { tensors += try random.linear(prefix + name, inputs: inputs, outputs: outputs) }
-            for norm in ["attention.output.LayerNorm", "output.LayerNorm"] { tensors += try random.layerNorm(prefix + norm, width: width) }
+            tensors += try random.layer("encoder.layer.\(layer).", linears: linears,
+                                        layerNorms: ["attention.output.LayerNorm", "output.LayerNorm"], width: width)
         }
         let config = JSONValue.object([
             ("model_type", .string("bert")), ("num_attention_heads", .number(Double(heads))),
@@ -37,16 +36,12 @@ enum ForwardFixtures {
             ("wte.weight", try random([vocab, width], scale: 1)),
             ("wpe.weight", try random([positions, width], scale: 0.3)),
         ] + random.layerNorm("ln_f", width: width)
+        let linears = [
+            ("attn.c_attn", 3 * width, width), ("attn.c_proj", width, width),
+            ("mlp.c_fc", feedForward, width), ("mlp.c_proj", width, feedForward),
+        ]
         for layer in 0..<layers {
-            let prefix = "h.\(layer)."
-            let linears: [(String, Int, Int)] = [
-                ("attn.c_attn", width, 3 * width), ("attn.c_proj", width, width),
-                ("mlp.c_fc", width, feedForward), ("mlp.c_proj", feedForward, width),
-            ]
-            for (name, inputs, outputs) in linears {
-                tensors += try random.linear(prefix + name, inputs: inputs, outputs: outputs, conv1D: true)
-            }
-            for norm in ["ln_1", "ln_2"] { tensors += try random.layerNorm(prefix + norm, width: width) }
+            tensors += try random.layer("h.\(layer).", linears: linears, layerNorms: ["ln_1", "ln_2"], width: width, conv1D: true)
         }
         let config = JSONValue.object([
             ("model_type", .string("gpt2")), ("n_head", .number(Double(heads))), ("n_embd", .number(Double(width))),

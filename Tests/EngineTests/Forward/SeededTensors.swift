@@ -22,6 +22,15 @@ struct SeededTensors {
         return tensors
     }
 
+    /// A pre- or post-norm layer's parameters under `prefix`: its Linears (name, outputs, inputs), then its LayerNorms.
+    mutating func layer(_ prefix: String, linears: [(String, outputs: Int, inputs: Int)], layerNorms: [String], width: Int,
+                        conv1D: Bool = false) throws -> [(String, Tensor)] {
+        var tensors: [(String, Tensor)] = []
+        for (name, outputs, inputs) in linears { tensors += try linear(prefix + name, inputs: inputs, outputs: outputs, conv1D: conv1D) }
+        for norm in layerNorms { tensors += try layerNorm(prefix + norm, width: width) }
+        return tensors
+    }
+
     /// A LayerNorm `name`: its weight around 1, then its bias around 0.
     mutating func layerNorm(_ name: String, width: Int) throws -> [(String, Tensor)] {
         let weight = try self([width], scale: 0.2, around: 1)

@@ -15,15 +15,14 @@ enum VisionFixtures {
             ("embeddings.cls_token", try random([1, 1, width], scale: 0.5)),
             ("embeddings.position_embeddings", try random([1, 10, width], scale: 0.3)),
         ] + random.layerNorm("layernorm", width: width)
+        let linears = [
+            ("attention.attention.query", width, width), ("attention.attention.key", width, width),
+            ("attention.attention.value", width, width), ("attention.output.dense", width, width),
+            ("mlp.fc1", feedForward, width), ("mlp.fc2", width, feedForward),
+        ]
         for layer in 0..<layers {
             let prefix = "encoder.layer.\(layer)."
-            let linears: [(String, Int, Int)] = [
-                ("attention.attention.query", width, width), ("attention.attention.key", width, width),
-                ("attention.attention.value", width, width), ("attention.output.dense", width, width),
-                ("mlp.fc1", feedForward, width), ("mlp.fc2", width, feedForward),
-            ]
-            for (name, outputs, inputs) in linears { tensors += try random.linear(prefix + name, inputs: inputs, outputs: outputs) }
-            for norm in ["norm1", "norm2"] { tensors += try random.layerNorm(prefix + norm, width: width) }
+            tensors += try random.layer(prefix, linears: linears, layerNorms: ["norm1", "norm2"], width: width)
             tensors.append((prefix + "layer_scale1.lambda1", try random([width], scale: 0.3, around: 0.5)))
             tensors.append((prefix + "layer_scale2.lambda1", try random([width], scale: 0.3, around: 0.5)))
         }
