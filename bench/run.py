@@ -87,7 +87,7 @@ def prepare(cache, python, tiny, only):
         subprocess.check_call([python, os.path.join(REPO, "scripts", "make-zoo"), "--base", minilm, "--out", zoo,
                                "--tasks", "5", "--per-task", "40"], stdout=subprocess.DEVNULL)
     llama = os.path.join(bench, "llama1b")
-    if (not only or "rank_llama" in only) and not os.path.exists(llama):
+    if (not only or {"rank_llama", "rank_llama_all"} & set(only)) and not os.path.exists(llama):
         print("bench: writing the synthetic 1B-parameter Llama (≈2.1 GB)", file=sys.stderr)
         subprocess.check_call([python, os.path.join(HERE, "make_llama1b.py"), llama], stdout=subprocess.DEVNULL)
     large_zoo = os.path.join(bench, "bertbase-ft")
@@ -102,7 +102,7 @@ def prepare(cache, python, tiny, only):
 
 
 # Jobs that run another job's mvs script with other inputs.
-SCRIPT = {"rank_llama": "rank"}
+SCRIPT = {"rank_llama": "rank", "rank_llama_all": "rank"}
 
 
 def project_flops(path):
@@ -159,7 +159,7 @@ def jobs(inputs, scratch, python):
          {"numpy": py("peer_rank.py", large), **with_torch("rank", large)}, ("svd", [large, "svd"])),
         *([("rank (1B Llama, layers 0-1: 14)", "rank_llama", [inputs["llama"], "auto", "2"], {},
             ("svd", [inputs["llama"], "svd", "2"])),
-           ("rank (1B Llama, all 112)", "rank_llama", [inputs["llama"], "auto"], {}, None)] if "llama" in inputs else []),
+           ("rank (1B Llama, all 112)", "rank_llama_all", [inputs["llama"], "auto"], {}, None)] if "llama" in inputs else []),
         ("ww (MiniLM, 39 matrices)", "ww", [small], ww_peers(small), None),
         ("ww (bert-base size, 74)", "ww", [large], ww_peers(large), None),
         ("project ff2 top-10 (MiniLM)", "project", [small],
@@ -184,16 +184,21 @@ def main():
     parser.add_argument("--tiny", action="store_true")
     parser.add_argument("--only", default="")
     parser.add_argument("--json")
+    parser.add_argument("--peer-threads", type=int, default=os.cpu_count(),
+                        help="BLAS/OpenMP threads of the peers (default: all cores); mvs keeps its own schedule")
     args = parser.parse_args()
     cache = os.environ.get("MVS_CACHE", os.path.expanduser("~/.cache/mvs"))
     only = [name for name in args.only.split(",") if name]
     inputs = prepare(cache, args.python, args.tiny, only)
     env = dict(os.environ, OPENBLAS_NUM_THREADS=str(os.cpu_count()), PYTHONPATH=HERE, NO_COLOR="1")
+    threads = str(args.peer_threads)
+    peer_env = dict(env, OPENBLAS_NUM_THREADS=threads, OMP_NUM_THREADS=threads, MKL_NUM_THREADS=threads)
     floors = json.loads(subprocess.check_output(
         [args.python, os.path.join(HERE, "floors.py"), *(["--tiny"] if args.tiny else []),
          *([os.path.join(inputs["large"], "model.safetensors")] if "large" in inputs and not args.tiny else [])],
         env=env))
-    print(f"floors: sgemm {floors['sgemm_gflops']:.0f} GFLOP/s, memcpy {floors['memcpy_gbs']:.1f} GB/s"
+    print(f"peers at {threads} BLAS/OpenMP thread(s); floors: sgemm {floors['sgemm_gflops']:.0f} GFLOP/s, "
+          f"memcpy {floors['memcpy_gbs']:.1f} GB/s"
           + (f", disk (O_DIRECT) {floors['disk_gbs']:.2f} GB/s" if "disk_gbs" in floors else ""), flush=True)
     results = []
     with tempfile.TemporaryDirectory() as scratch:
@@ -215,7 +220,7 @@ def main():
             for _ in range(args.reps):
                 for label, command in commands.items():  # alternating: mvs, each peer, the floor, mvs, …
                     loads.append(os.getloadavg()[0])
-                    runs[label].append(measure(command, env))
+                    runs[label].append(measure(command, peer_env if label in peers else env))
             median = lambda label, key: statistics.median(r[key] if r[key] is not None else r["wall"] for r in runs[label])
             peer_times = {label: median(label, "work") for label in peers}
             best = min(peer_times, key=peer_times.get) if peer_times else None
@@ -255,7 +260,7 @@ def main():
                       + f", memcpy {floors['memcpy_gbs']:.2f}", flush=True)
         if (not only or "zoo_growth" in only) and "zoo_dir" in inputs:
             growth(args.mvs, args.python, inputs["zoo_dir"], inputs["small"], "2,6" if args.tiny else "10,50,200",
-                   args.reps, floors.get("disk_gbs"), env, results)
+                   args.reps, floors.get("disk_gbs"), env, results, peer_env=peer_env)
     if args.json:
         with open(args.json, "w") as f:
             json.dump({"floors": floors, "rows": results}, f, indent=1)

@@ -55,7 +55,7 @@ def evict(files):
             os.close(fd)
 
 
-def growth(mvs, python, zoo, base, sizes, reps, disk, env, results, peer=True):
+def growth(mvs, python, zoo, base, sizes, reps, disk, env, results, peer=True, peer_env=None):
     """Runs the growth table (see the module comment), prints it and appends its rows to `results`."""
     from run import measure  # run.py imports this module: imported here, not at the top
     print(f"zoo growth: vectorize + cluster against the zoo's size ({reps} alternating repetitions: cold, warm, peer)",
@@ -77,7 +77,7 @@ def growth(mvs, python, zoo, base, sizes, reps, disk, env, results, peer=True):
                 if kind == "cold":
                     evict(files)
                 before = resident_bytes(files)
-                result = measure(command, env)
+                result = measure(command, (peer_env or env) if kind == "peer" else env)
                 result.update(resident_before=before / total, read=(resident_bytes(files) - before) / 1e9,
                               load=os.getloadavg()[0], total=total / 1e9)
                 runs[(size, kind)].append(result)

@@ -27,7 +27,7 @@ def test_bench_runner_completes_every_job_on_tiny_inputs_without_checking_result
     assert floors["rank"].startswith("sgesdd values-only (CPU") and "sgemm" in floors["project"] and "memcpy" in floors["delta"]
     assert all(set(row["gbs"]) == {"mvs", *row["peers"]} for row in rows if row["name"] in ("norm", "delta"))
     assert [row["models"] for row in rows if row["name"] == "zoo_growth"] == [2, 6]
-    assert all(line.split()[0] in {"floors:", "job"} or line.startswith(" ") or line.split()[0] in
+    assert all(line.split()[0] in {"peers", "job"} or line.startswith(" ") or line.split()[0] in
                {"load", "norm", "delta", "rank", "ww", "project", "vectorize+cluster", "export", "export,", "lora", "start-up",
                 "zoo"}
                for line in result.stdout.splitlines() if line.strip())

@@ -5,10 +5,29 @@ import Foundation
 public enum Linalg {
     /// Frobenius (or Euclidean) norm of all elements, accumulated in double for accuracy.
     public static func norm(_ tensor: Tensor) -> Double {
-        // snrm2 scales to avoid overflow but accumulates in float; a double dot is both safe and exact enough.
-        var sum = 0.0
-        for value in tensor.buffer { sum += Double(value) * Double(value) }
-        return sum.squareRoot()
+        // snrm2 scales to avoid overflow but accumulates in float; a double sum is both safe and exact enough.
+        sumOfSquares(tensor.storage.pointer, count: tensor.count).squareRoot()
+    }
+
+    /// Σx² of `count` floats, accumulated in double over 16 independent lanes: one running sum is a chain of
+    /// dependent adds the compiler may not reorder (2.5 GB/s here); the lanes let it vectorise at memory speed.
+    static func sumOfSquares(_ source: UnsafePointer<Float>, count: Int) -> Double {
+        let raw = UnsafeRawPointer(source)
+        var low = SIMD8<Double>(), high = SIMD8<Double>()
+        var index = 0
+        while index + 16 <= count {
+            let a = SIMD8<Double>(raw.loadUnaligned(fromByteOffset: index * 4, as: SIMD8<Float>.self))
+            let b = SIMD8<Double>(raw.loadUnaligned(fromByteOffset: (index + 8) * 4, as: SIMD8<Float>.self))
+            low += a * a
+            high += b * b
+            index += 16
+        }
+        var sum = (low + high).sum()
+        while index < count {
+            sum += Double(source[index]) * Double(source[index])
+            index += 1
+        }
+        return sum
     }
 
     /// Matrix product a·b of two 2-D tensors with `cblas_sgemm`; `transposeA` / `transposeB` multiply by aᵀ / bᵀ

@@ -40,17 +40,7 @@ enum TensorBuiltins {
             if let reduced = try AxisBuiltins.along(arguments, .norm, input: "x") { return reduced }
             switch arguments.value("x") ?? .none {
             case let .tensor(tensor): return .number(Linalg.norm(tensor))
-            case let .model(model):
-                var squares = 0.0
-                try Progress.run("norm", total: model.parameters.count) { step in
-                    for (position, parameter) in model.parameters.enumerated() {
-                        try Interruption.check()
-                        let norm = Linalg.norm(try parameter.load())
-                        squares += norm * norm
-                        step(position + 1)
-                    }
-                }
-                return .number(squares.squareRoot())
+            case let .model(model): return .number(try model.frobeniusNorm())
             case let .number(number, _): return .number(Swift.abs(number))
             case let other: throw ArgumentError("norm(): 'x' must be a tensor or a model, got \(other.typeName)")
             }
