@@ -55,6 +55,16 @@ def test_minilm_every_canonical_matrix_matches_safetensors(mvs, minilm_dir):
     check(mvs_readings(mvs, minilm_dir, {k: v.shape for k, v in expected.items()}), expected)
 
 
+def test_minilm_model_norm_is_over_its_float_weights(mvs, minilm_dir):
+    """norm(m) is the Frobenius norm of every floating-point parameter together; integer buffers such as
+    `position_ids` are bookkeeping, not weights (they took the norm from 280 to 6685)."""
+    tensors = load_file(str(minilm_dir / "model.safetensors"))
+    assert any(t.dtype.kind == "i" for t in tensors.values()), "the check needs an integer buffer in the file"
+    want = np.sqrt(sum(np.sum(t.astype(np.float64) ** 2) for t in tensors.values() if t.dtype.kind == "f"))
+    got = float(mvs("-c", f'print(norm(load("{minilm_dir}")))').stdout)
+    assert got == pytest.approx(want, rel=1e-9)
+
+
 @pytest.mark.parametrize("language", ["de", "en", "es", "fr", "it", "pt"])
 def test_categorium_keras_kernels_match_h5py(mvs, categorium_dir, language):
     path = categorium_dir / language
