@@ -29,37 +29,43 @@ enum GradientChecks {
         }
     }
 
-    /// `gradient` is that of ⟨r, f(x)⟩ at x: checked against central differences along 3 random directions
-    /// (seeds `first`, `first + 1`, `first + 2`).
-    static func expectGradient(_ gradient: [Float], of f: ([Float]) throws -> [Float], at x: [Float], weights r: [Float],
-                               directionsFrom first: UInt64, _ what: String,
-                               sourceLocation: SourceLocation = #_sourceLocation) rethrows {
-        for direction in first..<(first + 3) {
+    /// `gradient` is that of ⟨r, f(x)⟩ at x: its relative error against central differences along 3 random
+    /// directions (seeds `first`, `first + 1`, `first + 2`), each scaled by max(1, |difference|).
+    static func gradientErrors(_ gradient: [Float], of f: ([Float]) throws -> [Float], at x: [Float], weights r: [Float],
+                               directionsFrom first: UInt64) rethrows -> [Double] {
+        try (first..<(first + 3)).map { direction in
             let u = F.normal(x.count, seed: direction)
             let numeric = try F.directional({ try F.dot(r, f($0)) }, at: x, along: u, step: step)
-            expectClose(F.dot(gradient, u), numeric, "\(what) along direction \(direction)", sourceLocation: sourceLocation)
+            return abs(F.dot(gradient, u) - numeric) / max(1, abs(numeric))
         }
     }
 
-    /// ⟨r, state⟩'s gradient with respect to the input embeddings, along 3 random directions.
-    static func expectStateGradient(_ weights: some InputDifferentiable, state: Int, tokens: Int, seed: UInt64,
-                                    sourceLocation: SourceLocation = #_sourceLocation) throws {
-        let x = F.normal(tokens * weights.width, seed: seed), r = F.normal(tokens * weights.width, seed: seed + 1)
-        let gradient = weights.backward(try weights.run(inputs: x, tokens: tokens, through: state), state: state, gradient: r)
-        try expectGradient(gradient, of: { try weights.state(weights.run(inputs: $0, tokens: tokens, through: state), state) }, at: x,
-                           weights: r, directionsFrom: seed + 10, "state \(state)", sourceLocation: sourceLocation)
+    /// `gradientErrors` expected below `tolerance` in every direction.
+    static func expectGradient(_ gradient: [Float], of f: ([Float]) throws -> [Float], at x: [Float], weights r: [Float],
+                               directionsFrom first: UInt64, _ what: String,
+                               sourceLocation: SourceLocation = #_sourceLocation) rethrows {
+        let errors = try gradientErrors(gradient, of: f, at: x, weights: r, directionsFrom: first)
+        #expect(errors.allSatisfy { $0 < tolerance }, "\(what): relative errors \(errors)", sourceLocation: sourceLocation)
     }
 
-    /// One FF neuron's pre-activation summed over positions: its gradient along 3 random directions.
-    static func expectNeuronGradient(_ weights: some InputDifferentiable, layer: Int, neuron: Int, tokens: Int, seed: UInt64,
-                                     sourceLocation: SourceLocation = #_sourceLocation) throws {
+    /// The relative errors of ⟨r, state⟩'s gradient with respect to the input embeddings, along 3 random directions.
+    static func stateGradientErrors(_ weights: some InputDifferentiable, state: Int, tokens: Int, seed: UInt64) throws -> [Double] {
+        let x = F.normal(tokens * weights.width, seed: seed), r = F.normal(tokens * weights.width, seed: seed + 1)
+        let gradient = weights.backward(try weights.run(inputs: x, tokens: tokens, through: state), state: state, gradient: r)
+        return try gradientErrors(gradient, of: { try weights.state(weights.run(inputs: $0, tokens: tokens, through: state), state) },
+                                  at: x, weights: r, directionsFrom: seed + 10)
+    }
+
+    /// The relative errors of one FF neuron's pre-activation (summed over positions) gradient, along 3 random directions.
+    static func neuronGradientErrors(_ weights: some InputDifferentiable, layer: Int, neuron: Int, tokens: Int,
+                                     seed: UInt64) throws -> [Double] {
         let x = F.normal(tokens * weights.width, seed: seed)
         var selector = [Float](repeating: 0, count: tokens * weights.feedForward)
         for t in 0..<tokens { selector[t * weights.feedForward + neuron] = 1 }
         let pass = try weights.run(inputs: x, tokens: tokens, through: layer + 1)
         let gradient = weights.backward(pass, layer: layer, preActivation: selector)
-        try expectGradient(gradient, of: { try weights.preActivation(weights.run(inputs: $0, tokens: tokens, through: layer + 1), layer: layer) },
-                           at: x, weights: selector, directionsFrom: seed + 10, "neuron \(neuron) of layer \(layer)", sourceLocation: sourceLocation)
+        return try gradientErrors(gradient, of: { try weights.preActivation(weights.run(inputs: $0, tokens: tokens, through: layer + 1), layer: layer) },
+                                  at: x, weights: selector, directionsFrom: seed + 10)
     }
 
     /// Visualisation at `position` of 3 raises the neuron, and the reported activations are the pre-activations of
