@@ -60,8 +60,10 @@ enum IOBuiltins {
     private static func export(_ arguments: Arguments) throws {
         let path = try expandedPath(arguments)
         // export(path, r) passes r as the mode: every exported value needs a name, so say that instead.
-        if let value = arguments.value("mode"), value.typeName != "string" {
-            throw ArgumentError("export(): values go by name, each becomes /name in the file: export(\"\(path)\", name=value)")
+        if let value = arguments.value("mode") {
+            guard case .string = value else {
+                throw ArgumentError("export(): values go by name, each becomes /name in the file: export(\"\(path)\", name=value)")
+            }
         }
         let mode = try arguments.string("mode", default: "w")
         guard mode == "w" || mode == "a" else {

@@ -150,7 +150,8 @@ public final class Interpreter: CallContext {
         let value = try evaluate(expression, in: scope)
         guard case let .bool(bool) = value else {
             // A mask has one truth per row: say how to make it one.
-            let hint = value.typeName == "mask" ? "; use all(…) or any(…) for one answer" : ""
+            var hint = ""
+            if case let .column(column) = value, column.values.isMask { hint = "; use all(…) or any(…) for one answer" }
             throw RuntimeError("\(what) must be true or false, got \(value.typeName)\(hint)", at: expression.range)
         }
         return bool
