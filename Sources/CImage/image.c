@@ -39,13 +39,14 @@ static int size_allowed(long width, long height, long max_side, long max_pixels,
     return 1;
 }
 
-/// Empties `out` and opens `path`; NULL (with a message) when it cannot be opened.
-static FILE *start_reading(const char *path, mvs_image *out, char *message, size_t capacity) {
+/// Empties `out` and opens the encoded bytes as a read-only stream (fmemopen: libpng and libjpeg read a FILE, and
+/// the bytes may be a memory map or a fuzzer's input, never a path); NULL (with a message) when it cannot.
+static FILE *start_reading(const unsigned char *bytes, size_t length, mvs_image *out, char *message, size_t capacity) {
     out->width = 0;
     out->height = 0;
     out->pixels = NULL;
-    FILE *file = fopen(path, "rb");
-    if (file == NULL) say(message, capacity, "cannot open the file");
+    FILE *file = length == 0 ? NULL : fmemopen((void *)bytes, length, "rb");  // "rb" never writes through the cast
+    if (file == NULL) say(message, capacity, length == 0 ? "the file is empty" : "cannot open the bytes as a stream");
     return file;
 }
 
@@ -89,8 +90,8 @@ static int png_start(int writing, png_failure *failure, FILE *file, png_structp 
     return 0;
 }
 
-int mvs_png_read(const char *path, mvs_image *out, long max_side, long max_pixels, char *message, size_t capacity) {
-    FILE *file = start_reading(path, out, message, capacity);
+int mvs_png_read(const unsigned char *bytes, size_t length, mvs_image *out, long max_side, long max_pixels, char *message, size_t capacity) {
+    FILE *file = start_reading(bytes, length, out, message, capacity);
     if (file == NULL) return -1;
     unsigned char signature[8];
     if (fread(signature, 1, 8, file) != 8 || png_sig_cmp(signature, 0, 8) != 0) {
@@ -205,8 +206,8 @@ static void jpeg_warned(j_common_ptr jpeg, int level) {
     if (level < 0 && jpeg->err->msg_code == JWRN_JPEG_EOF) jpeg_failed(jpeg);
 }
 
-int mvs_jpeg_read(const char *path, mvs_image *out, long max_side, long max_pixels, char *message, size_t capacity) {
-    FILE *file = start_reading(path, out, message, capacity);
+int mvs_jpeg_read(const unsigned char *bytes, size_t length, mvs_image *out, long max_side, long max_pixels, char *message, size_t capacity) {
+    FILE *file = start_reading(bytes, length, out, message, capacity);
     if (file == NULL) return -1;
     struct jpeg_decompress_struct jpeg;
     jpeg_failure failure;

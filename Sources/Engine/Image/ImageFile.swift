@@ -9,30 +9,37 @@ public enum ImageFile {
     /// Pictures of more pixels than this (32 Mpixel: 128 MB as float32 RGB) are refused.
     public static let maximumPixels = 1 << 25
 
-    /// Reads a PNG or JPEG file (told apart by its first bytes, not its name) as RGB in [0, 1].
+    /// Reads a PNG or JPEG file (told apart by its first bytes, not its name) as RGB in [0, 1], from a memory map.
     public static func read(_ path: String) throws -> RGBImage {
-        guard let handle = FileHandle(forReadingAtPath: path) else {
-            throw EngineError.io(path: path, message: FileManager.default.fileExists(atPath: path)
-                                 ? "cannot open the file" : "no such file")
+        let file: MappedFile
+        do {
+            file = try MappedFile(path: path)
+        } catch {
+            guard FileManager.default.fileExists(atPath: path) else { throw EngineError.io(path: path, message: "no such file") }
+            throw error
         }
-        let head = (try? handle.read(upToCount: 8)) ?? Data()
-        try? handle.close()
-        let reader: (UnsafePointer<CChar>, UnsafeMutablePointer<mvs_image>, Int, Int, UnsafeMutablePointer<CChar>, Int) -> Int32
+        return try read(file)
+    }
+
+    /// Reads the PNG or JPEG picture in `file` (a memory map, or bytes in memory named as a file) as RGB in [0, 1].
+    public static func read(_ file: MappedFile) throws -> RGBImage {
+        let path = file.path
+        guard let base = file.base?.assumingMemoryBound(to: UInt8.self) else {
+            throw EngineError.malformed(path: path, message: "the file is empty (expected a PNG or JPEG picture)")
+        }
+        let head = UnsafeBufferPointer(start: base, count: min(file.size, 8))
+        let reader: (UnsafePointer<UInt8>, Int, UnsafeMutablePointer<mvs_image>, Int, Int, UnsafeMutablePointer<CChar>, Int) -> Int32
         if head.starts(with: [0x89, 0x50, 0x4E, 0x47]) {
             reader = mvs_png_read
         } else if head.starts(with: [0xFF, 0xD8, 0xFF]) {
             reader = mvs_jpeg_read
-        } else if head.isEmpty {
-            throw EngineError.malformed(path: path, message: "the file is empty (expected a PNG or JPEG picture)")
         } else {
             throw EngineError.malformed(path: path, message: "neither a PNG nor a JPEG file (it starts with "
                                         + head.prefix(4).map { String(format: "%02x", $0) }.joined(separator: " ") + ")")
         }
         var image = mvs_image(width: 0, height: 0, pixels: nil)
         var message = [CChar](repeating: 0, count: 512)
-        let status = path.withCString { name in
-            reader(name, &image, maximumSide, maximumPixels, &message, message.count)
-        }
+        let status = reader(base, file.size, &image, maximumSide, maximumPixels, &message, message.count)
         defer { mvs_image_free(&image) }
         guard status == 0, let pixels = image.pixels else {
             throw EngineError.malformed(path: path, message: "cannot decode the picture: " + text(message))

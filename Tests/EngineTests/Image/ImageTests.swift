@@ -82,4 +82,11 @@ import Testing
     } catch let error as EngineError {
         #expect("\(error)".contains(truncated))
     }
+    // The same bytes from memory (the fuzzer's entry point) decode alike, and a cut copy names itself.
+    #expect(try ImageFile.read(MappedFile(bytes: Array(bytes), name: "memory.png")) == picture)
+    let cut = #expect(throws: EngineError.self) {
+        try ImageFile.read(MappedFile(bytes: Array(bytes.prefix(40)), name: "cut.png"))
+    }
+    let message = cut.map { "\($0)" } ?? ""
+    #expect(message.contains("cut.png") && message.contains("ends early"), "\(message)")
 }
