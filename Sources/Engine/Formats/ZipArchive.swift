@@ -117,20 +117,23 @@ struct ByteReader {
         return Array(UnsafeRawBufferPointer(start: base + offset, count: count))
     }
 
-    func u16(_ offset: Int) throws -> UInt16 {
-        let b = try bytes(offset, count: 2)
-        return UInt16(b[0]) | UInt16(b[1]) << 8
+    /// A fixed-size little-endian integer, read in place: the end-of-directory search calls this up to 65,536
+    /// times per file, so it must not allocate.
+    func integer<T: FixedWidthInteger>(_: T.Type, at offset: Int) throws -> T {
+        let count = MemoryLayout<T>.size
+        guard offset >= 0, offset <= file.size - count, let base = file.base else {
+            throw bad("unexpected end of file reading \(count) bytes at offset \(offset)")
+        }
+        return T(littleEndian: base.loadUnaligned(fromByteOffset: offset, as: T.self))
     }
 
-    func u32(_ offset: Int) throws -> UInt32 {
-        let b = try bytes(offset, count: 4)
-        return b.reversed().reduce(UInt32(0)) { $0 << 8 | UInt32($1) }
-    }
+    func u16(_ offset: Int) throws -> UInt16 { try integer(UInt16.self, at: offset) }
+
+    func u32(_ offset: Int) throws -> UInt32 { try integer(UInt32.self, at: offset) }
 
     /// A 64-bit little-endian value that must fit a non-negative Int.
     func int64(_ offset: Int) throws -> Int {
-        let b = try bytes(offset, count: 8)
-        let value = b.reversed().reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
+        let value = try integer(UInt64.self, at: offset)
         guard value <= UInt64(Int.max) else { throw bad("64-bit field at offset \(offset) is out of range") }
         return Int(value)
     }
