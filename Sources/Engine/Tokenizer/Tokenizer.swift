@@ -42,10 +42,7 @@ public enum Tokenizer: Sendable {
             }
         } else if let vocabulary = FileManager.default.contents(atPath: path("vocab.json")),
                   let merges = FileManager.default.contents(atPath: path("merges.txt")) {
-            let json = try JSONValue.parse(vocabulary, path: path("vocab.json"))
-            let lines = String(decoding: merges, as: UTF8.self).split(whereSeparator: \.isNewline)
-            let pairs = lines.filter { !$0.hasPrefix("#version") }.compactMap(mergePair)
-            return .byteLevelBPE(ByteLevelBPETokenizer(vocabulary: try pieceIds(json, path: path("vocab.json")), merges: pairs))
+            return .byteLevelBPE(try bpe(vocabulary: vocabulary, merges: merges, path: path("vocab.json")))
         }
         return .wordPiece(try WordPieceTokenizer.of(model))
     }
@@ -57,6 +54,15 @@ public enum Tokenizer: Sendable {
         var isDirectory: ObjCBool = false
         let exists = FileManager.default.fileExists(atPath: model.source, isDirectory: &isDirectory)
         return exists && isDirectory.boolValue ? model.source : FilePath.deletingLastComponent(model.source)
+    }
+
+    /// GPT-2's original pair of files: `vocab.json` (piece → id) and `merges.txt` (one "left right" pair a line,
+    /// after an optional `#version` line), from memory.
+    static func bpe(vocabulary: Data, merges: Data, path: String) throws -> ByteLevelBPETokenizer {
+        let json = try JSONValue.parse(vocabulary, path: path)
+        let lines = String(decoding: merges, as: UTF8.self).split(whereSeparator: \.isNewline)
+        let pairs = lines.filter { !$0.hasPrefix("#version") }.compactMap(mergePair)
+        return ByteLevelBPETokenizer(vocabulary: try pieceIds(json, path: path), merges: pairs)
     }
 
     static func bpe(_ json: JSONValue, path: String) throws -> ByteLevelBPETokenizer {
