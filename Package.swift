@@ -38,7 +38,7 @@ let package = Package(
 // scripts/fuzz builds them with -sanitize=fuzzer,address and -enable-testing (they use internal APIs).
 if Context.environment["MVS_FUZZ"] != nil {
     let harnesses = ["FuzzSafetensors", "FuzzCheckpoint", "FuzzPickle", "FuzzZip", "FuzzJSON", "FuzzCSV",
-                     "FuzzTokenizer", "FuzzParser", "FuzzInterpreter", "FuzzGGUF", "FuzzONNX", "FuzzImage"]
+                     "FuzzTokenizer", "FuzzParser", "FuzzInterpreter", "FuzzGGUF", "FuzzONNX", "FuzzImage", "FuzzHDF5"]
     package.targets.append(.target(name: "FuzzDriver", path: "Fuzz/Driver"))
     for harness in harnesses {
         package.targets.append(.executableTarget(name: harness, dependencies: ["FuzzDriver", "Engine", "Lang"],

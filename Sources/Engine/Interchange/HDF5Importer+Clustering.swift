@@ -9,8 +9,14 @@ extension HDF5Importer {
         guard case let .integers(assignments)? = try read("labels") else {
             throw EngineError.malformed(path: file.path, message: "clustering '\(path)' has no integer 'labels' dataset")
         }
-        let count = try file.attribute("k", of: path)?.intValue ?? (assignments.max() ?? -1) + 1
-        guard count >= 0, assignments.allSatisfy({ (0..<count).contains($0) }) else {
+        // Labels and `k` are whatever the file says: bound them by the number of points before any arithmetic (a
+        // label may be Int.max) and before `k` sizes anything (k-means never makes more clusters than points).
+        let largest = assignments.max() ?? -1
+        let count = try file.attribute("k", of: path)?.intValue ?? (largest < assignments.count ? largest + 1 : assignments.count)
+        guard count >= 0, count <= assignments.count else {
+            throw EngineError.malformed(path: file.path, message: "clustering '\(path)' claims \(count) clusters for \(assignments.count) points")
+        }
+        guard assignments.allSatisfy({ (0..<count).contains($0) }) else {
             throw EngineError.malformed(path: file.path, message: "clustering '\(path)' has labels outside 0..<\(count)")
         }
         var names: [String] = []

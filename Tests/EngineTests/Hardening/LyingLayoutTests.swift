@@ -1,0 +1,42 @@
+// Files that claim one of mvs's layouts (`mvs_type`) but lie about its contents: the importer refuses them with a
+// message instead of trapping. Each case is a finding of FuzzHDF5, kept as its regression test.
+@testable import Engine
+import Testing
+
+/// Imports an in-memory file holding one group `c` of layout `type`, whose members `fill` writes.
+private func importLayout(_ type: String, _ fill: (HDF5Writer) throws -> Void) throws -> ExportValue {
+    let writer = try HDF5Writer(creating: "lying.h5", displayPath: "lying.h5", inMemory: true)
+    defer { try? writer.close() }
+    try writer.createGroup("c")
+    try writer.setAttribute("mvs_type", .string(type), on: "c")
+    try fill(writer)
+    return try HDF5Importer(file: writer.reader()).group(at: "")
+}
+
+/// A clustering of `labels` (and `k` when given), imported.
+private func importClustering(_ labels: [Int], k: Int? = nil) throws -> ExportValue {
+    try importLayout("clustering") { writer in
+        try writer.writeDataset("c/labels", .integers(labels, shape: [labels.count]), compress: false)
+        if let k { try writer.setAttribute("k", .integer(k), on: "c") }
+    }
+}
+
+@Test func clusteringsWithLyingLabelsOrCountsAreRefusedWithAMessage() throws {
+    // Int.max as a label made `max + 1` overflow; a huge `k` would size every per-cluster table.
+    let cases: [(labels: [Int], k: Int?, message: String)] = [
+        ([0, Int.max], nil, "clustering 'c' has labels outside 0..<2"),
+        ([0, -1], nil, "clustering 'c' has labels outside 0..<1"),
+        ([0, 1], 1 << 40, "clustering 'c' claims 1099511627776 clusters for 2 points"),
+        ([0, 1], -3, "clustering 'c' claims -3 clusters for 2 points"),
+    ]
+    for (labels, k, message) in cases {
+        let error = #expect(throws: EngineError.self) { try importClustering(labels, k: k) }
+        #expect(error.map { "\($0)" }?.contains(message) == true, "\(labels), k \(k.map(String.init) ?? "none"): \(String(describing: error))")
+    }
+    // The honest file beside them reads back.
+    guard case let .record(fields) = try importClustering([0, 1, 1]), case let .clustering(clustering)? = fields.first?.value else {
+        Issue.record("a valid clustering did not import as one")
+        return
+    }
+    #expect(clustering.clusterCount == 2 && clustering.assignments == [0, 1, 1])
+}
