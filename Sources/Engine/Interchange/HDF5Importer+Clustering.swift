@@ -21,6 +21,10 @@ extension HDF5Importer {
         }
         var names: [String] = []
         if case let .strings(values)? = try read("names") { names = values }
+        // Displays list each cluster's members by indexing labels through the names.
+        guard names.isEmpty || names.count == assignments.count else {
+            throw EngineError.malformed(path: file.path, message: "clustering '\(path)' has \(names.count) names for \(assignments.count) labels")
+        }
         var truth: [String]?
         if case let .strings(values)? = try read("true_labels"), values.count == assignments.count { truth = values }
         var centroids: [[Double]] = []

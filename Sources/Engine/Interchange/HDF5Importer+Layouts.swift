@@ -100,8 +100,16 @@ extension HDF5Importer {
             guard file.contains(join(path, name)), case let .strings(values) = try file.readData(join(path, name)) else { return nil }
             return values
         }
-        return VectorSet(matrix: try file.readTensor(join(path, "matrix")), names: try strings("names") ?? [],
-                         labels: try strings("labels"), columnNames: try strings("columns") ?? [],
+        let matrix = try file.readTensor(join(path, "matrix"))
+        let names = try strings("names") ?? [], labels = try strings("labels"), columns = try strings("columns") ?? []
+        // Every verb and display indexes names and labels by row, column names by column: the counts must agree.
+        guard matrix.ndim == 2, names.count == matrix.shape[0], labels.map({ $0.count == matrix.shape[0] }) ?? true,
+              columns.isEmpty || columns.count == matrix.shape[1] else {
+            throw EngineError.malformed(path: file.path, message: "vectors '\(path)' hold a \(Shape.describe(matrix.shape)) matrix with "
+                + "\(names.count) names, \(labels?.count ?? 0) labels and \(columns.count) column names "
+                + "(expected a 2-D matrix, a name and a label for each row, a column name for each column)")
+        }
+        return VectorSet(matrix: matrix, names: names, labels: labels, columnNames: columns,
                          statistic: try file.attribute("statistic", of: path)?.stringValue ?? "",
                          kind: try file.attribute("kind", of: path)?.stringValue.flatMap(VectorKind.init(rawValue:)) ?? .features)
     }

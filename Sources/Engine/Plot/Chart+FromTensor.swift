@@ -55,8 +55,11 @@ extension Chart {
         }
         let count = bins ?? min(50, max(10, Int(Double(finite).squareRoot().rounded(.up))))
         if upper == lower {
-            lower -= 0.5
-            upper += 0.5
+            // One value widened into a bin: relatively for large magnitudes, where ±0.5 is below a double's
+            // precision and would leave a zero bin width (and 0 / 0 as a bin index).
+            let pad = max(0.5, abs(lower) * 1e-6)
+            lower -= pad
+            upper += pad
         }
         let width = (upper - lower) / Double(count)
         var counts = [Int](repeating: 0, count: count)

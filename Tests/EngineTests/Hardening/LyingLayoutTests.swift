@@ -40,3 +40,36 @@ private func importClustering(_ labels: [Int], k: Int? = nil) throws -> ExportVa
     }
     #expect(clustering.clusterCount == 2 && clustering.assignments == [0, 1, 1])
 }
+
+@Test func clusteringsWithMoreNamesThanLabelsAreRefused() throws {
+    // The display listed each cluster's members by indexing the labels through the names, past their end.
+    let error = #expect(throws: EngineError.self) {
+        try importLayout("clustering") { writer in
+            try writer.writeDataset("c/labels", .integers([0, 1], shape: [2]), compress: false)
+            try writer.writeDataset("c/names", .strings(["a", "b", "c"], shape: [3]), compress: false)
+        }
+    }
+    #expect(error.map { "\($0)" }?.contains("clustering 'c' has 3 names for 2 labels") == true, "\(String(describing: error))")
+}
+
+@Test func vectorsWhoseNamesLabelsOrColumnsDisagreeWithTheMatrixAreRefused() throws {
+    // plot() indexed the names by row and trapped on a 3-row matrix with one name.
+    let matrix = [1.0, 2, 3, 4, 5, 6]
+    let cases: [(shape: [Int], names: [String], labels: [String]?, columns: [String], counts: String)] = [
+        ([3, 2], ["a"], nil, [], "a 3×2 matrix with 1 names, 0 labels and 0 column names"),
+        ([3, 2], ["a", "b", "c"], ["x", "y", "z", "w"], [], "a 3×2 matrix with 3 names, 4 labels and 0 column names"),
+        ([3, 2], ["a", "b", "c"], nil, ["p", "q", "r"], "a 3×2 matrix with 3 names, 0 labels and 3 column names"),
+        ([6], ["a"], nil, [], "a 6 matrix with 1 names"),
+    ]
+    for (shape, names, labels, columns, counts) in cases {
+        let error = #expect(throws: EngineError.self) {
+            try importLayout("vectors") { writer in
+                try writer.writeDataset("c/matrix", .doubles(matrix, shape: shape), compress: false)
+                try writer.writeDataset("c/names", .strings(names, shape: [names.count]), compress: false)
+                if let labels { try writer.writeDataset("c/labels", .strings(labels, shape: [labels.count]), compress: false) }
+                if !columns.isEmpty { try writer.writeDataset("c/columns", .strings(columns, shape: [columns.count]), compress: false) }
+            }
+        }
+        #expect(error.map { "\($0)" }?.contains("vectors 'c' hold \(counts)") == true, "\(String(describing: error))")
+    }
+}

@@ -59,6 +59,17 @@ private func rankTable(stacks: Bool = false) throws -> Table {
     #expect(grid.range! == (0.1, 0.4))
 }
 
+/// A constant tensor of large values (FuzzHDF5's finding): ±0.5 around 1e20 is below a double's precision, so the bin
+/// width was 0 and the bin index 0 / 0 trapped. The value is widened relatively and lands in one bin.
+@Test func histogramOfOneLargeValueDrawsOneBin() throws {
+    for value: Float in [1e20, -3e38, 5] {
+        let chart = try Chart.from(try Tensor(shape: [3], values: [value, value, value]), options: ChartOptions(bins: 4))
+        guard case let .histogram(histogram) = chart.marks else { Issue.record("expected a histogram"); return }
+        #expect(histogram.counts.reduce(0, +) == 3 && histogram.counts.filter { $0 > 0 }.count == 1, "\(value): \(histogram.counts)")
+        #expect(histogram.edges.first! < Double(value) && Double(value) < histogram.edges.last!)
+    }
+}
+
 @Test func histogramCountsEveryFiniteValueOnce() throws {
     // 0…9 in 5 bins of width 1.8: [0,1.8) 0 1, [1.8,3.6) 2 3, …, and 9 (the maximum) in the last bin.
     let values: [Float] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, .nan, .infinity]
