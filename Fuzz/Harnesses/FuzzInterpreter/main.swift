@@ -8,6 +8,11 @@ let pureNames: Set<String> = [
     "len", "range", "abs", "str", "num", "type", "keys", "values", "append", "unique", "sort", "join",
     "split", "min", "max", "sum", "mean", "round", "floor", "ceil", "sqrt", "exp", "log", "print",
     "tensor", "zeros", "ones", "shape", "reshape", "transpose", "norm", "dot", "matmul", "list", "record",
+    // Session 5: functions, table verbs and plots (drawn as text: `file=` is not allowed, so nothing is written).
+    "fn", "map", "filter", "all", "any", "std", "pow", "randn", "seed", "stack", "axis", "topk", "argsort", "descending",
+    "reverse", "key", "show", "table", "column", "name", "group", "by", "agg", "count", "pivot", "rows", "columns",
+    "concat", "labels", "head", "tail", "plot", "kind", "measure", "title", "width", "height", "bins", "histogram",
+    "lines", "scatter", "heatmap", "bar",
 ]
 
 /// Whether every identifier in `text` is allowed.
