@@ -35,7 +35,12 @@ extension HDF5Importer {
                 throw EngineError.malformed(path: file.path, message: "table matrix '\(dataset)' does not name its two axes")
             }
             let labels = try axes.map { MatrixAxis($0, try column(at: join(join(path, "axes"), $0), what: "matrix axis")) }
-            table.matrices[name] = try LabelledMatrix(try tensor(at: dataset), rows: labels[0], columns: labels[1])
+            do {
+                table.matrices[name] = try LabelledMatrix(try tensor(at: dataset), rows: labels[0], columns: labels[1])
+            } catch let error as EngineError {
+                // The shape check names no file; this is the file's fault, so say which.
+                throw EngineError.malformed(path: file.path, message: "table matrix '\(dataset)' does not fit its axes: \(error)")
+            }
         }
         return table
     }
@@ -109,8 +114,11 @@ extension HDF5Importer {
                 + "\(names.count) names, \(labels?.count ?? 0) labels and \(columns.count) column names "
                 + "(expected a 2-D matrix, a name and a label for each row, a column name for each column)")
         }
+        let kind = try file.attribute("kind", of: path)?.stringValue.flatMap(VectorKind.init(rawValue:)) ?? .features
+        guard kind != .similarity || matrix.shape[0] == matrix.shape[1] else {
+            throw EngineError.malformed(path: file.path, message: "vectors '\(path)' are a similarity matrix but \(Shape.describe(matrix.shape)), not square")
+        }
         return VectorSet(matrix: matrix, names: names, labels: labels, columnNames: columns,
-                         statistic: try file.attribute("statistic", of: path)?.stringValue ?? "",
-                         kind: try file.attribute("kind", of: path)?.stringValue.flatMap(VectorKind.init(rawValue:)) ?? .features)
+                         statistic: try file.attribute("statistic", of: path)?.stringValue ?? "", kind: kind)
     }
 }

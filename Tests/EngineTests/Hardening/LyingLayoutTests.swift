@@ -73,3 +73,26 @@ private func importClustering(_ labels: [Int], k: Int? = nil) throws -> ExportVa
         #expect(error.map { "\($0)" }?.contains("vectors 'c' hold \(counts)") == true, "\(String(describing: error))")
     }
 }
+
+@Test func similarityVectorsThatAreNotSquareAndTableMatricesThatMissTheirAxesNameTheFile() throws {
+    let similarity = #expect(throws: EngineError.self) {
+        try importLayout("vectors") { writer in
+            try writer.writeDataset("c/matrix", .doubles([1, 2, 3, 4, 5, 6], shape: [3, 2]), compress: false)
+            try writer.writeDataset("c/names", .strings(["a", "b", "c"], shape: [3]), compress: false)
+            try writer.setAttribute("kind", .string("similarity"), on: "c")
+        }
+    }
+    #expect(similarity.map { "\($0)" } == "lying.h5: vectors 'c' are a similarity matrix but 3×2, not square")
+    let matrix = #expect(throws: EngineError.self) {
+        try importLayout("table") { writer in
+            try writer.writeDataset("c/a", .doubles([1, 2, 3], shape: [3]), compress: false)
+            try writer.setAttribute("columns", .strings(["a"]), on: "c")
+            try writer.writeDataset("c/m", .doubles(Array(repeating: 1, count: 10), shape: [2, 5]), compress: false)
+            try writer.setAttribute("matrices", .strings(["m"]), on: "c")
+            try writer.setAttribute("axes", .strings(["a", "a"]), on: "c/m")
+            try writer.writeDataset("c/axes/a", .doubles([1, 2, 3], shape: [3]), compress: false)
+        }
+    }
+    let message = matrix.map { "\($0)" } ?? ""
+    #expect(message.hasPrefix("lying.h5: table matrix 'c/m' does not fit its axes: ") && message.contains("2×5"), "\(message)")
+}
