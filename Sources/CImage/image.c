@@ -90,7 +90,8 @@ static int png_start(int writing, png_failure *failure, FILE *file, png_structp 
     return 0;
 }
 
-int mvs_png_read(const unsigned char *bytes, size_t length, mvs_image *out, long max_side, long max_pixels, char *message, size_t capacity) {
+int mvs_png_read(const unsigned char *bytes, size_t length, mvs_image *out, long max_side, long max_pixels,
+                 char *message, size_t capacity) {
     FILE *file = start_reading(bytes, length, out, message, capacity);
     if (file == NULL) return -1;
     unsigned char signature[8];
@@ -206,7 +207,8 @@ static void jpeg_warned(j_common_ptr jpeg, int level) {
     if (level < 0 && jpeg->err->msg_code == JWRN_JPEG_EOF) jpeg_failed(jpeg);
 }
 
-int mvs_jpeg_read(const unsigned char *bytes, size_t length, mvs_image *out, long max_side, long max_pixels, char *message, size_t capacity) {
+int mvs_jpeg_read(const unsigned char *bytes, size_t length, mvs_image *out, long max_side, long max_pixels,
+                  char *message, size_t capacity) {
     FILE *file = start_reading(bytes, length, out, message, capacity);
     if (file == NULL) return -1;
     struct jpeg_decompress_struct jpeg;
