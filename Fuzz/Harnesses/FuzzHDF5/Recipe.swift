@@ -53,10 +53,10 @@ enum Recipe {
         for _ in 0..<64 where !decisions.exhausted {
             switch decisions.byte() % 4 {
             case 0:
-                let path = join(decisions.pick(groups), decisions.name())
+                let path = HDF5File.join(decisions.pick(groups), decisions.name())
                 if (try? writer.createGroup(path)) != nil { groups.append(path); objects.append(path) }
             case 1:
-                let path = join(decisions.pick(groups), decisions.name())
+                let path = HDF5File.join(decisions.pick(groups), decisions.name())
                 if let payload = try? dataset(&decisions), (try? writer.writeDataset(path, payload, compress: decisions.byte() % 8 == 0)) != nil {
                     objects.append(path)
                 }
@@ -68,8 +68,6 @@ enum Recipe {
             }
         }
     }
-
-    private static func join(_ group: String, _ name: String) -> String { group.isEmpty ? name : group + "/" + name }
 
     private static func dataset(_ decisions: inout Decisions) throws -> HDF5Payload {
         let shape = decisions.shape(), count = shape.reduce(1, *)

@@ -41,6 +41,9 @@ public final class HDF5File: @unchecked Sendable {  // unchecked: every use of t
     /// The absolute HDF5 path for a normalised one.
     static func absolute(_ path: String) -> String { "/" + normalize(path) }
 
+    /// `name` inside `group` (`""` is the root group).
+    static func join(_ group: String, _ name: String) -> String { group.isEmpty ? name : group + "/" + name }
+
     // MARK: Walking
 
     /// The links directly inside a group, in creation order when the file tracks it, else by name.

@@ -98,5 +98,5 @@ struct HDF5Importer {
         }
     }
 
-    func join(_ group: String, _ name: String) -> String { group.isEmpty ? name : group + "/" + name }
+    func join(_ group: String, _ name: String) -> String { HDF5File.join(group, name) }
 }
