@@ -54,8 +54,8 @@ public struct Ticks: Sendable, Equatable {
             if value >= domainLower - tolerance, value <= domainUpper + tolerance { values.append(value) }
             index += 1
         }
-        let decimals = decimalsFor(step)
-        return Ticks(values: values, labels: values.map { label($0, decimals: decimals) },
+        let decimals = decimalsFor(step), significant = significantDigits(values, step: step)
+        return Ticks(values: values, labels: values.map { label($0, decimals: decimals, significant: significant) },
                      domain: domainLower...domainUpper, log: false)
     }
 
@@ -121,11 +121,22 @@ public struct Ticks: Sendable, Equatable {
         return decimals
     }
 
-    /// A tick label: fixed decimals, or scientific notation for very large or very small values.
-    static func label(_ value: Double, decimals: Int) -> String {
+    /// A tick label: fixed decimals, or scientific notation with `significant` digits for very large or very
+    /// small values.
+    static func label(_ value: Double, decimals: Int, significant: Int = 3) -> String {
         if value == 0 { return "0" }
-        if abs(value) >= 1e6 || abs(value) < 1e-4 { return compactScientific(value) }
+        if abs(value) >= 1e6 || abs(value) < 1e-4 { return compactScientific(value, significant: significant) }
         return String(format: "%.\(decimals)f", value)
+    }
+
+    /// Significant digits that tell ticks `step` apart in scientific labels: three, or more when the step is
+    /// small beside the values (ticks 2e13 apart around 1e20 need eight: `1.0000002e20`, not `1e20` for all).
+    private static func significantDigits(_ values: [Double], step: Double) -> Int {
+        guard let largest = values.map(abs).max(), largest > 0, step > 0 else { return 3 }
+        let stepExponent = Int(Foundation.log10(step).rounded(.down))
+        // A 2.5 × 10ⁿ step puts a second digit below 10ⁿ (…2.5, …5.0, …7.5).
+        let extra = decimalsFor(step / Foundation.pow(10, Double(stepExponent))) > 0 ? 2 : 1
+        return min(17, max(3, Int(Foundation.log10(largest).rounded(.down)) - stepExponent + extra))
     }
 
     /// A label for a power of ten (or 2×, 5× one): plain between 0.001 and 10000, else `1e-5`.
@@ -137,9 +148,9 @@ public struct Ticks: Sendable, Equatable {
         return compactScientific(value)
     }
 
-    /// `2.5e-05` → `2.5e-5`.
-    private static func compactScientific(_ value: Double) -> String {
-        let text = String(format: "%.3g", value)
+    /// `2.5e-05` → `2.5e-5`, with `significant` digits at most (`%g` drops trailing zeros).
+    private static func compactScientific(_ value: Double, significant: Int = 3) -> String {
+        let text = String(format: "%.\(significant)g", value)
         guard let e = text.firstIndex(of: "e") else { return text }
         let mantissa = text[..<e]
         var exponent = String(text[text.index(after: e)...])

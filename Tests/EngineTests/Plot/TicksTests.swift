@@ -72,3 +72,21 @@ import Testing
     // 60 is nearer 95 than 0 (levels are 0, 95, 135, …).
     #expect(RGB(60, 0, 0).ansi256 == 16 + 36)
 }
+
+@Test func scientificLabelsCarryTheDigitsThatTellTicksApart() {
+    // Ticks 2 apart at a million: seven digits, not "1e6" seven times.
+    let million = Ticks.linear(1_000_000...1_000_010, target: 5)
+    #expect(million.labels == ["1000000", "1000002", "1000004", "1000006", "1000008", "1000010"])
+    // The usual case keeps three digits at most: 1e6…3e6 in 5e5 steps.
+    #expect(Ticks.linear(1e6...3e6, target: 4).labels == ["1e6", "1.5e6", "2e6", "2.5e6", "3e6"])
+    // 2.5 steps need one digit more: 1e6 + 2.5e5 k.
+    #expect(Ticks.linear(1e6...2e6, target: 4).labels == ["1e6", "1.25e6", "1.5e6", "1.75e6", "2e6"])
+    // Around 1e20, ticks 2.5e13 apart (a histogram of one repeated value): every label differs from the others
+    // and reads back as its tick.
+    let huge = Ticks.linear((1e20 - 1e14)...(1e20 + 1e14), target: 8)
+    let step = huge.values[1] - huge.values[0]
+    #expect(Set(huge.labels).count == huge.labels.count, "\(huge.labels)")
+    for (value, label) in zip(huge.values, huge.labels) {
+        #expect(abs(Double(label)! - value) < step / 100, "\(label) for \(value)")
+    }
+}
