@@ -38,10 +38,15 @@ let package = Package(
 // scripts/fuzz builds them with -sanitize=fuzzer,address and -enable-testing (they use internal APIs).
 if Context.environment["MVS_FUZZ"] != nil {
     let harnesses = ["FuzzSafetensors", "FuzzCheckpoint", "FuzzPickle", "FuzzZip", "FuzzJSON", "FuzzCSV",
-                     "FuzzTokenizer", "FuzzParser", "FuzzInterpreter", "FuzzGGUF", "FuzzONNX", "FuzzImage", "FuzzHDF5"]
+                     "FuzzTokenizer", "FuzzParser", "FuzzInterpreter", "FuzzGGUF", "FuzzONNX", "FuzzImage", "FuzzHDF5",
+                     "FuzzKeras"]
+    // HDF5 files built in memory from recipes: the harnesses of readers that libhdf5 feeds.
+    let recipeHarnesses: Set = ["FuzzHDF5", "FuzzKeras"]
     package.targets.append(.target(name: "FuzzDriver", path: "Fuzz/Driver"))
+    package.targets.append(.target(name: "FuzzRecipes", dependencies: ["Engine"], path: "Fuzz/Recipes"))
     for harness in harnesses {
-        package.targets.append(.executableTarget(name: harness, dependencies: ["FuzzDriver", "Engine", "Lang"],
+        let recipes: [Target.Dependency] = recipeHarnesses.contains(harness) ? ["FuzzRecipes"] : []
+        package.targets.append(.executableTarget(name: harness, dependencies: ["FuzzDriver", "Engine", "Lang"] + recipes,
                                                  path: "Fuzz/Harnesses/\(harness)"))
         package.products.append(.executable(name: harness, targets: [harness]))
     }

@@ -1,29 +1,12 @@
 """Seed recipes for FuzzHDF5: one small file per mvs layout (a typed group with a few members), encoded as the
-harness's Decisions read them. Names are looked up in Recipe.swift's list, so the seeds follow it when it changes."""
+harness's Decisions read them (recipe_encoding.py)."""
 import pathlib
-import re
 import sys
 
-recipe = pathlib.Path(__file__).resolve().parents[1] / "Harnesses/FuzzHDF5/Recipe.swift"
-names = re.findall(r'"((?:[^"\\]|\\.)*)"', recipe.read_text().split("static let names = [")[1].split("]")[0])
-names = [n.encode().decode("unicode_escape") for n in names]
+from recipe_encoding import Recipe
 
-
-def name(text):
-    return [0, names.index(text)]
-
-
-def group(parent, text):
-    return [0, parent] + name(text)
-
-
-def attribute(key, value, on):
-    return [2] + name(key) + [0, 0] + name(value) + [on]
-
-
-def dataset(parent, text, shape, kind, values):
-    return [1, parent] + name(text) + [len(shape)] + shape + [kind] + values + [1]
-
+recipe = Recipe("FuzzHDF5")
+name, group, attribute, dataset = recipe.name, recipe.group, recipe.attribute, recipe.dataset
 
 layouts = {
     "clustering": [dataset(1, "labels", [3], 1, [0, 1, 3]), dataset(1, "centroids", [2, 2], 0, [0, 1, 7, 2]),

@@ -4,10 +4,11 @@
 // parsing of damaged files is not fuzzed here.
 @testable import Engine
 import FuzzDriver
+@testable import FuzzRecipes
 @testable import Lang
 
 runFuzzer { bytes in
-    var decisions = Decisions(bytes: bytes)
+    var decisions = Decisions(bytes: bytes, names: recipeNames)
     let writer = try HDF5Writer(creating: "fuzz.h5", displayPath: "fuzz.h5", inMemory: true)
     defer { try? writer.close() }
     Recipe.build(&decisions, into: writer)

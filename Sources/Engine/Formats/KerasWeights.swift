@@ -1,12 +1,15 @@
 // Keras/TensorFlow HDF5 weights (`tf_model.h5`): every weight named in the layers' `weight_names`.
-import Foundation
 
 /// Reads the weights Keras `save_weights` writes; kernels stay as stored (d_in × d_out).
 public enum KerasWeights {
     /// The weights as lazy parameters named as Keras names them (`…/layer_._0/attention/self/query/kernel:0`).
     public static func parameters(path: String) throws -> [Parameter] {
-        let file = try HDF5File(readingAt: path)
-        let fileSize = ((try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int) ?? 0
+        try parameters(file: HDF5File(readingAt: path))
+    }
+
+    /// The weights of an open HDF5 file (the fuzz harness builds its files in memory).
+    static func parameters(file: HDF5File) throws -> [Parameter] {
+        let path = file.path, fileSize = file.byteSize
         var parameters: [Parameter] = []
         let datasets = try file.datasets()
         let byPath = Dictionary(datasets.map { ($0.path, $0) }, uniquingKeysWith: { first, _ in first })

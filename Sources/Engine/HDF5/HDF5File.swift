@@ -33,6 +33,14 @@ public final class HDF5File: @unchecked Sendable {  // unchecked: every use of t
         self.path = path
     }
 
+    /// The file's size in bytes as libhdf5 sees it (also for a file kept in memory); 0 when it cannot say.
+    var byteSize: Int {
+        HDF5Library.locked {
+            var size: hsize_t = 0
+            return H5Fget_filesize(handle.id, &size) < 0 ? 0 : Int(clamping: size)
+        }
+    }
+
     /// `"/a/b/"` → `"a/b"`.
     static func normalize(_ path: String) -> String {
         path.split(separator: "/", omittingEmptySubsequences: true).joined(separator: "/")

@@ -1,11 +1,19 @@
 // The fuzzer's bytes read as a recipe for an HDF5 file: groups, datasets and attributes of every kind mvs
-// decodes, under names the importer looks for, so that coverage guidance can assemble (and break) its layouts.
+// decodes, under names the reader being fuzzed looks for (each harness brings its list), so that coverage guidance
+// can assemble (and break) the layouts it reads. Shared by FuzzHDF5 (the importer) and FuzzKeras (Keras weights).
 @testable import Engine
 
 /// Decisions drawn front to back from the input; past its end every draw is 0.
 struct Decisions {
     let bytes: [UInt8]
+    /// The names the harness's reader looks for (attribute values, dataset and group names).
+    let names: [String]
     var next = 0
+
+    init(bytes: [UInt8], names: [String]) {
+        self.bytes = bytes
+        self.names = names
+    }
 
     var exhausted: Bool { next >= bytes.count }
 
@@ -16,9 +24,9 @@ struct Decisions {
 
     mutating func pick<T>(_ options: [T]) -> T { options[byte() % options.count] }
 
-    /// A name the importer reads (half the time) or 1–8 raw bytes as text.
+    /// A name the reader looks for (half the time) or 1–8 raw bytes as text.
     mutating func name() -> String {
-        if byte() % 2 == 0 { return pick(Recipe.names) }
+        if byte() % 2 == 0 { return pick(names) }
         let length = 1 + byte() % 8
         return String(decoding: (0..<length).map { _ in UInt8(byte()) }, as: UTF8.self)
     }
@@ -37,16 +45,6 @@ struct Decisions {
 
 /// What one recipe step does to the file being built.
 enum Recipe {
-    /// Attribute values, dataset names and `mvs_type` values the importer and its layouts look for.
-    static let names = [
-        "mvs_type", "mvs_fields", "mvs_vocabulary", "record", "list", "table", "model", "delta", "vectors", "clustering",
-        "tensor", "columns", "matrices", "axes", "attachments", "orig_dtype", "component", "stack", "layer", "config",
-        "names", "family", "layers", "width", "feed_forward", "heads", "kv_heads", "name", "source", "only_in_left",
-        "only_in_right", "matrix", "labels", "statistic", "kind", "k", "centroids", "true_labels", "method", "silhouette",
-        "ari", "nmi", "purity", "inertia", "raw", "canonical", "features", "similarity", "f16", "bf16", "f32", "i64",
-        "bool", "q", "layer.0.q", "{}", "{\"model_type\": \"bert\"}", "x", "a", "",
-    ]
-
     /// Runs steps until the input runs out (at most 64), ignoring the ones libhdf5 refuses (a name taken twice).
     static func build(_ decisions: inout Decisions, into writer: HDF5Writer) {
         var groups = [""], objects = [""]
