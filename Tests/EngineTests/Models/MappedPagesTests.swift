@@ -74,7 +74,12 @@ import Testing
         let table = try Rank.table(loaded)
         #expect(table.rowCount == 6)
         #expect(try Self.residentKB(of: path) < 1024)
-        // Read again after the release, the values are the file's: the same spectra as the in-memory model.
-        #expect(try Rank.table(loaded).column("sigma_max") == Rank.table(model).column("sigma_max"))
+        // Read again after the release, the values are the file's: the same spectra as the in-memory model. Equal to
+        // rounding, not bit for bit: tests running in parallel change OpenBLAS's process-wide thread count
+        // (`withOneBLASThread`), and with it how the SVD's products are split and summed.
+        let reread = try Rank.table(loaded).column("sigma_max").doubles ?? []
+        let original = try Rank.table(model).column("sigma_max").doubles ?? []
+        #expect(!original.isEmpty && reread.count == original.count, "\(reread) vs \(original)")
+        #expect(zip(reread, original).allSatisfy { abs($0 - $1) <= 1e-5 * abs($1) }, "\(reread) vs \(original)")
     }
 }
