@@ -45,6 +45,14 @@ struct Decisions {
 
 /// What one recipe step does to the file being built.
 enum Recipe {
+    /// A file libhdf5 keeps in memory, built from `bytes` read as a recipe over `names`; the caller closes it.
+    static func file(_ bytes: [UInt8], names: [String], path: String) throws -> HDF5Writer {
+        var decisions = Decisions(bytes: bytes, names: names)
+        let writer = try HDF5Writer(creating: path, displayPath: path, inMemory: true)
+        build(&decisions, into: writer)
+        return writer
+    }
+
     /// Runs steps until the input runs out (at most 64), ignoring the ones libhdf5 refuses (a name taken twice).
     static func build(_ decisions: inout Decisions, into writer: HDF5Writer) {
         var groups = [""], objects = [""]

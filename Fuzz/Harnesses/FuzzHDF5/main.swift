@@ -8,10 +8,8 @@ import FuzzDriver
 @testable import Lang
 
 runFuzzer { bytes in
-    var decisions = Decisions(bytes: bytes, names: recipeNames)
-    let writer = try HDF5Writer(creating: "fuzz.h5", displayPath: "fuzz.h5", inMemory: true)
+    let writer = try Recipe.file(bytes, names: recipeNames, path: "fuzz.h5")
     defer { try? writer.close() }
-    Recipe.build(&decisions, into: writer)
     let value = IOBuiltins.value(try HDF5Importer(file: writer.reader()).group(at: ""))
     _ = Display.full(value)
     _ = Display.echo(value)

@@ -8,10 +8,8 @@ import FuzzDriver
 @testable import Lang
 
 runFuzzer { bytes in
-    var decisions = Decisions(bytes: bytes, names: recipeNames)
-    let writer = try HDF5Writer(creating: "tf_model.h5", displayPath: "tf_model.h5", inMemory: true)
+    let writer = try Recipe.file(bytes, names: recipeNames, path: "tf_model.h5")
     defer { try? writer.close() }
-    Recipe.build(&decisions, into: writer)
     let model = Model(name: "fuzz", source: "tf_model.h5", format: "keras hdf5", config: nil,
                       parameters: try KerasWeights.parameters(file: writer.reader()))
     _ = Display.full(.model(model))
