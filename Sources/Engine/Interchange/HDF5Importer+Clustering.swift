@@ -4,7 +4,7 @@ extension HDF5Importer {
     /// The clustering `writeClustering` stored at `path`; its scores are read, not recomputed.
     func clustering(at path: String) throws -> Clustering {
         func read(_ name: String) throws -> HDF5Data? {
-            file.contains(join(path, name)) ? try file.readData(join(path, name)) : nil
+            file.contains(HDF5File.join(path, name)) ? try file.readData(HDF5File.join(path, name)) : nil
         }
         guard case let .integers(assignments)? = try read("labels") else {
             throw EngineError.malformed(path: file.path, message: "clustering '\(path)' has no integer 'labels' dataset")
@@ -28,7 +28,7 @@ extension HDF5Importer {
         var truth: [String]?
         if case let .strings(values)? = try read("true_labels"), values.count == assignments.count { truth = values }
         var centroids: [[Double]] = []
-        let centroidPath = join(path, "centroids")
+        let centroidPath = HDF5File.join(path, "centroids")
         if file.contains(centroidPath), case let .doubles(values) = try file.readData(centroidPath), count > 0, values.count % count == 0 {
             let dimension = values.count / count
             centroids = (0..<count).map { Array(values[$0 * dimension..<($0 + 1) * dimension]) }

@@ -9,7 +9,7 @@ extension HDF5Importer {
         var fields: [(key: String, value: ExportValue)] = []
         for key in order {
             if let type = members[key] {
-                fields.append((key, try value(at: join(path, key), type: type)))
+                fields.append((key, try value(at: HDF5File.join(path, key), type: type)))
             } else if let attribute = try file.attribute(key, of: path) {
                 fields.append((key, HDF5Importer.value(of: attribute)))
             }
@@ -21,20 +21,20 @@ extension HDF5Importer {
     func table(at path: String) throws -> Table {
         var table = Table()
         for name in try file.attribute("columns", of: path)?.stringsValue ?? [] {
-            try table.append(name, try column(at: join(path, name), what: "table column"))
+            try table.append(name, try column(at: HDF5File.join(path, name), what: "table column"))
         }
-        let attachments = join(path, "attachments")
+        let attachments = HDF5File.join(path, "attachments")
         if file.objectType(attachments) == .group {
             for (name, type) in try file.children(of: attachments) where type == .dataset {
-                table.attachments[name] = try tensor(at: join(attachments, name))
+                table.attachments[name] = try tensor(at: HDF5File.join(attachments, name))
             }
         }
         for name in try file.attribute("matrices", of: path)?.stringsValue ?? [] {
-            let dataset = join(path, name)
+            let dataset = HDF5File.join(path, name)
             guard let axes = try file.attribute("axes", of: dataset)?.stringsValue, axes.count == 2 else {
                 throw EngineError.malformed(path: file.path, message: "table matrix '\(dataset)' does not name its two axes")
             }
-            let labels = try axes.map { MatrixAxis($0, try column(at: join(join(path, "axes"), $0), what: "matrix axis")) }
+            let labels = try axes.map { MatrixAxis($0, try column(at: HDF5File.join(HDF5File.join(path, "axes"), $0), what: "matrix axis")) }
             do {
                 table.matrices[name] = try LabelledMatrix(try tensor(at: dataset), rows: labels[0], columns: labels[1])
             } catch let error as EngineError {
@@ -102,10 +102,10 @@ extension HDF5Importer {
     /// Vectors: the matrix with its names, labels and column names.
     func vectors(at path: String) throws -> VectorSet {
         let strings = { (name: String) throws -> [String]? in
-            guard file.contains(join(path, name)), case let .strings(values) = try file.readData(join(path, name)) else { return nil }
+            guard file.contains(HDF5File.join(path, name)), case let .strings(values) = try file.readData(HDF5File.join(path, name)) else { return nil }
             return values
         }
-        let matrix = try file.readTensor(join(path, "matrix"))
+        let matrix = try file.readTensor(HDF5File.join(path, "matrix"))
         let names = try strings("names") ?? [], labels = try strings("labels"), columns = try strings("columns") ?? []
         // Every verb and display indexes names and labels by row, column names by column: the counts must agree.
         guard matrix.ndim == 2, names.count == matrix.shape[0], labels.map({ $0.count == matrix.shape[0] }) ?? true,

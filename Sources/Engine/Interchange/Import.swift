@@ -40,7 +40,7 @@ struct HDF5Importer {
     func group(at path: String) throws -> ExportValue {
         switch try mvsType(path) {
         case "record": return try record(at: path)
-        case "list": return .list(try file.children(of: path).map { try value(at: join(path, $0.name), type: $0.type) })
+        case "list": return .list(try file.children(of: path).map { try value(at: HDF5File.join(path, $0.name), type: $0.type) })
         case "table": return .table(try table(at: path))
         case "model", "delta": return .model(try model(at: path))
         case "vectors": return .vectors(try vectors(at: path))
@@ -48,7 +48,7 @@ struct HDF5Importer {
         default:
             var fields: [(key: String, value: ExportValue)] = []
             for (name, type) in try file.children(of: path) {
-                fields.append((name, try value(at: join(path, name), type: type)))
+                fields.append((name, try value(at: HDF5File.join(path, name), type: type)))
             }
             let members = Set(fields.map(\.key))
             for (name, attribute) in try file.attributes(of: path) where !name.hasPrefix("mvs_") {
@@ -98,5 +98,4 @@ struct HDF5Importer {
         }
     }
 
-    func join(_ group: String, _ name: String) -> String { HDF5File.join(group, name) }
 }

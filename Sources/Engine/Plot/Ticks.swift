@@ -123,7 +123,7 @@ public struct Ticks: Sendable, Equatable {
 
     /// A tick label: fixed decimals, or scientific notation with `significant` digits for very large or very
     /// small values.
-    static func label(_ value: Double, decimals: Int, significant: Int = 3) -> String {
+    static func label(_ value: Double, decimals: Int, significant: Int) -> String {
         if value == 0 { return "0" }
         if abs(value) >= 1e6 || abs(value) < 1e-4 { return compactScientific(value, significant: significant) }
         return String(format: "%.\(decimals)f", value)
